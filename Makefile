@@ -1,0 +1,50 @@
+# Two commands for a newcomer:  make run   and   make test
+# Everything else here is what those two need.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.requirements-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test system-deps test-deps venv migrate seed messages check-deploy bench clean
+
+## make run: install what is missing, migrate, seed demo data, serve on http://127.0.0.1:8000 (SQLite)
+run: system-deps venv messages
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
+	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/"
+	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
+
+## make test: prepare the same way and run the whole suite (honours DATABASE_URL)
+test: test-deps venv messages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+system-deps:
+	@.ci/system-deps
+
+test-deps:
+	@.ci/system-deps --test
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+messages: venv
+	@DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py compilemessages --ignore=.venv -v 0
+
+check-deploy: venv
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=elevator.example.gov.cn EMAIL_URL=smtp+tls://user:pass@mail.example.gov.cn:587 \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: venv system-deps
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,438 @@
+"""The staff back office for the case domain.
+
+Every queryset starts at a selector (jurisdiction isolation in one place) and every
+save goes through a service (validation and audit in one place).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+
+from . import audit, selectors, services
+from .models import (
+    AgentBuilder,
+    AuditEvent,
+    Building,
+    Case,
+    CaseStatus,
+    ElevatorUnit,
+    Flat,
+    Jurisdiction,
+    Owner,
+    Ownership,
+    User,
+)
+
+# Selector per model for the scoped foreign-key choices of every form and inline.
+_SCOPE = {
+    Jurisdiction: selectors.jurisdiction_list_visible_to,
+    Building: selectors.building_list_visible_to,
+    ElevatorUnit: selectors.unit_list_visible_to,
+    Flat: selectors.flat_list_visible_to,
+    Owner: selectors.owner_list_visible_to,
+    AgentBuilder: selectors.agent_builder_list_visible_to,
+}
+
+
+class ScopedFormFieldsMixin:
+    """Foreign-key choices limited to what the user may see: a posted foreign ID is then
+    an invalid choice, not a way into another jurisdiction."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = _SCOPE.get(db_field.remote_field.model)
+        if scope is not None:
+            kwargs["queryset"] = scope(user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        scope = _SCOPE.get(db_field.remote_field.model)
+        if scope is not None:
+            kwargs["queryset"] = scope(user=request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
+    """Queryset from a selector; saves and deletes through services."""
+
+    @staticmethod
+    def scope(*, user):  # overridden per model
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        qs = self.scope(user=request.user)
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def save_model(self, request, obj, form, change):
+        services.record_save(obj=obj, actor=request.user, fields=form.changed_data)
+
+    def delete_model(self, request, obj):
+        services.record_delete(obj=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(obj=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            services.record_delete(obj=obj, actor=request.user)
+        for obj in instances:
+            services.record_save(obj=obj, actor=request.user, fields=["(inline)"])
+        formset.save_m2m()
+
+
+# --- jurisdictions and users ----------------------------------------------------------
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.jurisdiction_list_visible_to)
+    list_display = ["name", "code", "housing_office", "contact_phone", "notice_days"]
+    readonly_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return False  # the 13 offices come from a data migration
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "jurisdiction", "group_names", "is_active", "last_login"]
+    list_filter = ["jurisdiction", "groups", "is_active", "is_staff"]
+    search_fields = ["username", "full_name", "phone"]
+    list_select_related = ["jurisdiction"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("full_name", "phone", "email", "jurisdiction")}),
+        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("重要日期", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "jurisdiction", "groups",
+                                                  "password1", "password2")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="角色")
+    def group_names(self, obj):
+        return "、".join(g.name for g in obj.groups.all())
+
+
+# --- buildings, units, flats, owners --------------------------------------------------
+
+
+class UnitInline(ScopedFormFieldsMixin, admin.TabularInline):
+    model = ElevatorUnit
+    extra = 0
+    fields = ["name", "flat_count"]
+    readonly_fields = ["flat_count"]
+    show_change_link = True
+
+    @admin.display(description="户数")
+    def flat_count(self, obj):
+        return obj.flats.count() if obj.pk else 0
+
+
+@admin.register(Building)
+class BuildingAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.building_list_visible_to)
+    list_display = ["address", "compound_name", "jurisdiction", "floors", "year_built",
+                    "has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot"]
+    list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter), "has_reserved_shaft",
+                   "in_heritage_area", "in_demolition_plan"]
+    search_fields = ["address", "compound_name"]
+    list_select_related = ["jurisdiction"]
+    inlines = [UnitInline]
+    fieldsets = (
+        (None, {"fields": ("jurisdiction", "compound_name", "address", "year_built", "floors")}),
+        ("适用条件", {"fields": ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")}),
+    )
+
+
+class FlatInline(ScopedFormFieldsMixin, admin.TabularInline):
+    model = Flat
+    extra = 0
+    fields = ["room", "floor", "area", "area_source", "certificate_no", "developer_held", "owner_names"]
+    readonly_fields = ["owner_names"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("ownerships__owner")
+
+    @admin.display(description="业主")
+    def owner_names(self, obj):
+        return "、".join(o.owner.name for o in obj.ownerships.all()) if obj.pk else "—"
+
+
+@admin.register(ElevatorUnit)
+class ElevatorUnitAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.unit_list_visible_to)
+    list_display = ["__str__", "jurisdiction_name", "flat_total"]
+    list_filter = [("building__jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "building__address", "building__compound_name"]
+    list_select_related = ["building__jurisdiction"]
+    autocomplete_fields = ["building"]
+    inlines = [FlatInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(flat_total_n=Count("flats"))
+
+    @admin.display(description="辖区", ordering="building__jurisdiction")
+    def jurisdiction_name(self, obj):
+        return obj.building.jurisdiction.name
+
+    @admin.display(description="户数", ordering="flat_total_n")
+    def flat_total(self, obj):
+        return obj.flat_total_n
+
+
+class OwnershipOnFlatInline(ScopedFormFieldsMixin, admin.TabularInline):
+    model = Ownership
+    extra = 0
+    autocomplete_fields = ["owner"]
+    verbose_name = "业主"
+    verbose_name_plural = "业主（共有人逐一列出）"
+
+
+@admin.register(Flat)
+class FlatAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.flat_list_visible_to)
+    list_display = ["room", "unit", "floor", "area", "area_source", "developer_held", "has_certificate", "owner_names"]
+    list_filter = [("unit__building__jurisdiction", admin.RelatedOnlyFieldListFilter), "area_source", "developer_held"]
+    search_fields = ["room", "unit__building__address", "ownerships__owner__name"]
+    list_select_related = ["unit__building"]
+    autocomplete_fields = ["unit"]
+    inlines = [OwnershipOnFlatInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("ownerships__owner")
+
+    @admin.display(description="已登记产权证", boolean=True)
+    def has_certificate(self, obj):
+        return bool(obj.certificate_no.strip())
+
+    @admin.display(description="业主")
+    def owner_names(self, obj):
+        return "、".join(o.owner.name for o in obj.ownerships.all())
+
+
+class OwnershipOnOwnerInline(ScopedFormFieldsMixin, admin.TabularInline):
+    model = Ownership
+    extra = 0
+    autocomplete_fields = ["flat"]
+    verbose_name = "房屋"
+    verbose_name_plural = "名下房屋"
+
+    def get_queryset(self, request):
+        # Only the flats this user may see, even on an owner who also owns elsewhere.
+        return selectors.ownership_list_visible_to(user=request.user).select_related("flat__unit__building")
+
+
+class OwnerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Owner
+        fields = ["name", "id_number", "phone"]
+
+    def clean_id_number(self):
+        from .validators import normalize_id
+
+        return normalize_id(self.cleaned_data["id_number"])
+
+
+@admin.register(Owner)
+class OwnerAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.owner_list_visible_to)
+    form = OwnerAdminForm
+    list_display = ["name", "masked_id", "masked_mobile", "flat_list"]
+    search_fields = ["name", "=id_number", "=phone"]
+    inlines = [OwnershipOnOwnerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("ownerships__flat__unit__building")
+
+    @admin.display(description="证件号码")
+    def masked_id(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description="手机号码")
+    def masked_mobile(self, obj):
+        return obj.masked_phone or "—"
+
+    @admin.display(description="房屋")
+    def flat_list(self, obj):
+        return "；".join(f"{o.flat.unit}{o.flat.room}" for o in obj.ownerships.all())
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The change form shows the full ID number and phone: log who looked.
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET":
+            audit.personal_data_viewed(obj=obj, actor=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AgentBuilder)
+class AgentBuilderAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.agent_builder_list_visible_to)
+    list_display = ["name", "credit_code", "contact_name", "contact_phone"]
+    search_fields = ["name", "credit_code"]
+
+
+# --- cases ----------------------------------------------------------------------------
+
+
+class CaseOpenForm(forms.ModelForm):
+    """Opening a case: the eligibility gate is checked here for a friendly form error,
+    and again by the service under lock."""
+
+    class Meta:
+        model = Case
+        fields = ["unit", "representatives", "agent_builder", "stretcher_capable", "scheme_summary", "budget"]
+
+    def clean(self):
+        cleaned = super().clean()
+        unit = cleaned.get("unit")
+        if unit is not None:
+            existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
+            if existing is not None:
+                raise ValidationError(f"该梯号已有办理中的案件：{existing.number}。")
+            problems = services.case_eligibility_problems(unit=unit)
+            if problems:
+                raise ValidationError(problems)
+        return cleaned
+
+
+class CaseDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = ["representatives", "agent_builder", "stretcher_capable", "scheme_summary", "budget"]
+
+
+@admin.register(Case)
+class CaseAdmin(ScopedAdmin):
+    scope = staticmethod(selectors.case_list_visible_to)
+    list_display = ["number", "unit", "jurisdiction", "current_step", "status", "stretcher_capable", "opened_at"]
+    list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter), "current_step", "status"]
+    search_fields = ["number", "unit__building__address", "unit__building__compound_name",
+                     "unit__flats__ownerships__owner__name"]
+    list_select_related = ["jurisdiction", "unit__building"]
+    autocomplete_fields = ["unit", "agent_builder"]
+    filter_horizontal = ["representatives"]
+    date_hierarchy = "opened_at"
+    readonly_fields = ["number", "jurisdiction", "status", "current_step", "opened_at", "opened_by",
+                       "heritage_flag", "flat_table"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = CaseDetailsForm if obj is not None else CaseOpenForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return ((None, {"fields": ("unit", "representatives", "agent_builder", "stretcher_capable",
+                                       "scheme_summary", "budget")}),)
+        return (
+            (None, {"fields": ("number", "jurisdiction", "status", "current_step", "opened_at", "opened_by")}),
+            ("建设单位与方案", {"fields": ("representatives", "agent_builder", "stretcher_capable",
+                                     "scheme_summary", "budget", "heritage_flag")}),
+            ("梯号房屋", {"fields": ("flat_table",)}),
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "representatives":
+            obj_id = request.resolver_match.kwargs.get("object_id")
+            owners = selectors.owner_list_visible_to(user=request.user)
+            if obj_id:  # on an existing case, only the unit's own owners
+                owners = owners.filter(ownerships__flat__unit__cases__pk=obj_id).distinct()
+            kwargs["queryset"] = owners
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.case_update_details(
+                case=obj, actor=request.user, representatives=list(data["representatives"]),
+                agent_builder=data["agent_builder"], stretcher_capable=data["stretcher_capable"],
+                scheme_summary=data["scheme_summary"], budget=data["budget"],
+            )
+            return
+        case = services.case_open(
+            unit=data["unit"], actor=request.user, representatives=list(data["representatives"]),
+            agent_builder=data["agent_builder"], stretcher_capable=data["stretcher_capable"],
+            scheme_summary=data["scheme_summary"], budget=data["budget"],
+        )
+        # The admin redirects using `obj`; point it at the case the service opened.
+        obj.pk, obj.number = case.pk, case.number
+        if case.needs_heritage_opinion:
+            messages.warning(request, "该楼栋位于文化遗产保护范围：方案初审通过前须上传文物/历史建筑主管部门意见。")
+
+    def save_related(self, request, form, formsets, change):
+        pass  # representatives are set by the service
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are closed, never deleted: the vote evidence must be kept
+
+    @admin.display(description="文化遗产保护")
+    def heritage_flag(self, obj):
+        if obj.needs_heritage_opinion:
+            return format_html('<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过")
+        return "否"
+
+    @admin.display(description="房屋与业主")
+    def flat_table(self, obj):
+        flats = selectors.unit_flats_with_owners(unit=obj.unit)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f.room, f.floor, f.area, f.get_area_source_display(),
+                 "、".join(o.owner.name for o in f.ownerships.all()) + ("（开发商持有）" if f.developer_held else ""))
+                for f in flats
+            ),
+        )
+        return format_html(
+            '<table><thead><tr><th>房号</th><th>楼层</th><th>面积（㎡）</th><th>来源</th><th>业主</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+
+# --- audit ----------------------------------------------------------------------------
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only for everyone, superusers included: the log is evidence."""
+
+    list_display = ["created_at", "event", "actor", "case", "message"]
+    list_filter = ["event"]
+    search_fields = ["message", "case__number", "actor__username"]
+    list_select_related = ["actor", "case"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        from .roles import is_city_wide
+
+        qs = super().get_queryset(request)
+        if is_city_wide(request.user):
+            return qs
+        if request.user.jurisdiction_id is None:
+            return qs.none()
+        return qs.filter(case__jurisdiction_id=request.user.jurisdiction_id) | qs.filter(
+            case__isnull=True, actor__jurisdiction_id=request.user.jurisdiction_id
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,201 @@
+"""Demo data for `seed_demo`: compounds in several jurisdictions, realistic rosters,
+one user per staff role. Everything goes through the services and is idempotent: a
+second run finds what the first made and changes nothing but the demo passwords.
+"""
+
+import csv
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from faker import Faker
+
+from . import services
+from .models import AgentBuilder, Building, ElevatorUnit, Jurisdiction, User
+from .roles import SPEC_BY_ROLE, Role
+from .services import OwnerData
+from .validators import is_valid_id_number
+
+DEMO_PASSWORD = "Demo-2026-quanzhou"
+SAMPLE_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
+
+
+@dataclass(frozen=True)
+class DemoBuilding:
+    jurisdiction: str
+    compound: str
+    address: str
+    floors: int
+    year_built: int
+    units: tuple[tuple[str, int], ...]  # (unit name, flats per floor)
+    has_reserved_shaft: bool = False
+    in_heritage_area: bool = False
+    in_demolition_plan: bool = False
+    open_case: bool = True
+
+
+DEMO_BUILDINGS = (
+    # The shared sample roster (14 flats, co-owners, a two-flat owner, a developer flat)
+    # fills unit 1 of this building; see `_sample_rows`.
+    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园1幢", 7, 1998, (("1单元", 2),)),
+    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园2幢", 6, 1999, (("1单元", 2), ("2单元", 2)),
+                 has_reserved_shaft=True),
+    DemoBuilding("LC", "温陵小区", "鲤城区开元街道温陵小区3幢", 6, 1992, (("2单元", 3),), in_heritage_area=True),
+    DemoBuilding("JJ", "阳光花园", "晋江市青阳街道阳光花园5幢", 11, 2003, (("1单元", 3),)),
+    DemoBuilding("TZ", "东园小区", "泉州台商投资区洛阳镇东园小区2幢", 6, 2001, (("1单元", 1),)),
+    # Refused by the eligibility gate: in the five-year demolition plan.
+    DemoBuilding("NA", "溪州新村", "南安市溪美街道溪州新村8幢", 7, 1990, (("1单元", 2),),
+                 in_demolition_plan=True, open_case=False),
+)
+
+DEMO_USERS = (
+    # username, full name, jurisdiction code (None = city-wide), role
+    ("fz_zhujian", "陈晓东", "FZ", Role.DISTRICT_OFFICER),
+    ("fz_zigui", "林雅琴", "FZ", Role.PLANNING_REVIEWER),
+    ("fz_chengguan", "黄志强", "FZ", Role.URBAN_REVIEWER),
+    ("fz_shijian", "吴建华", "FZ", Role.MARKET_REVIEWER),
+    ("fz_gongjijin", "郑丽娟", "FZ", Role.FUND_REVIEWER),
+    ("fz_daijian", "王立新", "FZ", Role.AGENT_BUILDER),
+    ("lc_zhujian", "蔡文斌", "LC", Role.DISTRICT_OFFICER),
+    ("jj_zhujian", "许美玲", "JJ", Role.DISTRICT_OFFICER),
+    ("city_dudao", "李国平", None, Role.CITY_SUPERVISOR),
+)
+
+
+def _sample_rows() -> list[dict[str, str]] | None:
+    path = SAMPLE_DIR / "roster-example.csv"
+    if not path.exists():
+        return None
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _split(cell: str) -> list[str]:
+    for sep in ("；", ";"):
+        cell = cell.replace(sep, "、")
+    return [part.strip() for part in cell.split("、") if part.strip()]
+
+
+_SOURCE = {"登记": "register", "实测": "survey", "合同": "contract"}
+
+
+def _register_sample(unit: ElevatorUnit) -> None:
+    for row in _sample_rows() or []:
+        names, ids = _split(row["业主姓名"]), _split(row["证件号码"])
+        services.flat_register(
+            unit=unit, room=row["房号"], floor=int(row["楼层"]), area=Decimal(row["专有部分面积"]),
+            area_source=_SOURCE[row["面积来源"]], certificate_no=row["不动产权证号"],
+            developer_held=row["开发商持有"] == "是",
+            owners=[OwnerData(name=n, id_number=i) for n, i in zip(names, ids, strict=True)], actor=None,
+        )
+
+
+class _People:
+    """Deterministic fake owners with valid ID numbers and mobiles."""
+
+    def __init__(self, seed: int):
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(seed)
+        self.rng = random.Random(seed)
+
+    def person(self) -> OwnerData:
+        while True:
+            id_number = self.fake.ssn(min_age=30, max_age=90)
+            if is_valid_id_number(id_number):
+                break
+        return OwnerData(name=self.fake.name(), id_number=id_number, phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}")
+
+
+def _register_generated(unit: ElevatorUnit, building: DemoBuilding, per_floor: int, seed: int) -> None:
+    people = _People(seed)
+    rng = people.rng
+    multi_owner = people.person()  # owns the top flat and one on floor 2: one voter
+    for floor in range(1, building.floors + 1):
+        for pos in range(1, per_floor + 1):
+            room = f"{floor}{pos:02d}"
+            if floor == building.floors and pos == 1 or floor == 2 and pos == per_floor and per_floor > 1:
+                owners = [multi_owner]
+            elif rng.random() < 0.25:  # couples as co-owners
+                owners = [people.person(), people.person()]
+            else:
+                owners = [people.person()]
+            area = Decimal(rng.randrange(6000, 13000)) / 100
+            source = rng.choices(["register", "survey", "contract"], weights=[8, 1, 1])[0]
+            year = rng.randrange(2000, 2025)
+            services.flat_register(
+                unit=unit, room=room, floor=floor, area=area, area_source=source,
+                certificate_no=f"闽({year})泉州市不动产权第{rng.randrange(10**6, 10**7)}号",
+                developer_held=False, owners=owners, actor=None,
+            )
+
+
+def _ensure_users(out) -> None:
+    jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+    admin, _ = User.objects.get_or_create(username="admin", defaults={"full_name": "系统管理员"})
+    admin.is_staff = admin.is_superuser = True
+    admin.set_password(DEMO_PASSWORD)
+    admin.save()
+    rows = [("admin", "系统管理员", "全市", "超级管理员")]
+    for username, full_name, code, role in DEMO_USERS:
+        spec = SPEC_BY_ROLE[role]
+        user, _ = User.objects.get_or_create(username=username)
+        user.full_name = full_name
+        user.jurisdiction = jurisdictions[code] if code else None
+        user.is_staff = True
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=spec.group_name)])
+        rows.append((username, full_name, user.jurisdiction.name if code else "全市", spec.group_name))
+    out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, full_name, scope, group in rows:
+        out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
+
+
+@transaction.atomic
+def seed(out=print) -> None:
+    jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+    agent, _ = AgentBuilder.objects.get_or_create(
+        credit_code="91350503MA2Y4K7Q3G",
+        defaults={"name": "泉州市安居加梯工程服务有限公司", "contact_name": "王立新", "contact_phone": "13905951234"},
+    )
+    for index, spec in enumerate(DEMO_BUILDINGS):
+        building = Building.objects.filter(jurisdiction=jurisdictions[spec.jurisdiction], address=spec.address).first()
+        if building is None:
+            building = services.record_save(
+                obj=Building(
+                    jurisdiction=jurisdictions[spec.jurisdiction], compound_name=spec.compound, address=spec.address,
+                    floors=spec.floors, year_built=spec.year_built, has_reserved_shaft=spec.has_reserved_shaft,
+                    in_heritage_area=spec.in_heritage_area, in_demolition_plan=spec.in_demolition_plan,
+                ),
+                actor=None,
+            )
+        for unit_index, (unit_name, per_floor) in enumerate(spec.units):
+            unit = ElevatorUnit.objects.filter(building=building, name=unit_name).first()
+            if unit is None:
+                unit = services.record_save(obj=ElevatorUnit(building=building, name=unit_name), actor=None)
+            if not unit.flats.exists():
+                if index == 0 and unit_index == 0 and _sample_rows():
+                    _register_sample(unit)
+                else:
+                    _register_generated(unit, spec, per_floor, seed=1000 + index * 10 + unit_index)
+            if spec.open_case:
+                case, created = services.case_open_or_reuse(unit=unit, actor=None)
+                if created:
+                    top_floor_owner = unit.flats.order_by("-floor").first().ownerships.first().owner
+                    services.case_update_details(
+                        case=case, actor=None, representatives=[top_floor_owner],
+                        agent_builder=agent if index % 2 == 0 else None,
+                        stretcher_capable=index % 2 == 0,
+                        scheme_summary=f"在{unit}北侧增设一部{'可容纳担架的' if index % 2 == 0 else ''}"
+                                       f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",
+                        budget=Decimal(380000 + 20000 * index),
+                    )
+                out(f"{'新建' if created else '已有'}案件 {case.number}：{unit}（{unit.flats.count()}户）")
+            else:
+                problems = services.case_eligibility_problems(unit=unit)
+                out(f"不予立案（演示资格审查）：{unit} —— {'；'.join(problems)}")
+    _ensure_users(out)

@@ -1,0 +1,85 @@
+"""Staff roles as Django groups with permission codenames.
+
+The table is the source of truth; `sync_role_groups` runs after every migrate so the
+groups in the database always match it. Which cases a role sees is decided by the
+user's jurisdiction in `cases.selectors`, not here.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .workflow import Department
+
+_MASTER_DATA = ("building", "elevatorunit", "flat", "owner", "ownership", "agentbuilder")
+
+
+class Role(StrEnum):
+    DISTRICT_OFFICER = "district_officer"
+    PLANNING_REVIEWER = "planning_reviewer"
+    URBAN_REVIEWER = "urban_reviewer"
+    MARKET_REVIEWER = "market_reviewer"
+    FUND_REVIEWER = "fund_reviewer"
+    CITY_SUPERVISOR = "city_supervisor"
+    AGENT_BUILDER = "agent_builder"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    role: Role
+    group_name: str
+    department: Department | None
+    city_wide: bool
+    permissions: tuple[str, ...]  # "app_label.codename"
+
+
+def _perms(app: str, actions: tuple[str, ...], models: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{app}.{action}_{model}" for model in models for action in actions)
+
+
+_VIEW_CASES = _perms("cases", ("view",), ("case", *_MASTER_DATA))
+
+ROLE_SPECS: tuple[RoleSpec, ...] = (
+    # Receives cases, keeps the unit's master data, runs the housing-led steps.
+    RoleSpec(Role.DISTRICT_OFFICER, "区住建经办人", Department.HOUSING, False,
+             _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA))
+             + _perms("cases", ("delete",), ("ownership",))
+             + ("cases.view_auditevent",)),
+    RoleSpec(Role.PLANNING_REVIEWER, "资规审查员", Department.PLANNING, False, _VIEW_CASES),
+    RoleSpec(Role.URBAN_REVIEWER, "城管审查员", Department.URBAN, False, _VIEW_CASES),
+    RoleSpec(Role.MARKET_REVIEWER, "市场监管审查员", Department.MARKET, False, _VIEW_CASES),
+    RoleSpec(Role.FUND_REVIEWER, "公积金审查员", Department.FUND, False, _VIEW_CASES),
+    # Reads every district; writes nothing on cases.
+    RoleSpec(Role.CITY_SUPERVISOR, "市住建局督导", None, True, _VIEW_CASES + ("cases.view_auditevent",)),
+    # Prepares and submits its own cases' applications (the case screens arrive with the workflow).
+    RoleSpec(Role.AGENT_BUILDER, "代建单位/业主代表", None, False, _perms("cases", ("view",), ("case",))),
+)
+
+SPEC_BY_ROLE = {spec.role: spec for spec in ROLE_SPECS}
+SPEC_BY_GROUP = {spec.group_name: spec for spec in ROLE_SPECS}
+
+
+def sync_role_groups(**kwargs) -> None:
+    """post_migrate handler: create each role's group and set exactly its permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for spec in ROLE_SPECS:
+        group, _ = Group.objects.get_or_create(name=spec.group_name)
+        wanted = []
+        for dotted in spec.permissions:
+            app_label, codename = dotted.split(".")
+            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if perm is not None:  # a later app's migrate fills in the rest
+                wanted.append(perm)
+        group.permissions.set(wanted)
+
+
+def roles_of(user) -> set[Role]:
+    names = {g.name for g in user.groups.all()} if user.is_authenticated else set()
+    return {SPEC_BY_GROUP[n].role for n in names if n in SPEC_BY_GROUP}
+
+
+def is_city_wide(user) -> bool:
+    """Superusers and the city supervisor see every jurisdiction."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(SPEC_BY_ROLE[r].city_wide for r in roles_of(user))

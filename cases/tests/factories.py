@@ -1,0 +1,119 @@
+"""factory_boy factories. Cases open through the service, so a factory case has passed
+the same gate and numbering as a real one."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.models import Group
+from faker import Faker
+
+from cases import services
+from cases.models import AgentBuilder, Building, ElevatorUnit, Flat, Jurisdiction, Owner, Ownership, User
+from cases.roles import SPEC_BY_ROLE, Role
+from cases.validators import credit_code_check_char, is_valid_id_number
+
+_fake = Faker("zh_CN")
+
+
+def jurisdiction(code: str = "FZ") -> Jurisdiction:
+    return Jurisdiction.objects.get(code=code)
+
+
+def valid_id_number() -> str:
+    while True:
+        value = _fake.ssn(min_age=20, max_age=90)
+        if is_valid_id_number(value):
+            return value
+
+
+def valid_credit_code(serial: int) -> str:
+    body = f"91350503MA{serial:07d}"[:17]
+    return body + credit_code_check_char(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Faker("name", locale="zh_CN")
+    is_staff = True
+    jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def with_role(obj, create, extracted, **kwargs):
+        role = extracted
+        if role is None:
+            return
+        obj.groups.add(Group.objects.get(name=SPEC_BY_ROLE[Role(role)].group_name))
+        if SPEC_BY_ROLE[Role(role)].city_wide:
+            obj.jurisdiction = None
+        obj.save()
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
+    compound_name = factory.Sequence(lambda n: f"测试花园{n}")
+    address = factory.LazyAttribute(lambda o: f"{o.jurisdiction.name}测试街道{o.compound_name}1幢")
+    floors = 7
+    year_built = 1998
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ElevatorUnit
+
+    building = factory.SubFactory(BuildingFactory)
+    name = factory.Sequence(lambda n: f"{n + 1}单元")
+
+
+class OwnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Owner
+
+    name = factory.Faker("name", locale="zh_CN")
+    id_number = factory.LazyFunction(valid_id_number)
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class FlatFactory(factory.django.DjangoModelFactory):
+    """A flat with one owner unless `owners=[...]` is given."""
+
+    class Meta:
+        model = Flat
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(UnitFactory)
+    floor = factory.Sequence(lambda n: n % 7 + 1)
+    room = factory.Sequence(lambda n: f"{n % 7 + 1}{n // 7 + 1:02d}")
+    area = Decimal("88.50")
+    certificate_no = factory.Sequence(lambda n: f"闽(2020)泉州市不动产权第{1000000 + n}号")
+
+    @factory.post_generation
+    def owners(obj, create, extracted, **kwargs):
+        for owner in extracted if extracted is not None else [OwnerFactory()]:
+            Ownership.objects.create(flat=obj, owner=owner)
+
+
+class AgentBuilderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentBuilder
+
+    name = factory.Sequence(lambda n: f"泉州市第{n}加梯工程有限公司")
+    credit_code = factory.Sequence(valid_credit_code)
+
+
+def unit_with_flats(*, flats: int = 6, **building_kwargs) -> ElevatorUnit:
+    unit = UnitFactory(building=BuildingFactory(**building_kwargs))
+    for i in range(flats):
+        FlatFactory(unit=unit, floor=i // 2 + 1, room=f"{i // 2 + 1}0{i % 2 + 1}")
+    return unit
+
+
+def open_case(*, unit: ElevatorUnit | None = None, actor=None, **building_kwargs):
+    return services.case_open(unit=unit or unit_with_flats(**building_kwargs), actor=actor)

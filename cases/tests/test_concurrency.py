@@ -1,0 +1,58 @@
+"""Case numbering when cases open at the same moment (PostgreSQL: real row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from cases import services
+
+from .factories import unit_with_flats
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_simultaneous_openings_get_distinct_consecutive_numbers(on_postgres):
+    units = [unit_with_flats(flats=2) for _ in range(8)]
+    barrier = threading.Barrier(len(units))
+    numbers, errors = [], []
+
+    def open_one(unit):
+        try:
+            barrier.wait()
+            numbers.append(services.case_open(unit=unit, actor=None).number)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_one, args=(u,)) for u in units]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 9))
+
+
+def test_the_same_unit_opened_twice_at_once_gives_one_case(on_postgres):
+    unit = unit_with_flats(flats=2)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def open_it():
+        try:
+            barrier.wait()
+            outcomes.append(services.case_open(unit=unit, actor=None).number)
+        except services.ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len([o for o in outcomes if o.startswith("FZ-")]) == 1
+    assert any("已有办理中的案件" in o for o in outcomes)

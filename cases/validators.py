@@ -1,0 +1,109 @@
+"""Checks for identity numbers and phone numbers, and how they are masked in lists.
+
+- Resident identity number (居民身份证号码), GB 11643-1999: 17 digits, then a check
+  character from an ISO 7064 MOD 11-2 sum; X stands for 10.
+- Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters over
+  a 31-letter alphabet (no I, O, Z, S, V), the last a MOD 31 check character.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"  # indexed by the weighted sum mod 11
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_id(value: str) -> str:
+    """Trim and upper-case: a lower-case x is how people often type the check character."""
+    return (value or "").strip().upper()
+
+
+def id_number_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11]
+
+
+def is_valid_id_number(value: str) -> bool:
+    """GB 11643: the shape, a real birth date, and the check character."""
+    value = normalize_id(value)
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    try:
+        birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    if not datetime.date(1900, 1, 1) <= birth <= datetime.date.today():
+        return False
+    return id_number_check_char(value[:17]) == value[17]
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def is_valid_credit_code(value: str) -> bool:
+    """GB 32100: 18 characters from the code's alphabet with a MOD 31 check character."""
+    value = normalize_id(value)
+    if len(value) != 18 or any(c not in _USCC_ALPHABET for c in value):
+        return False
+    return credit_code_check_char(value[:17]) == value[17]
+
+
+def validate_id_number(value: str) -> None:
+    if not is_valid_id_number(value):
+        raise ValidationError(
+            "身份证号码“%(value)s”无效：应为18位，出生日期真实，末位校验码正确（GB 11643）。",
+            code="invalid_id_number",
+            params={"value": value},
+        )
+
+
+def validate_credit_code(value: str) -> None:
+    if not is_valid_credit_code(value):
+        raise ValidationError(
+            "统一社会信用代码“%(value)s”无效：应为18位，末位校验码正确（GB 32100）。",
+            code="invalid_credit_code",
+            params={"value": value},
+        )
+
+
+def validate_owner_identity(value: str) -> None:
+    """An owner is a person (ID number) or an organisation such as the developer (credit code)."""
+    if not (is_valid_id_number(value) or is_valid_credit_code(value)):
+        raise ValidationError(
+            "证件号码“%(value)s”无效：个人应填18位身份证号码（GB 11643），"
+            "单位应填18位统一社会信用代码（GB 32100），请核对末位校验码。",
+            code="invalid_identity",
+            params={"value": value},
+        )
+
+
+def validate_mobile(value: str) -> None:
+    if value and not _MOBILE.fullmatch(value):
+        raise ValidationError(
+            "手机号码“%(value)s”无效：应为以1开头的11位数字。",
+            code="invalid_mobile",
+            params={"value": value},
+        )
+
+
+def mask_identity(value: str) -> str:
+    """350503********1234: region and last four, as lists show them."""
+    if not value or len(value) < 10:
+        return value
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_mobile(value: str) -> str:
+    """138****5678."""
+    if not value or len(value) != 11:
+        return value
+    return value[:3] + "****" + value[-4:]

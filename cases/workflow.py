@@ -1,0 +1,66 @@
+"""The eight procedures (申报程序) of the 2025 Quanzhou guidance, as one table.
+
+Pure Python, no ORM: this module can be read and tested alone. The report names the
+procedures and the five departments that issued the guidance (住建、资规、城管、市场
+监管、公积金) but not who acts at each step; the assignment below is what a district
+housing office would expect and is documented per step.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Department(StrEnum):
+    HOUSING = "housing"  # 住建：区县住房和城乡建设局（或两区管委会的建设部门）
+    PLANNING = "planning"  # 资规：自然资源和规划
+    URBAN = "urban"  # 城管：城市管理
+    MARKET = "market"  # 市场监管：特种设备安全监察
+    FUND = "fund"  # 公积金：住房公积金中心
+
+    @property
+    def label(self) -> str:
+        return DEPARTMENT_LABELS[self]
+
+
+DEPARTMENT_LABELS = {
+    Department.HOUSING: "住建部门",
+    Department.PLANNING: "资规部门",
+    Department.URBAN: "城管部门",
+    Department.MARKET: "市场监管部门",
+    Department.FUND: "公积金中心",
+}
+
+
+@dataclass(frozen=True)
+class Procedure:
+    number: int
+    code: str
+    name: str
+    department: Department
+    note: str
+
+
+PROCEDURES: tuple[Procedure, ...] = (
+    # The district housing bureau leads the joint preliminary review (others answer within
+    # about five working days in practice), so housing decides.
+    Procedure(1, "scheme_review", "方案初审", Department.HOUSING, "申请、表决结果、设计方案、资金筹集方案、业主协议"),
+    # Notice and witnessing are run by the office that received the application.
+    Procedure(2, "public_notice", "公示见证", Department.HOUSING, "单元及小区公示、异议期、表决与协议见证"),
+    # The guidance: only a building without a reserved shaft needs planning review.
+    Procedure(3, "planning_review", "规划审查", Department.PLANNING, "未预留电梯井的须办理；已预留的不需办理"),
+    # Construction-drawing review is supervised by the housing bureau.
+    Procedure(4, "drawing_review", "施工图设计、审查", Department.HOUSING, "有资质单位设计并审查"),
+    # Site occupation, greening and similar simplified approvals sit with urban management.
+    Procedure(5, "joint_approval", "部门简化审批", Department.URBAN, "相关部门联合简化审批"),
+    # Shaft works are building works: housing's quality and safety supervision.
+    Procedure(6, "shaft_supervision", "井道施工监管", Department.HOUSING, "井道施工现场监管记录"),
+    Procedure(7, "shaft_acceptance", "井道工程竣工验收", Department.HOUSING, "竣工验收记录，15日内备案"),
+    # Elevators are special equipment: installation notice and supervisory inspection go
+    # to market supervision (Special Equipment Safety Law arts. 23 and 25).
+    Procedure(8, "installation", "电梯安装", Department.MARKET, "有资质单位安装、特种设备监督检验"),
+)
+
+PROCEDURE_BY_NUMBER = {p.number: p for p in PROCEDURES}
+STEP_CHOICES = [(p.number, f"{p.number}. {p.name}") for p in PROCEDURES]
+FIRST_STEP = PROCEDURES[0].number
+LAST_STEP = PROCEDURES[-1].number

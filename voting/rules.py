@@ -1,0 +1,362 @@
+"""Vote-counting rule for one elevator unit (梯号).
+
+Civil Code art. 278 and the SPC interpretation on building division ownership,
+arts. 8-9, as applied by the Quanzhou 2025 guidance. Pure stdlib, no Django:
+callers turn roster and ballot rows into ``FlatFact`` and ``Choice`` values.
+
+All decisions use exact arithmetic (``Decimal`` areas, ``Fraction`` ratios,
+cross-multiplied comparisons); only Decimal areas are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, Inexact, Rounded
+from enum import StrEnum
+from fractions import Fraction
+
+__all__ = [
+    "CONDITION_CODES",
+    "CONDITION_LABELS",
+    "CONSENT_THRESHOLD",
+    "DEVELOPER_KEY",
+    "PARTICIPATION_THRESHOLD",
+    "Choice",
+    "ConflictingChoicesError",
+    "FlatFact",
+    "TallyResult",
+    "Voter",
+    "combine_choices",
+    "format_percent",
+    "group_voters",
+    "tally",
+]
+
+# 参与表决：专有部分面积与人数均达三分之二以上 ("以上" includes the bound).
+PARTICIPATION_THRESHOLD = Fraction(2, 3)
+# 同意：参与表决专有部分面积与人数均达四分之三以上.
+CONSENT_THRESHOLD = Fraction(3, 4)
+
+# All flats the developer has not sold or not delivered vote as one owner (SPC art. 9).
+DEVELOPER_KEY = "developer"
+
+# Fixed order: callers show failed conditions in this order.
+CONDITION_CODES: tuple[str, ...] = (
+    "participation_area",
+    "participation_headcount",
+    "consent_area",
+    "consent_headcount",
+)
+
+CONDITION_LABELS: dict[str, str] = {
+    "participation_area": "参与表决的专有部分面积未达三分之二",
+    "participation_headcount": "参与表决的人数未达三分之二",
+    "consent_area": "同意的专有部分面积未达参与表决面积的四分之三",
+    "consent_headcount": "同意的人数未达参与表决人数的四分之三",
+}
+
+# Sums must never be rounded, whatever the caller's decimal context: huge
+# precision plus traps turns any silent rounding into an error.
+_EXACT = Context(prec=MAX_PREC, traps=[Inexact, Rounded])
+# Display rounding of areas (two decimals, half-up) for the tally contract.
+_DISPLAY = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP)
+_CENT = Decimal("0.01")
+
+
+class Choice(StrEnum):
+    """One voter's choice (表决意见)."""
+
+    AGREE = "agree"  # 同意
+    DISAGREE = "disagree"  # 反对
+    ABSTAIN = "abstain"  # 弃权：参与表决但不计入同意
+
+    @classmethod
+    def parse(cls, text: str) -> Choice:
+        """Parse 同意/反对/弃权 or agree/disagree/abstain (case-insensitive)."""
+        if isinstance(text, str):
+            found = _CHOICE_WORDS.get(text.strip().casefold())
+            if found is not None:
+                return found
+        raise ValueError(f"无法识别的表决意见：{text!r}（应为“同意”“反对”或“弃权”）")
+
+    @property
+    def label(self) -> str:
+        """Chinese word for the choice, as printed on paper ballots."""
+        return _CHOICE_LABELS[self]
+
+
+# Outside the class body: a dict inside a StrEnum body would become a member.
+_CHOICE_LABELS: dict[Choice, str] = {
+    Choice.AGREE: "同意",
+    Choice.DISAGREE: "反对",
+    Choice.ABSTAIN: "弃权",
+}
+_CHOICE_WORDS: dict[str, Choice] = {
+    **{choice.value: choice for choice in Choice},
+    **{label: choice for choice, label in _CHOICE_LABELS.items()},
+}
+
+
+class ConflictingChoicesError(ValueError):
+    """One voter's flats carry different choices (一个表决人只能有一个表决意见)."""
+
+    def __init__(self, voter: Voter, choices_by_room: Mapping[str, Choice]) -> None:
+        self.voter = voter
+        self.rooms: tuple[str, ...] = tuple(sorted(choices_by_room, key=_room_sort_key))
+        detail = "；".join(f"{room}：{choices_by_room[room].label}" for room in self.rooms)
+        super().__init__(
+            f"同一表决人的房号 {'、'.join(self.rooms)} 表决意见不一致（{detail}），"
+            "一个表决人的全部房屋只能作出一个表决意见"
+        )
+
+
+@dataclass(frozen=True)
+class FlatFact:
+    """One flat of the unit as the vote needs it."""
+
+    room: str
+    area: Decimal  # 专有部分面积 (m²): registered, else surveyed, else contract area
+    owner_keys: frozenset[str]  # e.g. ID numbers of all co-owners
+    developer_held: bool  # 建设单位未出卖或已出卖未交付
+
+
+@dataclass(frozen=True)
+class Voter:
+    """One head in the headcount (表决人), holding one or more flats."""
+
+    key: str
+    rooms: tuple[str, ...]
+    area: Decimal
+
+
+def _room_sort_key(room: str) -> tuple[tuple[object, ...], str]:
+    # Natural order ("2" < "10"); split parity keeps str/int at matching positions.
+    parts = re.split(r"(\d+)", room)
+    natural = tuple(int(part) if index % 2 else part for index, part in enumerate(parts))
+    return natural, room
+
+
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    total = Decimal(0)
+    for value in values:
+        total = _EXACT.add(total, value)
+    return total
+
+
+def _check_area(area: object, what: str) -> Decimal:
+    # Spreadsheet readers hand back inexact binary numbers; only Decimal is exact.
+    if not isinstance(area, Decimal):
+        raise TypeError(f"{what}的面积必须是 Decimal，收到 {type(area).__name__}")
+    if not area.is_finite() or area <= 0:
+        raise ValueError(f"{what}的专有部分面积必须为正数，收到 {area}")
+    return area
+
+
+def group_voters(flats: Iterable[FlatFact]) -> list[Voter]:
+    """Group flats into voters (SPC art. 9), ordered by each voter's first room."""
+    rooms_by_key: dict[str, list[FlatFact]] = {}
+    seen_rooms: set[str] = set()
+    for flat in flats:
+        if not isinstance(flat.room, str) or not flat.room.strip():
+            raise ValueError(f"房号不能为空：{flat.room!r}")
+        if flat.room in seen_rooms:
+            raise ValueError(f"房号 {flat.room} 在名册中重复出现")
+        seen_rooms.add(flat.room)
+        _check_area(flat.area, f"房号 {flat.room} ")
+        if flat.developer_held:
+            key = DEVELOPER_KEY
+        else:
+            owners = sorted({owner.strip() for owner in flat.owner_keys if owner.strip()})
+            if not owners:
+                raise ValueError(f"房号 {flat.room} 没有业主证件号码（非开发商持有的房屋必须登记业主）")
+            key = "|".join(owners)
+            if key == DEVELOPER_KEY:
+                raise ValueError(f"房号 {flat.room} 的业主证件号码 {key!r} 与开发商表决人保留键冲突")
+        rooms_by_key.setdefault(key, []).append(flat)
+
+    voters = [
+        Voter(
+            key=key,
+            rooms=tuple(sorted((flat.room for flat in group), key=_room_sort_key)),
+            area=_exact_sum(flat.area for flat in group),
+        )
+        for key, group in rooms_by_key.items()
+    ]
+    voters.sort(key=lambda voter: _room_sort_key(voter.rooms[0]))
+    return voters
+
+
+def combine_choices(voters: Iterable[Voter], flat_choices: Mapping[str, Choice]) -> dict[str, Choice]:
+    """Turn per-room choices into per-voter choices.
+
+    A choice on any one of a voter's flats covers all of them; different
+    choices on the same voter's flats raise ``ConflictingChoicesError``.
+    """
+    voter_by_room: dict[str, Voter] = {}
+    for voter in voters:
+        for room in voter.rooms:
+            if room in voter_by_room:
+                raise ValueError(f"房号 {room} 同时属于两个表决人")
+            voter_by_room[room] = voter
+
+    per_voter: dict[str, dict[str, Choice]] = {}
+    for room, raw in flat_choices.items():
+        voter = voter_by_room.get(room)
+        if voter is None:
+            raise ValueError(f"房号 {room} 不在本梯业主名册中")
+        per_voter.setdefault(voter.key, {})[room] = Choice.parse(raw)
+
+    result: dict[str, Choice] = {}
+    # Walk voters in roster order so the first conflict reported is deterministic.
+    for voter in dict.fromkeys(voter_by_room.values()):
+        by_room = per_voter.get(voter.key)
+        if not by_room:
+            continue
+        if len(set(by_room.values())) > 1:
+            raise ConflictingChoicesError(voter, by_room)
+        result[voter.key] = next(iter(by_room.values()))
+    return result
+
+
+def _ratio(part: Decimal | int, whole: Decimal | int) -> Fraction | None:
+    return Fraction(part) / Fraction(whole) if whole else None
+
+
+def _meets(part: Decimal | int, whole: Decimal | int, threshold: Fraction) -> bool:
+    # Cross-multiply in Fractions (exact, independent of the decimal context);
+    # an empty denominator never meets a threshold.
+    if not whole:
+        return False
+    return Fraction(part) * threshold.denominator >= Fraction(whole) * threshold.numerator
+
+
+def _contract_area(area: Decimal) -> str:
+    return format(area.quantize(_CENT, rounding=ROUND_HALF_UP, context=_DISPLAY), "f")
+
+
+@dataclass(frozen=True)
+class TallyResult:
+    """Counts of one unit's vote; ratios and outcomes are derived from them."""
+
+    total_area: Decimal
+    total_headcount: int
+    participating_area: Decimal
+    participating_headcount: int
+    agreeing_area: Decimal
+    agreeing_headcount: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.agreeing_area <= self.participating_area <= self.total_area):
+            raise ValueError("面积须满足 0 ≤ 同意 ≤ 参与表决 ≤ 总面积")
+        if not (0 <= self.agreeing_headcount <= self.participating_headcount <= self.total_headcount):
+            raise ValueError("人数须满足 0 ≤ 同意 ≤ 参与表决 ≤ 总人数")
+
+    @property
+    def participation_area_ratio(self) -> Fraction | None:
+        return _ratio(self.participating_area, self.total_area)
+
+    @property
+    def participation_headcount_ratio(self) -> Fraction | None:
+        return _ratio(self.participating_headcount, self.total_headcount)
+
+    @property
+    def consent_area_ratio(self) -> Fraction | None:
+        return _ratio(self.agreeing_area, self.participating_area)
+
+    @property
+    def consent_headcount_ratio(self) -> Fraction | None:
+        return _ratio(self.agreeing_headcount, self.participating_headcount)
+
+    @property
+    def participation_area_met(self) -> bool:
+        return _meets(self.participating_area, self.total_area, PARTICIPATION_THRESHOLD)
+
+    @property
+    def participation_headcount_met(self) -> bool:
+        return _meets(self.participating_headcount, self.total_headcount, PARTICIPATION_THRESHOLD)
+
+    @property
+    def consent_area_met(self) -> bool:
+        return _meets(self.agreeing_area, self.participating_area, CONSENT_THRESHOLD)
+
+    @property
+    def consent_headcount_met(self) -> bool:
+        return _meets(self.agreeing_headcount, self.participating_headcount, CONSENT_THRESHOLD)
+
+    @property
+    def participation_met(self) -> bool:  # 参与表决：专有部分面积与人数均达三分之二以上
+        return self.participation_area_met and self.participation_headcount_met
+
+    @property
+    def consent_met(self) -> bool:  # 同意：参与表决面积与人数均达四分之三以上
+        return self.consent_area_met and self.consent_headcount_met
+
+    @property
+    def passed(self) -> bool:  # 表决通过
+        return self.participation_met and self.consent_met
+
+    @property
+    def failed_conditions(self) -> tuple[str, ...]:
+        """Codes of the unmet conditions, in ``CONDITION_CODES`` order."""
+        met = {
+            "participation_area": self.participation_area_met,
+            "participation_headcount": self.participation_headcount_met,
+            "consent_area": self.consent_area_met,
+            "consent_headcount": self.consent_headcount_met,
+        }
+        return tuple(code for code in CONDITION_CODES if not met[code])
+
+    def as_contract_dict(self) -> dict[str, object]:
+        """The shared tally contract (see shared/samples/tally-example.json)."""
+        return {
+            "total": {"area": _contract_area(self.total_area), "headcount": self.total_headcount},
+            "participating": {
+                "area": _contract_area(self.participating_area),
+                "headcount": self.participating_headcount,
+            },
+            "agreeing": {"area": _contract_area(self.agreeing_area), "headcount": self.agreeing_headcount},
+            "participation_met": self.participation_met,
+            "consent_met": self.consent_met,
+            "passed": self.passed,
+        }
+
+
+def tally(voters: Sequence[Voter], choices: Mapping[str, Choice]) -> TallyResult:
+    """Count one unit's vote; ``choices`` is keyed by voter key, missing = no ballot."""
+    by_key: dict[str, Voter] = {}
+    for voter in voters:
+        if voter.key in by_key:
+            raise ValueError(f"表决人 {voter.key} 重复出现")
+        _check_area(voter.area, f"表决人 {voter.key} ")
+        by_key[voter.key] = voter
+    unknown = [key for key in choices if key not in by_key]
+    if unknown:
+        raise ValueError(f"表决意见对应的表决人不在本梯名册中：{'、'.join(map(str, unknown))}")
+
+    parsed = {key: Choice.parse(raw) for key, raw in choices.items()}
+    # 弃权 participates but does not agree; no ballot does not participate.
+    participating = [by_key[key] for key in parsed]
+    agreeing = [by_key[key] for key, choice in parsed.items() if choice is Choice.AGREE]
+    return TallyResult(
+        total_area=_exact_sum(voter.area for voter in by_key.values()),
+        total_headcount=len(by_key),
+        participating_area=_exact_sum(voter.area for voter in participating),
+        participating_headcount=len(participating),
+        agreeing_area=_exact_sum(voter.area for voter in agreeing),
+        agreeing_headcount=len(agreeing),
+    )
+
+
+def format_percent(ratio: Fraction | None) -> str:
+    """Show a ratio as a percentage with two decimals, half-up ("66.67%"); display only."""
+    if ratio is None:
+        return "—"
+    # Work in hundredths of a percent with integers so rounding is exact.
+    scaled = abs(Fraction(ratio)) * 10000
+    whole, remainder = divmod(scaled.numerator, scaled.denominator)
+    if 2 * remainder >= scaled.denominator:
+        whole += 1
+    sign = "-" if ratio < 0 and whole else ""
+    return f"{sign}{whole // 100}.{whole % 100:02d}%"
