@@ -43,13 +43,13 @@ class ScopedFormFieldsMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         scope = _SCOPE.get(db_field.remote_field.model)
-        if scope is not None:
+        if scope is not None and "queryset" not in kwargs:  # a subclass may narrow it further
             kwargs["queryset"] = scope(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         scope = _SCOPE.get(db_field.remote_field.model)
-        if scope is not None:
+        if scope is not None and "queryset" not in kwargs:  # a subclass may narrow it further
             kwargs["queryset"] = scope(user=request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -40,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name", locale="zh_CN")
     is_staff = True
     jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
-    password = factory.PostGenerationMethodCall("set_password", "pw")
+    password = factory.django.Password("pw")
 
     @factory.post_generation
     def with_role(obj, create, extracted, **kwargs):

@@ -9,3 +9,4 @@ STORAGES["staticfiles"] = {  # noqa: F405 - no collectstatic manifest needed in 
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 DEMO_SEED_ALLOWED = True
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests

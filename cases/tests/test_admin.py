@@ -1,0 +1,144 @@
+"""The back office: every page loads for staff, lists cost the same queries at any size,
+and one jurisdiction's officer never reaches another's records."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case
+
+from .factories import AgentBuilderFactory, UserFactory, jurisdiction, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin_urls(obj_by_model):
+    """Changelist, add and change URL of every registered model."""
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        yield reverse(f"admin:{info[0]}_{info[1]}_changelist")
+        yield reverse(f"admin:{info[0]}_{info[1]}_add")
+        obj = obj_by_model.get(model)
+        if obj is not None:
+            yield reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk])
+
+
+@pytest.fixture
+def demo_case():
+    case = open_case()
+    AgentBuilderFactory()
+    return case
+
+
+@pytest.mark.parametrize("who", ["superuser", "district_officer", "city_supervisor", "planning_reviewer"])
+def test_every_admin_page_loads(client, demo_case, who):
+    from cases.models import AgentBuilder, AuditEvent, Building, ElevatorUnit, Flat, Jurisdiction, Owner, User
+
+    user = UserFactory(is_superuser=True) if who == "superuser" else UserFactory(with_role=who)
+    client.force_login(user)
+    flat = demo_case.unit.flats.first()
+    objects = {
+        Case: demo_case, Building: demo_case.unit.building, ElevatorUnit: demo_case.unit, Flat: flat,
+        Owner: flat.ownerships.first().owner, Jurisdiction: demo_case.jurisdiction,
+        AgentBuilder: AgentBuilder.objects.first(), AuditEvent: AuditEvent.objects.first(), User: user,
+    }
+    statuses = {}
+    for url in [reverse("admin:index"), *_admin_urls(objects)]:
+        statuses[url] = client.get(url).status_code
+    # Every page either loads or is refused for lack of permission: never a server error.
+    assert all(code in (200, 302, 403) for code in statuses.values()), statuses
+    if who in ("superuser", "district_officer"):
+        assert statuses[reverse("admin:cases_case_change", args=[demo_case.pk])] == 200
+        assert statuses[reverse("admin:cases_case_changelist")] == 200
+
+
+def test_index_is_chinese_and_counts_the_users_own_cases(client):
+    open_case()
+    open_case(jurisdiction=jurisdiction("LC"))
+    client.force_login(UserFactory(with_role="district_officer"))
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "泉州市既有住宅增设电梯服务平台" in page
+    assert "丰泽区 · 办理中案件 1 件" in page
+    assert "方案初审" in page
+
+
+def test_case_list_costs_the_same_queries_at_10_and_30_rows(client):
+    client.force_login(UserFactory(is_superuser=True))
+    url = reverse("admin:cases_case_changelist")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    for _ in range(10):
+        open_case()
+    at_10 = count()
+    for _ in range(20):
+        open_case()
+    assert count() == at_10
+
+
+def test_search_finds_a_case_by_owner_name(client):
+    case = open_case()
+    owner = case.unit.flats.first().ownerships.first().owner
+    client.force_login(UserFactory(with_role="district_officer"))
+    page = client.get(reverse("admin:cases_case_changelist"), {"q": owner.name}).content.decode()
+    assert case.number in page
+
+
+def test_officer_of_another_district_neither_lists_nor_opens_the_case(client):
+    case = open_case()  # 丰泽区
+    client.force_login(UserFactory(with_role="district_officer", jurisdiction=jurisdiction("LC")))
+    listing = client.get(reverse("admin:cases_case_changelist"), {"q": case.number})
+    assert listing.context["cl"].result_count == 0
+    response = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    assert response.status_code in (302, 404)  # the admin says it does not exist
+    owner = case.unit.flats.first().ownerships.first().owner
+    assert client.get(reverse("admin:cases_owner_change", args=[owner.pk])).status_code in (302, 404)
+    autocomplete = client.get(
+        reverse("admin:autocomplete"),
+        {"term": case.unit.building.compound_name, "app_label": "cases", "model_name": "case", "field_name": "unit"},
+    )
+    assert case.unit.building.compound_name not in autocomplete.content.decode()
+
+
+def test_officer_opens_a_case_in_the_admin_and_the_gate_speaks_chinese(client):
+    from .factories import unit_with_flats
+
+    officer = UserFactory(with_role="district_officer")
+    client.force_login(officer)
+    refused = unit_with_flats(in_demolition_plan=True)
+    page = client.post(reverse("admin:cases_case_add"), {"unit": refused.pk}).content.decode()
+    assert "五年内拆迁改造" in page
+    assert not Case.objects.exists()
+
+    ok = unit_with_flats()
+    response = client.post(reverse("admin:cases_case_add"), {"unit": ok.pk, "budget": "420000.00"})
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.unit == ok and case.opened_by == officer
+
+
+def test_audit_log_cannot_be_changed_or_deleted_even_by_a_superuser(client):
+    from cases.models import AuditEvent
+
+    open_case()
+    event = AuditEvent.objects.get()
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.post(reverse("admin:cases_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    client.post(reverse("admin:cases_auditevent_change", args=[event.pk]), {"message": "篡改"})
+    event.refresh_from_db()
+    assert event.message != "篡改"
+
+
+def test_representative_choices_are_the_units_own_owners(client):
+    case = open_case()
+    neighbour = open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    form = client.get(reverse("admin:cases_case_change", args=[case.pk])).context["adminform"].form
+    choices = set(form.fields["representatives"].queryset)
+    assert choices == {o.owner for f in case.unit.flats.all() for o in f.ownerships.all()}
+    assert not choices & {o.owner for f in neighbour.unit.flats.all() for o in f.ownerships.all()}

@@ -1,0 +1,50 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from cases.models import Building, Case, Flat, Owner, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_twice_gives_the_same_data_and_working_logins(client):
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    counts = [m.objects.count() for m in (Building, Flat, Owner, Case, User)]
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    assert [m.objects.count() for m in (Building, Flat, Owner, Case, User)] == counts
+    # Several jurisdictions, a 33-flat unit, co-owners and a multi-flat owner.
+    assert Case.objects.values("jurisdiction").distinct().count() >= 3
+    sizes = {c.unit.flats.count() for c in Case.objects.all()}
+    assert max(sizes) == 33 and min(sizes) >= 6
+    assert Flat.objects.filter(ownerships__isnull=False).annotate().count() > 0
+    assert any(f.ownerships.count() == 2 for f in Flat.objects.all())
+    assert any(o.ownerships.count() >= 2 for o in Owner.objects.all())
+    assert client.login(username="fz_zhujian", password="Demo-2026-quanzhou")
+
+
+def test_seed_demo_refuses_outside_local_settings(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_SEED_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "x" * 20 + "a-real-looking-secret-key-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "elevator.example.gov.cn",
+        "EMAIL_URL": "smtp+tls://user:pass@mail.example.gov.cn:587",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
