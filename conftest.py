@@ -68,3 +68,16 @@ def login(page, live_server, username, password="pw"):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
+
+
+@pytest.fixture
+def jurisdictions():
+    """Transactional tests flush the database, data migrations included: put the 13
+    jurisdictions back exactly as the migration writes them (groups come back through
+    post_migrate on their own)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("cases.migrations.0002_jurisdictions")
+    migration.create(apps, None)

@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from . import audit, selectors, services
 from .models import (
@@ -109,9 +110,9 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["jurisdiction"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "phone", "email", "jurisdiction")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
-        ("重要日期", {"fields": ("last_login", "date_joined")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email", "jurisdiction")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "jurisdiction", "groups",
@@ -121,7 +122,7 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="角色")
+    @admin.display(description=_("角色"))
     def group_names(self, obj):
         return "、".join(g.name for g in obj.groups.all())
 
@@ -136,7 +137,7 @@ class UnitInline(ScopedFormFieldsMixin, admin.TabularInline):
     readonly_fields = ["flat_count"]
     show_change_link = True
 
-    @admin.display(description="户数")
+    @admin.display(description=_("户数"))
     def flat_count(self, obj):
         return obj.flats.count() if obj.pk else 0
 
@@ -153,7 +154,7 @@ class BuildingAdmin(ScopedAdmin):
     inlines = [UnitInline]
     fieldsets = (
         (None, {"fields": ("jurisdiction", "compound_name", "address", "year_built", "floors")}),
-        ("适用条件", {"fields": ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")}),
+        (_("适用条件"), {"fields": ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")}),
     )
 
 
@@ -167,7 +168,7 @@ class FlatInline(ScopedFormFieldsMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("ownerships__owner")
 
-    @admin.display(description="业主")
+    @admin.display(description=_("业主"))
     def owner_names(self, obj):
         return "、".join(o.owner.name for o in obj.ownerships.all()) if obj.pk else "—"
 
@@ -185,11 +186,11 @@ class ElevatorUnitAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flat_total_n=Count("flats"))
 
-    @admin.display(description="辖区", ordering="building__jurisdiction")
+    @admin.display(description=_("辖区"), ordering="building__jurisdiction")
     def jurisdiction_name(self, obj):
         return obj.building.jurisdiction.name
 
-    @admin.display(description="户数", ordering="flat_total_n")
+    @admin.display(description=_("户数"), ordering="flat_total_n")
     def flat_total(self, obj):
         return obj.flat_total_n
 
@@ -215,11 +216,11 @@ class FlatAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("ownerships__owner")
 
-    @admin.display(description="已登记产权证", boolean=True)
+    @admin.display(description=_("已登记产权证"), boolean=True)
     def has_certificate(self, obj):
         return bool(obj.certificate_no.strip())
 
-    @admin.display(description="业主")
+    @admin.display(description=_("业主"))
     def owner_names(self, obj):
         return "、".join(o.owner.name for o in obj.ownerships.all())
 
@@ -258,15 +259,15 @@ class OwnerAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("ownerships__flat__unit__building")
 
-    @admin.display(description="证件号码")
+    @admin.display(description=_("证件号码"))
     def masked_id(self, obj):
         return obj.masked_id_number
 
-    @admin.display(description="手机号码")
+    @admin.display(description=_("手机号码"))
     def masked_mobile(self, obj):
         return obj.masked_phone or "—"
 
-    @admin.display(description="房屋")
+    @admin.display(description=_("房屋"))
     def flat_list(self, obj):
         return "；".join(f"{o.flat.unit}{o.flat.room}" for o in obj.ownerships.all())
 
@@ -339,9 +340,9 @@ class CaseAdmin(ScopedAdmin):
                                        "scheme_summary", "budget")}),)
         return (
             (None, {"fields": ("number", "jurisdiction", "status", "current_step", "opened_at", "opened_by")}),
-            ("建设单位与方案", {"fields": ("representatives", "agent_builder", "stretcher_capable",
+            (_("建设单位与方案"), {"fields": ("representatives", "agent_builder", "stretcher_capable",
                                      "scheme_summary", "budget", "heritage_flag")}),
-            ("梯号房屋", {"fields": ("flat_table",)}),
+            (_("梯号房屋"), {"fields": ("flat_table",)}),
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -378,13 +379,13 @@ class CaseAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cases are closed, never deleted: the vote evidence must be kept
 
-    @admin.display(description="文化遗产保护")
+    @admin.display(description=_("文化遗产保护"))
     def heritage_flag(self, obj):
         if obj.needs_heritage_opinion:
             return format_html('<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过")
         return "否"
 
-    @admin.display(description="房屋与业主")
+    @admin.display(description=_("房屋与业主"))
     def flat_table(self, obj):
         flats = selectors.unit_flats_with_owners(unit=obj.unit)
         rows = format_html_join(

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "案件与房屋"
+    verbose_name = _("案件与房屋")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -9,27 +9,28 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .workflow import FIRST_STEP, LAST_STEP, PROCEDURE_BY_NUMBER, STEP_CHOICES
+from .workflow import FIRST_STEP, LAST_STEP, PROCEDURE_BY_NUMBER, STEP_CHOICES, Department, StepState
 
 
 class Jurisdiction(models.Model):
     """One of the 13 offices that receive applications (县市区及两个管委会)."""
 
-    code = models.CharField("简码", max_length=4, unique=True, help_text="用于案件编号，如 FZ")
-    name = models.CharField("名称", max_length=32, unique=True)
-    housing_office = models.CharField("受理部门", max_length=64, help_text="公示书落款单位")
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    code = models.CharField(_("简码"), max_length=4, unique=True, help_text=_("用于案件编号，如 FZ"))
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    housing_office = models.CharField(_("受理部门"), max_length=64, help_text=_("公示书落款单位"))
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
     notice_days = models.PositiveSmallIntegerField(
-        "公示期（日历日）", default=10, help_text="[惯例] 默认10日，可按辖区调整"
+        "公示期（日历日）", default=10, help_text=_("[惯例] 默认10日，可按辖区调整")
     )
-    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "辖区"
-        verbose_name_plural = "辖区"
+        verbose_name=_("辖区")
+        verbose_name_plural=_("辖区")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -39,21 +40,30 @@ class Jurisdiction(models.Model):
 class User(AbstractUser):
     """A portal user. Staff belong to one jurisdiction; the city supervisor to none (all)."""
 
-    full_name = models.CharField("姓名", max_length=64, blank=True)
-    phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validators.validate_mobile])
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validators.validate_mobile])
     jurisdiction = models.ForeignKey(
         Jurisdiction,
-        verbose_name="所属辖区",
+        verbose_name=_("所属辖区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="users",
-        help_text="市级用户留空",
+        help_text=_("市级用户留空"),
+    )
+    # An applicant account acts for the cases of its agent builder or of the owner it is.
+    agent_builder = models.ForeignKey(
+        "AgentBuilder", verbose_name=_("代建单位"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users", help_text=_("代建单位账号填写"),
+    )
+    owner = models.ForeignKey(
+        "Owner", verbose_name=_("业主"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="users", help_text=_("业主或业主代表账号填写"),
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name=_("用户")
+        verbose_name_plural=_("用户")
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
@@ -66,23 +76,23 @@ class User(AbstractUser):
 
 
 class Building(models.Model):
-    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="buildings")
-    compound_name = models.CharField("小区名称", max_length=100)
-    address = models.CharField("楼栋地址", max_length=200, help_text="如：丰泽区东湖街道刺桐花园1幢")
-    year_built = models.PositiveSmallIntegerField("建成年份", null=True, blank=True)
-    floors = models.PositiveSmallIntegerField("地上层数")
-    has_reserved_shaft = models.BooleanField("已预留电梯井", default=False, help_text="未预留的须办理规划审查")
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="buildings")
+    compound_name = models.CharField(_("小区名称"), max_length=100)
+    address = models.CharField(_("楼栋地址"), max_length=200, help_text=_("如：丰泽区东湖街道刺桐花园1幢"))
+    year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(_("地上层数"))
+    has_reserved_shaft = models.BooleanField(_("已预留电梯井"), default=False, help_text=_("未预留的须办理规划审查"))
     in_heritage_area = models.BooleanField(
-        "位于文化遗产保护范围", default=False, help_text="文化遗产、不可移动文物、历史建筑、传统风貌建筑保护区"
+        "位于文化遗产保护范围", default=False, help_text=_("文化遗产、不可移动文物、历史建筑、传统风貌建筑保护区")
     )
-    in_demolition_plan = models.BooleanField("列入五年内拆迁改造计划", default=False)
-    land_inside_plot = models.BooleanField("电梯用地在小区或住宅用地范围内", default=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    in_demolition_plan = models.BooleanField(_("列入五年内拆迁改造计划"), default=False)
+    land_inside_plot = models.BooleanField(_("电梯用地在小区或住宅用地范围内"), default=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "楼栋"
-        verbose_name_plural = "楼栋"
+        verbose_name=_("楼栋")
+        verbose_name_plural=_("楼栋")
         ordering = ["jurisdiction__sort_order", "address"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "address"], name="building_address_unique_in_jurisdiction"),
@@ -100,12 +110,12 @@ class Building(models.Model):
 class ElevatorUnit(models.Model):
     """梯号：the flats served by one new elevator; each unit is its own case."""
 
-    building = models.ForeignKey(Building, verbose_name="楼栋", on_delete=models.PROTECT, related_name="units")
-    name = models.CharField("梯号/单元", max_length=32, help_text="如：1单元")
+    building = models.ForeignKey(Building, verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("梯号/单元"), max_length=32, help_text=_("如：1单元"))
 
     class Meta:
-        verbose_name = "梯号（单元）"
-        verbose_name_plural = "梯号（单元）"
+        verbose_name=_("梯号（单元）")
+        verbose_name_plural=_("梯号（单元）")
         ordering = ["building__address", "name"]
         constraints = [models.UniqueConstraint(fields=["building", "name"], name="unit_name_unique_in_building")]
 
@@ -115,23 +125,23 @@ class ElevatorUnit(models.Model):
 
 class AreaSource(models.TextChoices):
     # SPC interpretation art. 8: register first, then survey, then sale contract.
-    REGISTER = "register", "登记"
-    SURVEY = "survey", "实测"
-    CONTRACT = "contract", "合同"
+    REGISTER = "register", _("登记")
+    SURVEY = "survey", _("实测")
+    CONTRACT = "contract", _("合同")
 
 
 class Flat(models.Model):
-    unit = models.ForeignKey(ElevatorUnit, verbose_name="梯号", on_delete=models.PROTECT, related_name="flats")
-    room = models.CharField("房号", max_length=16)
-    floor = models.SmallIntegerField("楼层")
-    area = models.DecimalField("专有部分面积（㎡）", max_digits=9, decimal_places=2)
-    area_source = models.CharField("面积来源", max_length=16, choices=AreaSource.choices, default=AreaSource.REGISTER)
-    certificate_no = models.CharField("不动产权证号", max_length=64, blank=True)
-    developer_held = models.BooleanField("开发商持有", default=False, help_text="未售出或已售未交付")
+    unit = models.ForeignKey(ElevatorUnit, verbose_name=_("梯号"), on_delete=models.PROTECT, related_name="flats")
+    room = models.CharField(_("房号"), max_length=16)
+    floor = models.SmallIntegerField(_("楼层"))
+    area = models.DecimalField(_("专有部分面积（㎡）"), max_digits=9, decimal_places=2)
+    area_source = models.CharField(_("面积来源"), max_length=16, choices=AreaSource.choices, default=AreaSource.REGISTER)
+    certificate_no = models.CharField(_("不动产权证号"), max_length=64, blank=True)
+    developer_held = models.BooleanField(_("开发商持有"), default=False, help_text=_("未售出或已售未交付"))
 
     class Meta:
-        verbose_name = "房屋"
-        verbose_name_plural = "房屋"
+        verbose_name=_("房屋")
+        verbose_name_plural=_("房屋")
         ordering = ["unit", "floor", "room"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "room"], name="flat_room_unique_in_unit"),
@@ -147,16 +157,16 @@ class Flat(models.Model):
 class Owner(models.Model):
     """A person (ID number) or an organisation such as the developer (credit code)."""
 
-    name = models.CharField("姓名/名称", max_length=100)
+    name = models.CharField(_("姓名/名称"), max_length=100)
     id_number = models.CharField(
-        "证件号码", max_length=18, unique=True, validators=[validators.validate_owner_identity]
+        _("证件号码"), max_length=18, unique=True, validators=[validators.validate_owner_identity]
     )
-    phone = models.CharField("手机号码", max_length=11, blank=True, validators=[validators.validate_mobile])
-    flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name="房屋")
+    phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validators.validate_mobile])
+    flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name=_("房屋"))
 
     class Meta:
-        verbose_name = "业主"
-        verbose_name_plural = "业主"
+        verbose_name=_("业主")
+        verbose_name_plural=_("业主")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -178,12 +188,12 @@ class Owner(models.Model):
 class Ownership(models.Model):
     """Links flats and owners: a flat may have co-owners, an owner several flats."""
 
-    flat = models.ForeignKey(Flat, verbose_name="房屋", on_delete=models.CASCADE, related_name="ownerships")
-    owner = models.ForeignKey(Owner, verbose_name="业主", on_delete=models.PROTECT, related_name="ownerships")
+    flat = models.ForeignKey(Flat, verbose_name=_("房屋"), on_delete=models.CASCADE, related_name="ownerships")
+    owner = models.ForeignKey(Owner, verbose_name=_("业主"), on_delete=models.PROTECT, related_name="ownerships")
 
     class Meta:
-        verbose_name = "产权关系"
-        verbose_name_plural = "产权关系"
+        verbose_name=_("产权关系")
+        verbose_name_plural=_("产权关系")
         constraints = [models.UniqueConstraint(fields=["flat", "owner"], name="ownership_unique")]
 
     def __str__(self) -> str:
@@ -193,16 +203,16 @@ class Ownership(models.Model):
 class AgentBuilder(models.Model):
     """代建单位：a company the owners entrust to carry out the work."""
 
-    name = models.CharField("单位名称", max_length=100)
+    name = models.CharField(_("单位名称"), max_length=100)
     credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validators.validate_credit_code]
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validators.validate_credit_code]
     )
-    contact_name = models.CharField("联系人", max_length=64, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=11, blank=True, validators=[validators.validate_mobile])
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=11, blank=True, validators=[validators.validate_mobile])
 
     class Meta:
-        verbose_name = "代建单位"
-        verbose_name_plural = "代建单位"
+        verbose_name=_("代建单位")
+        verbose_name_plural=_("代建单位")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -210,45 +220,45 @@ class AgentBuilder(models.Model):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", "办理中"
-    COMPLETED = "completed", "已办结"
-    REJECTED = "rejected", "不予通过"
-    WITHDRAWN = "withdrawn", "已撤回"
+    OPEN = "open", _("办理中")
+    COMPLETED = "completed", _("已办结")
+    REJECTED = "rejected", _("不予通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Case(models.Model):
     """One elevator unit's application. The construction unit (建设单位) is its owners."""
 
-    number = models.CharField("案件编号", max_length=20, unique=True, editable=False)
+    number = models.CharField(_("案件编号"), max_length=20, unique=True, editable=False)
     # Copied from the building when the case opens: every scope filter reads it.
     jurisdiction = models.ForeignKey(
-        Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="cases", editable=False
+        Jurisdiction, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="cases", editable=False
     )
-    unit = models.ForeignKey(ElevatorUnit, verbose_name="梯号", on_delete=models.PROTECT, related_name="cases")
+    unit = models.ForeignKey(ElevatorUnit, verbose_name=_("梯号"), on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(
-        "状态", max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, editable=False
+        _("状态"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN, editable=False
     )
     current_step = models.PositiveSmallIntegerField(
-        "当前程序", choices=STEP_CHOICES, default=FIRST_STEP, editable=False
+        _("当前程序"), choices=STEP_CHOICES, default=FIRST_STEP, editable=False
     )
     representatives = models.ManyToManyField(
-        Owner, verbose_name="业主代表", related_name="represented_cases", blank=True
+        Owner, verbose_name=_("业主代表"), related_name="represented_cases", blank=True
     )
     agent_builder = models.ForeignKey(
-        AgentBuilder, verbose_name="代建单位", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+        AgentBuilder, verbose_name=_("代建单位"), on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
-    stretcher_capable = models.BooleanField("可容纳担架电梯", default=False)
-    scheme_summary = models.TextField("方案概述", blank=True)
-    budget = models.DecimalField("工程预算（元）", max_digits=12, decimal_places=2, null=True, blank=True)
-    opened_at = models.DateTimeField("立案时间", auto_now_add=True)
+    stretcher_capable = models.BooleanField(_("可容纳担架电梯"), default=False)
+    scheme_summary = models.TextField(_("方案概述"), blank=True)
+    budget = models.DecimalField(_("工程预算（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    opened_at = models.DateTimeField(_("立案时间"), auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="立案人", on_delete=models.PROTECT, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL, verbose_name=_("立案人"), on_delete=models.PROTECT, null=True, related_name="+", editable=False
     )
-    closed_at = models.DateTimeField("结案时间", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "案件"
-        verbose_name_plural = "案件"
+        verbose_name=_("案件")
+        verbose_name_plural=_("案件")
         ordering = ["-opened_at"]
         constraints = [
             # 成熟一梯增设一梯: one active case per elevator unit.
@@ -273,6 +283,151 @@ class Case(models.Model):
         return self.unit.building.in_heritage_area
 
 
+class ProcedureStep(models.Model):
+    """One of the eight procedures of one case. `state` moves only through the services,
+    along `cases.workflow.TRANSITIONS`; every move appends a StepHistory row."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="steps")
+    number = models.PositiveSmallIntegerField(_("程序"), choices=STEP_CHOICES)
+    department = models.CharField(_("办理部门"), max_length=16, choices=[(d.value, d.label) for d in Department])
+    state = models.CharField(
+        _("状态"), max_length=16, choices=[(s.value, s.label) for s in StepState], default=StepState.NOT_STARTED,
+        editable=False,
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("申报时间"), null=True, blank=True, editable=False)
+    due_date = models.DateField(_("办理时限"), null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+    decision_note = models.TextField(_("审查意见"), blank=True, editable=False)
+    # Step 2 (公示见证): the notice period; approval waits until it has ended.
+    notice_start = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_end = models.DateField(_("公示结束"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办理程序")
+        verbose_name_plural = _("办理程序")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="step_unique_per_case"),
+            models.CheckConstraint(condition=Q(state__in=[s.value for s in StepState]), name="step_state_known"),
+            models.CheckConstraint(
+                condition=Q(notice_start__isnull=True) | Q(notice_end__isnull=True) | Q(notice_end__gte=F("notice_start")),
+                name="step_notice_period_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "department"])]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.procedure.name}"
+
+    @property
+    def procedure(self):
+        return PROCEDURE_BY_NUMBER[self.number]
+
+    @property
+    def state_enum(self) -> StepState:
+        return StepState(self.state)
+
+
+class StepHistory(models.Model):
+    """Append-only: from, to, who, when, why, and how it came in (online or on paper)."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("网上")
+        PAPER = "paper", _("窗口纸质")
+        SYSTEM = "system", _("系统")
+
+    step = models.ForeignKey(ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="history")
+    from_state = models.CharField(_("原状态"), max_length=16)
+    to_state = models.CharField(_("新状态"), max_length=16)
+    transition = models.CharField(_("操作"), max_length=16)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    note = models.TextField(_("说明"), blank=True)
+    channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices, default=Channel.ONLINE)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.from_state}→{self.to_state}"
+
+
+class PaperSubmission(models.Model):
+    """A submission brought to the office on paper (线下申请): who, when, what; scans attached."""
+
+    step = models.ForeignKey(ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="paper_submissions")
+    brought_by = models.CharField(_("递交人"), max_length=64)
+    brought_by_phone = models.CharField(_("递交人电话"), max_length=11, blank=True, validators=[validators.validate_mobile])
+    brought_at = models.DateTimeField(_("递交时间"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("材料清单/说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("窗口收件")
+        verbose_name_plural = _("窗口收件")
+        ordering = ["-brought_at"]
+
+    def __str__(self) -> str:
+        return f"{self.step} {self.brought_by} {self.brought_at:%Y-%m-%d}"
+
+
+class AttachmentKind(models.TextChoices):
+    SCHEME_DRAWING = "scheme_drawing", _("设计方案图")
+    OWNERS_AGREEMENT = "owners_agreement", _("业主协议书")
+    HERITAGE_OPINION = "heritage_opinion", _("文物/历史建筑主管部门意见")
+    PLANNING_PERMIT = "planning_permit", _("规划审查意见")
+    DRAWING_REVIEW = "drawing_review", _("施工图审查合格书")
+    ACCEPTANCE_RECORD = "acceptance_record", _("竣工验收记录")
+    INSPECTION_CERTIFICATE = "inspection_certificate", _("特种设备监督检验证书")
+    OTHER = "other", _("其他")
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never uses the uploader's file name: only the case and a random part.
+    import secrets
+
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
+    return f"attachments/{instance.case.number}/{secrets.token_hex(16)}.{ext}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="attachments")
+    step = models.ForeignKey(ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="attachments")
+    paper_submission = models.ForeignKey(
+        PaperSubmission, verbose_name=_("窗口收件"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="attachments",
+    )
+    kind = models.CharField(_("材料类型"), max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=32)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["step__number", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.original_name}"
+
+
 class CaseSequence(models.Model):
     """The last number issued per jurisdiction and year; the row is the lock."""
 
@@ -287,20 +442,20 @@ class CaseSequence(models.Model):
 class AuditEvent(models.Model):
     """Append-only log of named events; read-only in the admin, for superusers too."""
 
-    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    event = models.CharField("事件", max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    event = models.CharField(_("事件"), max_length=64, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
     )
-    case = models.ForeignKey(Case, verbose_name="案件", on_delete=models.PROTECT, null=True, related_name="audit_events")
-    object_type = models.CharField("对象类型", max_length=64, blank=True)
-    object_id = models.CharField("对象ID", max_length=64, blank=True)
-    message = models.CharField("说明", max_length=500)
-    data = models.JSONField("详情", default=dict, blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, null=True, related_name="audit_events")
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    message = models.CharField(_("说明"), max_length=500)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name=_("审计日志")
+        verbose_name_plural=_("审计日志")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

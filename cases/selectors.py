@@ -5,7 +5,18 @@ the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 
 from django.db.models import Q, QuerySet
 
-from .models import AgentBuilder, Building, Case, ElevatorUnit, Flat, Jurisdiction, Owner, Ownership
+from .models import (
+    AgentBuilder,
+    Attachment,
+    Building,
+    Case,
+    ElevatorUnit,
+    Flat,
+    Jurisdiction,
+    Owner,
+    Ownership,
+    ProcedureStep,
+)
 from .roles import is_city_wide
 
 
@@ -22,7 +33,45 @@ def jurisdiction_list_visible_to(*, user) -> QuerySet[Jurisdiction]:
 
 
 def case_list_visible_to(*, user) -> QuerySet[Case]:
+    """Staff: their jurisdiction's cases. Applicants (agent builder, owner representative):
+    only the cases they act for, wherever they are."""
+    from .roles import Role, roles_of
+
+    if user.is_authenticated and not is_city_wide(user) and Role.AGENT_BUILDER in roles_of(user):
+        mine = Q(pk__in=[])
+        if user.agent_builder_id:
+            mine |= Q(agent_builder_id=user.agent_builder_id)
+        if user.owner_id:
+            mine |= Q(pk__in=Case.representatives.through.objects.filter(owner_id=user.owner_id).values("case_id"))
+        return Case.objects.filter(mine)
     return _scope(Case.objects.all(), user=user, path="jurisdiction_id")
+
+
+def step_list_visible_to(*, user) -> QuerySet[ProcedureStep]:
+    return ProcedureStep.objects.filter(case__in=case_list_visible_to(user=user))
+
+
+def attachment_list_visible_to(*, user) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(case__in=case_list_visible_to(user=user))
+
+
+def step_queue_for(*, user) -> QuerySet[ProcedureStep]:
+    """My queue: the submitted steps waiting for the user's department in their jurisdiction,
+    oldest first; for an applicant, the steps waiting for them to submit or correct."""
+    from .permissions import departments_of
+    from .roles import Role, roles_of
+    from .workflow import StepState
+
+    steps = step_list_visible_to(user=user).select_related("case__unit__building", "case__jurisdiction")
+    if Role.AGENT_BUILDER in roles_of(user):
+        return steps.filter(state__in=[StepState.IN_PROGRESS, StepState.RETURNED]).order_by("started_at", "pk")
+    if is_city_wide(user) and not user.is_superuser:
+        return steps.none()
+    departments = departments_of(user) if not user.is_superuser else None
+    steps = steps.filter(state=StepState.SUBMITTED)
+    if departments is not None:
+        steps = steps.filter(department__in=departments)
+    return steps.order_by("submitted_at", "pk")
 
 
 def building_list_visible_to(*, user) -> QuerySet[Building]:

@@ -9,16 +9,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import audit
+from . import audit, permissions
+from .deadlines import add_working_days
 from .eligibility import UnitFacts, eligibility_problems
 from .models import (
     AgentBuilder,
     AreaSource,
+    Attachment,
+    AttachmentKind,
     Building,
     Case,
     CaseSequence,
@@ -28,8 +32,20 @@ from .models import (
     Jurisdiction,
     Owner,
     Ownership,
+    PaperSubmission,
+    ProcedureStep,
+    StepHistory,
 )
 from .roles import is_city_wide
+from .workflow import (
+    DONE_STATES,
+    LAST_STEP,
+    PROCEDURES,
+    StepState,
+    TransitionNotAllowed,
+    step_required,
+    transition_for,
+)
 
 
 class CaseNotEligible(ValidationError):
@@ -219,6 +235,8 @@ def case_open(
         except IntegrityError as exc:
             raise ValidationError("该梯号已有办理中的案件。", code="case_exists") from exc
         case.representatives.set(representatives)
+        _create_steps(case=case)
+        _start_next_steps(case=case, actor=actor)
         audit.case_opened(case=case, actor=actor)
     return case
 
@@ -260,3 +278,264 @@ def case_update_details(
         if changed:
             audit.case_details_changed(case=case, actor=actor, fields=changed)
     return case
+
+
+# --- the eight procedures ---------------------------------------------------------------
+
+
+class StepGuardFailed(ValidationError):
+    """A move the table allows but a rule of the guidance forbids now (e.g. notice not over)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(problems, code="guard_failed")
+
+
+def _move(*, step: ProcedureStep, name: str, actor, note: str = "", channel: str = StepHistory.Channel.ONLINE) -> None:
+    """The only place a step's state changes: along the table, with its history row."""
+    try:
+        transition = transition_for(name, StepState(step.state))
+    except TransitionNotAllowed as exc:
+        raise ValidationError(str(exc), code="transition_not_allowed") from exc
+    if transition.needs_reason and not note.strip():
+        raise ValidationError(f"“{transition.label}”须写明理由。", code="reason_required")
+    StepHistory.objects.create(
+        step=step, from_state=step.state, to_state=transition.target, transition=name,
+        actor=actor, note=note, channel=channel,
+    )
+    step.state = transition.target
+
+
+def _create_steps(*, case: Case) -> None:
+    ProcedureStep.objects.bulk_create(
+        ProcedureStep(case=case, number=p.number, department=p.department) for p in PROCEDURES
+    )
+
+
+def _start_next_steps(*, case: Case, actor) -> None:
+    """Open the first step not yet done; skip planning review where the shaft is reserved;
+    complete the case when all eight are done."""
+    now = timezone.now()
+    has_shaft = case.unit.building.has_reserved_shaft
+    for step in case.steps.select_for_update().order_by("number"):
+        state = StepState(step.state)
+        if state in DONE_STATES:
+            continue
+        if state != StepState.NOT_STARTED:
+            return  # this step is under way: it is the current one
+        if not step_required(step.number, has_reserved_shaft=has_shaft):
+            _move(step=step, name="skip", actor=None, note="已预留电梯井，无需办理规划审查。", channel=StepHistory.Channel.SYSTEM)
+            step.decided_at = now
+            step.save(update_fields=["state", "decided_at"])
+            continue
+        _move(step=step, name="start", actor=None, channel=StepHistory.Channel.SYSTEM)
+        step.started_at = now
+        step.save(update_fields=["state", "started_at"])
+        Case.objects.filter(pk=case.pk).update(current_step=step.number)
+        return
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED, closed_at=now, current_step=LAST_STEP)
+    audit.case_completed(case=case, actor=actor)
+
+
+def _locked_step(step: ProcedureStep) -> ProcedureStep:
+    # Lock the case first, then the step: every workflow service takes them in this order.
+    Case.objects.select_for_update().get(pk=step.case_id)
+    return ProcedureStep.objects.select_for_update().select_related("case__unit__building", "case__jurisdiction").get(
+        pk=step.pk
+    )
+
+
+def step_guard_problems(*, step: ProcedureStep) -> list[str]:
+    """Why the step may not be approved now; empty when it may."""
+    from voting.selectors import vote_result_for_case
+
+    case = step.case
+    problems = []
+    if step.number == 1:
+        result = vote_result_for_case(case=case)
+        if result is None:
+            problems.append("表决结果缺失：须先完成业主表决。")
+        elif not result.passed:
+            problems.append("业主表决未通过，不能通过方案初审。")
+        kinds = set(case.attachments.filter(step__number=1).values_list("kind", flat=True))
+        if AttachmentKind.OWNERS_AGREEMENT not in kinds:
+            problems.append("缺少业主协议书。")
+        if AttachmentKind.SCHEME_DRAWING not in kinds:
+            problems.append("缺少设计方案图。")
+        if case.needs_heritage_opinion and AttachmentKind.HERITAGE_OPINION not in kinds:
+            problems.append("该楼栋位于文化遗产保护范围，缺少文物/历史建筑主管部门意见。")
+    if step.number == 2:
+        if step.notice_end is None:
+            problems.append("尚未登记公示期。")
+        elif timezone.localdate() <= step.notice_end:
+            problems.append(f"公示期至{step.notice_end:%Y年%m月%d日}，公示期结束后方可通过。")
+    return problems
+
+
+def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmission | None = None) -> ProcedureStep:
+    """The applicant submits (or resubmits after a return). Officers record paper submissions
+    through `paper_submission_record`, which calls this with `paper`."""
+    with transaction.atomic():
+        step = _locked_step(step)
+        if paper is None and actor is not None and not permissions.can_submit_online(actor, step):
+            raise PermissionDenied("只有本案的代建单位或业主代表可以网上申报。")
+        _move(step=step, name="submit", actor=actor, note=note,
+              channel=StepHistory.Channel.PAPER if paper else StepHistory.Channel.ONLINE)
+        step.submitted_at = timezone.now()
+        step.due_date = add_working_days(timezone.localdate(), settings.STEP_REVIEW_WORKING_DAYS)
+        step.save(update_fields=["state", "submitted_at", "due_date"])
+        audit.step_submitted(step=step, actor=actor, paper=paper is not None)
+    return step
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "审查通过"
+    RETURN = "return", "退回补正"
+    REJECT = "reject", "不予通过"
+
+
+def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "") -> ProcedureStep:
+    """A reviewer of the step's department decides a submitted step. The row lock means two
+    officers deciding at once cannot both win: the second finds it already decided."""
+    decision = Decision(decision)
+    with transaction.atomic():
+        step = _locked_step(step)
+        if actor is not None and not permissions.can_decide(actor, step):
+            raise PermissionDenied(f"只有{step.case.jurisdiction.name}{step.get_department_display()}的审查人员可以决定“{step.procedure.name}”。")
+        if step.state != StepState.SUBMITTED:
+            raise ValidationError(
+                f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，已被处理或尚未申报，不能再作决定。",
+                code="already_decided",
+            )
+        if decision == Decision.APPROVE:
+            problems = step_guard_problems(step=step)
+            if problems:
+                raise StepGuardFailed(problems)
+        _move(step=step, name=decision.value, actor=actor, note=note)
+        step.decided_at, step.decided_by, step.decision_note = timezone.now(), actor, note
+        step.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
+        audit.case_step_decided(step=step, actor=actor, decision=decision.value, note=note)
+        case = step.case
+        if decision == Decision.APPROVE:
+            _start_next_steps(case=case, actor=actor)
+        elif decision == Decision.REJECT:
+            Case.objects.filter(pk=case.pk).update(status=CaseStatus.REJECTED, closed_at=timezone.now())
+    return step
+
+
+def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> ProcedureStep:
+    """Record the public-notice period of step 2; it must last the jurisdiction's minimum."""
+    with transaction.atomic():
+        step = _locked_step(step)
+        if step.number != 2:
+            raise ValidationError("只有“公示见证”程序有公示期。")
+        if actor is not None and not permissions.can_set_notice(actor, step):
+            raise PermissionDenied("只有受理辖区的住建经办人可以登记公示期。")
+        if step.state not in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
+            raise ValidationError("该程序当前不能修改公示期。")
+        minimum = step.case.jurisdiction.notice_days
+        if end < start:
+            raise ValidationError("公示结束日期不能早于开始日期。")
+        if (end - start).days + 1 < minimum:
+            raise ValidationError(f"公示期不得少于{minimum}个日历日（{step.case.jurisdiction.name}的设定）。")
+        step.notice_start, step.notice_end = start, end
+        step.save(update_fields=["notice_start", "notice_end"])
+        audit.notice_period_set(step=step, actor=actor)
+    return step
+
+
+# --- attachments and paper submissions -------------------------------------------------------
+
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The real type from the file's first bytes; the name and the browser's claim are ignored."""
+    for magic, content_type in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+def _store_attachment(*, step: ProcedureStep, kind: str, upload, actor, paper=None) -> Attachment:
+    import hashlib
+
+    if kind not in AttachmentKind.values:
+        raise ValidationError(f"未知的材料类型：{kind}")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"文件“{upload.name}”超过{limit} MB的上限。")
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    if content_type is None:
+        raise ValidationError(f"文件“{upload.name}”不是PDF、JPEG或PNG文件（按文件内容判断）。")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        case=step.case, step=step, paper_submission=paper, kind=kind, original_name=upload.name[:200],
+        content_type=content_type, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+class _FilesWritten:
+    """Deletes the files a failed service wrote, so nothing is half-saved on disk either."""
+
+    def __init__(self):
+        self.attachments: list[Attachment] = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for attachment in self.attachments:
+                attachment.file.storage.delete(attachment.file.name)
+        return False
+
+
+def attachment_add(*, step: ProcedureStep, kind: str, upload, actor) -> Attachment:
+    with _FilesWritten() as written, transaction.atomic():
+        step = _locked_step(step)
+        if actor is not None and not permissions.can_upload(actor, step):
+            raise PermissionDenied("无权为该程序上传材料。")
+        if step.state in (StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED, StepState.NOT_STARTED):
+            raise ValidationError(f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，不能再上传材料。")
+        attachment = _store_attachment(step=step, kind=kind, upload=upload, actor=actor)
+        written.attachments.append(attachment)
+        audit.attachment_added(attachment=attachment, actor=actor)
+    return attachment
+
+
+def paper_submission_record(
+    *, step: ProcedureStep, actor, brought_by: str, brought_at, brought_by_phone: str = "", note: str = "",
+    files: Sequence[tuple[str, object]] = (),
+) -> PaperSubmission:
+    """An officer records what the applicant brought to the window, with the scans, and the
+    step counts as submitted on paper. All or nothing."""
+    with _FilesWritten() as written, transaction.atomic():
+        step = _locked_step(step)
+        if actor is None or not permissions.can_record_paper(actor, step):
+            raise PermissionDenied("只有受理辖区的住建经办人可以登记窗口收件。")
+        if not brought_by.strip():
+            raise ValidationError("请填写递交人。")
+        paper = PaperSubmission(
+            step=step, brought_by=brought_by.strip(), brought_by_phone=brought_by_phone, brought_at=brought_at,
+            received_by=actor, note=note,
+        )
+        paper.full_clean()
+        paper.save()
+        for kind, upload in files:
+            written.attachments.append(_store_attachment(step=step, kind=kind, upload=upload, actor=actor, paper=paper))
+        step_submit(step=step, actor=actor, note=note or f"窗口收件：{paper.brought_by}递交", paper=paper)
+        audit.paper_submission_recorded(paper=paper, actor=actor)
+    return paper

@@ -64,3 +64,103 @@ PROCEDURE_BY_NUMBER = {p.number: p for p in PROCEDURES}
 STEP_CHOICES = [(p.number, f"{p.number}. {p.name}") for p in PROCEDURES]
 FIRST_STEP = PROCEDURES[0].number
 LAST_STEP = PROCEDURES[-1].number
+
+
+# --- Step states and the allowed moves ---------------------------------------------------
+
+
+class StepState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"  # waiting for the applicant to submit
+    SUBMITTED = "submitted"  # waiting for the department to decide
+    RETURNED = "returned"  # returned for correction; the applicant resubmits
+    APPROVED = "approved"
+    REJECTED = "rejected"  # ends the case
+    NOT_REQUIRED = "not_required"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    StepState.NOT_STARTED: "未开始",
+    StepState.IN_PROGRESS: "待申报",
+    StepState.SUBMITTED: "待审查",
+    StepState.RETURNED: "退回补正",
+    StepState.APPROVED: "已通过",
+    StepState.REJECTED: "不予通过",
+    StepState.NOT_REQUIRED: "无需办理",
+}
+
+DONE_STATES = frozenset({StepState.APPROVED, StepState.NOT_REQUIRED})
+
+
+class Actor(StrEnum):
+    SYSTEM = "system"  # the portal itself, as a consequence of another move
+    APPLICANT = "applicant"  # the construction unit: agent builder or owner representative, or an
+    #                         officer recording their paper submission
+    DEPARTMENT = "department"  # a reviewer of the step's department in the case's jurisdiction
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[StepState]
+    target: StepState
+    actor: Actor
+    needs_reason: bool = False
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # A step opens when every earlier step is approved or not required (see `can_start`).
+    Transition("start", "开始办理", frozenset({StepState.NOT_STARTED}), StepState.IN_PROGRESS, Actor.SYSTEM),
+    # Planning review is skipped when the building kept a reserved elevator shaft (the guidance:
+    # only buildings without one need it); recorded, never silently absent.
+    Transition("skip", "无需办理", frozenset({StepState.NOT_STARTED}), StepState.NOT_REQUIRED, Actor.SYSTEM),
+    # The applicant submits; a returned step is corrected and submitted again.
+    Transition("submit", "提交申报", frozenset({StepState.IN_PROGRESS, StepState.RETURNED}), StepState.SUBMITTED,
+               Actor.APPLICANT),
+    # Only a submitted step is decided, so a decision always refers to what was submitted.
+    Transition("approve", "审查通过", frozenset({StepState.SUBMITTED}), StepState.APPROVED, Actor.DEPARTMENT),
+    # Returning keeps the case alive: the reasons tell the applicant what to correct.
+    Transition("return", "退回补正", frozenset({StepState.SUBMITTED}), StepState.RETURNED, Actor.DEPARTMENT,
+               needs_reason=True),
+    # Rejection ends the case; the reasons are the legal record of why.
+    Transition("reject", "不予通过", frozenset({StepState.SUBMITTED}), StepState.REJECTED, Actor.DEPARTMENT,
+               needs_reason=True),
+)
+
+TRANSITION_BY_NAME = {t.name: t for t in TRANSITIONS}
+
+
+class TransitionNotAllowed(Exception):
+    """A move the table does not allow from the step's current state."""
+
+
+def transition_for(name: str, state: StepState) -> Transition:
+    """The transition `name` from `state`, or a clear error naming the rule."""
+    transition = TRANSITION_BY_NAME.get(name)
+    if transition is None:
+        raise TransitionNotAllowed(f"未知操作：{name}")
+    if state not in transition.sources:
+        allowed = "、".join(STATE_LABELS[s] for s in sorted(transition.sources))
+        raise TransitionNotAllowed(
+            f"“{transition.label}”只能在{allowed}状态下进行，当前状态为“{STATE_LABELS[state]}”。"
+        )
+    return transition
+
+
+def moves_from(state: StepState, actor: Actor) -> list[Transition]:
+    """The moves an actor of this kind may make from a state (for the buttons)."""
+    return [t for t in TRANSITIONS if state in t.sources and t.actor == actor]
+
+
+def can_start(earlier_states: list[StepState]) -> bool:
+    """No step starts before the earlier ones are approved or not required."""
+    return all(state in DONE_STATES for state in earlier_states)
+
+
+def step_required(number: int, *, has_reserved_shaft: bool) -> bool:
+    return not (number == 3 and has_reserved_shaft)

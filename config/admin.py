@@ -1,14 +1,14 @@
 """The staff back office: the Django admin with the portal's own header and index."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalAdminSite(admin.AdminSite):
-    site_header = settings.PORTAL_NAME
-    site_title = "增设电梯服务平台"
-    index_title = "业务后台"
+    site_header = _("泉州市既有住宅增设电梯服务平台")
+    site_title = _("增设电梯服务平台")
+    index_title = _("业务后台")
     index_template = "admin/portal_index.html"
 
     def index(self, request, extra_context=None):
@@ -19,7 +19,7 @@ class PortalAdminSite(admin.AdminSite):
         open_cases = case_list_visible_to(user=request.user).filter(status=CaseStatus.OPEN)
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
         extra_context = {
-            "scope_name": "全市" if request.user.jurisdiction_id is None else request.user.jurisdiction.name,
+            "scope_name": _("全市") if request.user.jurisdiction_id is None else request.user.jurisdiction.name,
             "role_names": [g.name for g in request.user.groups.all()],
             "step_counts": [(p, by_step.get(p.number, 0)) for p in PROCEDURES],
             "open_count": sum(by_step.values()),

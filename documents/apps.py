@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
-    verbose_name = "格式文书"
+    verbose_name = _("格式文书")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VotingConfig(AppConfig):
     name = "voting"
-    verbose_name = "业主表决"
+    verbose_name = _("业主表决")
     default_auto_field = "django.db.models.BigAutoField"

@@ -117,3 +117,45 @@ def unit_with_flats(*, flats: int = 6, **building_kwargs) -> ElevatorUnit:
 
 def open_case(*, unit: ElevatorUnit | None = None, actor=None, **building_kwargs):
     return services.case_open(unit=unit or unit_with_flats(**building_kwargs), actor=actor)
+
+
+# --- the workflow ---------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cases.models import AttachmentKind  # noqa: E402
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name: str = "材料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
+
+
+def officer(code: str = "FZ", role: str = "district_officer"):
+    return UserFactory(with_role=role, jurisdiction=jurisdiction(code))
+
+
+def reviewer_for(step):
+    """A user of the step's department in the case's jurisdiction."""
+    role = {"housing": "district_officer", "planning": "planning_reviewer", "urban": "urban_reviewer",
+            "market": "market_reviewer", "fund": "fund_reviewer"}[step.department]
+    return UserFactory(with_role=role, jurisdiction=step.case.jurisdiction)
+
+
+def record_paper(step, *, by=None, kinds=(AttachmentKind.OTHER,)):
+    from cases import services
+
+    by = by or UserFactory(with_role="district_officer", jurisdiction=step.case.jurisdiction)
+    return services.paper_submission_record(
+        step=step, actor=by, brought_by="业主代表", brought_at=timezone.now(),
+        files=[(kind, pdf_upload(f"{kind}.pdf")) for kind in kinds],
+    )
+
+
+def pass_vote(monkeypatch_or_none=None):
+    """Until the voting issue lands, tests that go past step 1 stand in the vote result."""

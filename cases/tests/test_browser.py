@@ -7,7 +7,7 @@ from conftest import login
 
 from .factories import UserFactory, jurisdiction, open_case
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
 
 
 def test_officer_signs_in_finds_a_case_and_sees_its_flats(page, live_server):

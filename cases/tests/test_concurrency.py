@@ -9,7 +9,7 @@ from cases import services
 
 from .factories import unit_with_flats
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
 
 
 def test_simultaneous_openings_get_distinct_consecutive_numbers(on_postgres):

@@ -170,3 +170,7 @@ LOGGING = {
 
 # --- Portal settings -------------------------------------------------------------------
 PORTAL_NAME = "泉州市既有住宅增设电梯服务平台"
+# [practice] departments answer within about five working days.
+STEP_REVIEW_WORKING_DAYS = env.int("STEP_REVIEW_WORKING_DAYS", default=5)
+# Attachments: PDF, JPEG, PNG up to this size.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)

@@ -1,0 +1,50 @@
+"""Who may do what on a case. Services enforce these; screens use them to show exactly
+the buttons the user may press. Seeing a case at all is `selectors.case_list_visible_to`."""
+
+from .roles import SPEC_BY_ROLE, Role, is_city_wide, roles_of
+from .workflow import Department
+
+
+def departments_of(user) -> set[Department]:
+    return {SPEC_BY_ROLE[r].department for r in roles_of(user) if SPEC_BY_ROLE[r].department is not None}
+
+
+def is_applicant_for(user, case) -> bool:
+    """The construction unit's own account: its agent builder, or one of its representatives."""
+    if not user.is_authenticated or Role.AGENT_BUILDER not in roles_of(user):
+        return False
+    if user.agent_builder_id and case.agent_builder_id == user.agent_builder_id:
+        return True
+    return bool(user.owner_id) and case.representatives.filter(pk=user.owner_id).exists()
+
+
+def _staff_of_jurisdiction(user, case) -> bool:
+    return user.is_authenticated and not is_city_wide(user) and user.jurisdiction_id == case.jurisdiction_id
+
+
+def can_decide(user, step) -> bool:
+    """Reviewers of the step's department in the case's jurisdiction (superusers too)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return _staff_of_jurisdiction(user, step.case) and Department(step.department) in departments_of(user)
+
+
+def can_submit_online(user, step) -> bool:
+    return is_applicant_for(user, step.case)
+
+
+def can_record_paper(user, step) -> bool:
+    """The receiving office (district housing) records what applicants bring on paper."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return _staff_of_jurisdiction(user, step.case) and Department.HOUSING in departments_of(user)
+
+
+def can_upload(user, step) -> bool:
+    return can_submit_online(user, step) or can_record_paper(user, step) or can_decide(user, step)
+
+
+def can_set_notice(user, step) -> bool:
+    return step.number == 2 and can_record_paper(user, step)
