@@ -48,3 +48,10 @@ def can_upload(user, step) -> bool:
 
 def can_set_notice(user, step) -> bool:
     return step.number == 2 and can_record_paper(user, step)
+
+
+def can_run_vote(user, case) -> bool:
+    """The receiving office runs the owners' vote: roster, opening and closing, paper ballots, witness."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return _staff_of_jurisdiction(user, case) and Department.HOUSING in departments_of(user)

@@ -87,10 +87,20 @@ def ensure_actor_in_jurisdiction(*, actor, jurisdiction: Jurisdiction | None) ->
 # --- master data ----------------------------------------------------------------------
 
 
+def ensure_roster_not_frozen(*, obj: models.Model) -> None:
+    """Once the unit's vote opens its flats and ownerships are the roster it counts: frozen."""
+    from voting.selectors import roster_frozen
+
+    unit = {Flat: lambda o: o.unit, Ownership: lambda o: o.flat.unit}.get(type(obj), lambda o: None)(obj)
+    if unit is not None and unit.pk and roster_frozen(unit=unit):
+        raise ValidationError(f"{unit}的业主表决已开始，房屋与业主名册已冻结，不能修改。", code="roster_frozen")
+
+
 def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> models.Model:
     """Validate and save a building, unit, flat, owner, ownership or agent builder."""
     with transaction.atomic():
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction_of(obj))
+        ensure_roster_not_frozen(obj=obj)
         created = obj.pk is None
         obj.full_clean()
         obj.save()
@@ -101,6 +111,7 @@ def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> mode
 def record_delete(*, obj: models.Model, actor) -> None:
     with transaction.atomic():
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction_of(obj))
+        ensure_roster_not_frozen(obj=obj)
         audit.record_deleted(obj=obj, actor=actor)
         obj.delete()
 
@@ -154,6 +165,7 @@ def flat_register(
     owner_objs = [owner_upsert(data=o, actor=actor) for o in owners]
     if not owner_objs:
         raise ValidationError(f"{room}室至少需要一名业主。")
+    ensure_roster_not_frozen(obj=flat)
     Ownership.objects.filter(flat=flat).exclude(owner__in=owner_objs).delete()
     for owner in owner_objs:
         Ownership.objects.get_or_create(flat=flat, owner=owner)

@@ -10,3 +10,8 @@ from voting.rules import TallyResult
 def vote_result_for_case(*, case) -> TallyResult | None:
     """The closed vote's tally for the case, or None when no vote has been recorded."""
     return None
+
+
+def roster_frozen(*, unit) -> bool:
+    """True once a vote of the unit's case has opened: the roster it counts may not change."""
+    return False
