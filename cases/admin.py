@@ -182,6 +182,7 @@ class ElevatorUnitAdmin(ScopedAdmin):
     list_select_related = ["building__jurisdiction"]
     autocomplete_fields = ["building"]
     inlines = [FlatInline]
+    ordering = ["building__address", "name"]  # the Count annotation drops Meta.ordering
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(flat_total_n=Count("flats"))
@@ -329,6 +330,36 @@ class CaseAdmin(ScopedAdmin):
     date_hierarchy = "opened_at"
     readonly_fields = ["number", "jurisdiction", "status", "current_step", "opened_at", "opened_by",
                        "heritage_flag", "flat_table"]
+    change_form_template = "admin/cases/case/change_form.html"
+
+    def get_urls(self):
+        from functools import partial
+
+        from django.urls import path
+
+        from . import views
+
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
+
+        return [
+            path("queue/", wrap(views.my_queue), name="cases_case_queue"),
+            path("<int:case_pk>/step/<int:number>/<str:action>/", wrap(views.step_action), name="cases_step_action"),
+            path("attachment/<int:pk>/download/", wrap(views.attachment_download), name="cases_attachment_download"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        if case is not None:
+            from .permissions import ACTION_LABELS
+
+            extra_context = {
+                **(extra_context or {}),
+                "timeline": selectors.case_timeline(case=case, user=request.user),
+                "action_labels": ACTION_LABELS,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = CaseDetailsForm if obj is not None else CaseOpenForm

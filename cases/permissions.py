@@ -55,3 +55,39 @@ def can_run_vote(user, case) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
     return _staff_of_jurisdiction(user, case) and Department.HOUSING in departments_of(user)
+
+
+# The moves a user may make on a step now, for the buttons on the case page; the services
+# check the same rules again when the move is made.
+ACTION_LABELS = {
+    "submit": "网上申报",
+    "paper": "登记窗口收件",
+    "approve": "审查通过",
+    "return": "退回补正",
+    "reject": "不予通过",
+    "notice": "登记公示期",
+    "upload": "上传材料",
+}
+
+
+def actions_for(user, step) -> list[str]:
+    from .models import CaseStatus
+    from .workflow import StepState
+
+    if step.case.status != CaseStatus.OPEN:
+        return []
+    state = StepState(step.state)
+    actions = []
+    if state in (StepState.IN_PROGRESS, StepState.RETURNED):
+        if can_submit_online(user, step):
+            actions.append("submit")
+        if can_record_paper(user, step):
+            actions.append("paper")
+    if state == StepState.SUBMITTED and can_decide(user, step):
+        actions += ["approve", "return", "reject"]
+    if state in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
+        if can_set_notice(user, step):
+            actions.append("notice")
+        if can_upload(user, step):
+            actions.append("upload")
+    return actions

@@ -110,3 +110,38 @@ def agent_builder_list_visible_to(*, user) -> QuerySet[AgentBuilder]:
 
 def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
     return unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room")
+
+
+def case_timeline(*, case: Case, user) -> list[dict]:
+    """The eight steps as the case page shows them: state, who it waits for, due date,
+    attachments, history, and the moves this user may make now."""
+    from django.utils import timezone
+
+    from .permissions import actions_for
+    from .workflow import DEPARTMENT_LABELS, Department, StepState
+
+    today = timezone.localdate()
+    steps = (
+        case.steps.select_related("decided_by", "case__jurisdiction", "case__unit__building")
+        .prefetch_related("attachments", "history__actor", "paper_submissions__received_by")
+        .order_by("number")
+    )
+    rows = []
+    for step in steps:
+        state = StepState(step.state)
+        waiting = {
+            StepState.IN_PROGRESS: "待申请人申报",
+            StepState.RETURNED: "待申请人补正后重新申报",
+            StepState.SUBMITTED: f"待{DEPARTMENT_LABELS[Department(step.department)]}审查",
+        }.get(state, "")
+        rows.append({
+            "step": step,
+            "state": state,
+            "waiting": waiting,
+            "overdue": state == StepState.SUBMITTED and step.due_date is not None and step.due_date < today,
+            "actions": actions_for(user, step),
+            "attachments": list(step.attachments.all()),
+            "history": list(step.history.all()),
+            "papers": list(step.paper_submissions.all()),
+        })
+    return rows

@@ -155,7 +155,3 @@ def record_paper(step, *, by=None, kinds=(AttachmentKind.OTHER,)):
         step=step, actor=by, brought_by="业主代表", brought_at=timezone.now(),
         files=[(kind, pdf_upload(f"{kind}.pdf")) for kind in kinds],
     )
-
-
-def pass_vote(monkeypatch_or_none=None):
-    """Until the voting issue lands, tests that go past step 1 stand in the vote result."""

@@ -1,0 +1,72 @@
+"""Forms of the step actions. They only collect and check input; the services decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import AttachmentKind
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("写明需要补正或不予通过的具体内容，申请人将看到这段文字。"),
+        error_messages={"required": _("请写明理由。")},
+    )
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
+    file = forms.FileField(label=_("文件"), help_text=_("PDF、JPEG或PNG，单个文件不超过上限（默认20 MB）。"))
+
+
+class NoticeForm(forms.Form):
+    notice_start = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    notice_end = forms.DateField(label=_("公示结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PaperSubmissionForm(forms.Form):
+    """What the applicant brought to the window; up to three scans, each with its type."""
+
+    brought_by = forms.CharField(label=_("递交人"), max_length=64)
+    brought_by_phone = forms.CharField(label=_("递交人手机"), max_length=11, required=False)
+    brought_at = forms.DateTimeField(
+        label=_("递交时间"), initial=lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(label=_("材料清单/说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    kind_1 = forms.ChoiceField(label=_("扫描件1类型"), choices=AttachmentKind.choices, required=False)
+    file_1 = forms.FileField(label=_("扫描件1"), required=False)
+    kind_2 = forms.ChoiceField(label=_("扫描件2类型"), choices=AttachmentKind.choices, required=False)
+    file_2 = forms.FileField(label=_("扫描件2"), required=False)
+    kind_3 = forms.ChoiceField(label=_("扫描件3类型"), choices=AttachmentKind.choices, required=False)
+    file_3 = forms.FileField(label=_("扫描件3"), required=False)
+
+    def clean_brought_at(self):
+        value = self.cleaned_data["brought_at"]
+        if value > timezone.now():
+            raise forms.ValidationError(_("递交时间不能晚于现在。"))
+        return value
+
+    def files_with_kinds(self) -> list[tuple[str, object]]:
+        return [
+            (self.cleaned_data[f"kind_{i}"] or AttachmentKind.OTHER, self.cleaned_data[f"file_{i}"])
+            for i in (1, 2, 3)
+            if self.cleaned_data.get(f"file_{i}")
+        ]
+
+
+FORM_FOR_ACTION = {
+    "submit": NoteForm,
+    "approve": NoteForm,
+    "return": ReasonForm,
+    "reject": ReasonForm,
+    "upload": UploadForm,
+    "notice": NoticeForm,
+    "paper": PaperSubmissionForm,
+}

@@ -1,0 +1,211 @@
+"""The eight procedures: the table, the services' guards, history, attachments, paper."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases import services, workflow
+from cases.models import AuditEvent, Case, CaseStatus, StepHistory
+from cases.workflow import StepState
+
+from .factories import (
+    PNG_BYTES,
+    UserFactory,
+    jurisdiction,
+    officer,
+    open_case,
+    pdf_upload,
+    record_paper,
+    reviewer_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def steps(case):
+    return {s.number: s for s in case.steps.all()}
+
+
+def states(case):
+    return [s.state for s in case.steps.order_by("number")]
+
+
+# --- the table (pure) ---------------------------------------------------------------------
+
+
+def test_every_state_but_the_final_ones_has_a_way_forward():
+    reachable_from = {s for t in workflow.TRANSITIONS for s in t.sources}
+    assert set(StepState) - reachable_from == {StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED}
+
+
+def test_a_move_the_table_does_not_allow_names_the_rule():
+    with pytest.raises(workflow.TransitionNotAllowed) as err:
+        workflow.transition_for("approve", StepState.IN_PROGRESS)
+    assert "待审查" in str(err.value) and "待申报" in str(err.value)
+
+
+def test_no_step_starts_before_the_earlier_ones_are_done():
+    assert workflow.can_start([StepState.APPROVED, StepState.NOT_REQUIRED])
+    assert not workflow.can_start([StepState.APPROVED, StepState.SUBMITTED])
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def test_a_new_case_carries_eight_steps_with_step_one_waiting_for_the_applicant():
+    case = open_case()
+    assert states(case) == ["in_progress"] + ["not_started"] * 7
+    assert [s.department for s in case.steps.order_by("number")] == [p.department for p in workflow.PROCEDURES]
+    assert case.current_step == 1
+
+
+def test_return_then_resubmit_keeps_the_history():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    reviewer = reviewer_for(step)
+    services.case_decide_step(step=step, actor=reviewer, decision="return", note="业主协议缺少202室签字")
+    step.refresh_from_db()
+    assert step.state == "returned" and step.decision_note == "业主协议缺少202室签字"
+    record_paper(step)
+    step.refresh_from_db()
+    assert step.state == "submitted"
+    assert [(h.from_state, h.to_state) for h in step.history.all()] == [
+        ("not_started", "in_progress"), ("in_progress", "submitted"), ("submitted", "returned"),
+        ("returned", "submitted"),
+    ]
+    assert AuditEvent.objects.filter(event="case_step_decided", case=case).count() == 1
+
+
+def test_return_and_reject_need_reasons():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    for decision in ("return", "reject"):
+        with pytest.raises(ValidationError) as err:
+            services.case_decide_step(step=step, actor=reviewer_for(step), decision=decision, note="  ")
+        assert "理由" in err.value.messages[0]
+
+
+def test_reject_ends_the_case():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="reject", note="不符合适用范围")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REJECTED and case.closed_at is not None
+    # The unit may apply again later: the rejected case no longer blocks a new one.
+    assert services.case_open(unit=case.unit, actor=None).number != case.number
+
+
+def test_step_one_is_not_approved_without_vote_agreement_and_drawing():
+    case = open_case(in_heritage_area=True)
+    step = steps(case)[1]
+    record_paper(step)
+    with pytest.raises(services.StepGuardFailed) as err:
+        services.case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
+    text = "".join(err.value.problems)
+    assert "表决结果缺失" in text
+    assert "业主协议书" in text and "设计方案图" in text and "文物" in text
+    step.refresh_from_db()
+    assert step.state == "submitted"
+
+
+def test_deciding_a_step_twice_is_refused():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="return", note="补正")
+    with pytest.raises(ValidationError) as err:
+        services.case_decide_step(step=step, actor=reviewer_for(step), decision="reject", note="再决定")
+    assert "已被处理" in err.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "role, code, allowed",
+    [
+        ("district_officer", "FZ", True),
+        ("district_officer", "LC", False),  # another jurisdiction
+        ("planning_reviewer", "FZ", False),  # another department
+        ("city_supervisor", None, False),  # reads only
+    ],
+)
+def test_only_the_steps_department_in_the_cases_jurisdiction_decides(role, code, allowed):
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    user = UserFactory(with_role=role, jurisdiction=jurisdiction(code) if code else None)
+    if allowed:
+        services.case_decide_step(step=step, actor=user, decision="return", note="补正")
+    else:
+        with pytest.raises(PermissionDenied):
+            services.case_decide_step(step=step, actor=user, decision="return", note="补正")
+
+
+def test_the_applicant_submits_online_only_for_its_own_case():
+    from .factories import AgentBuilderFactory
+
+    agent = AgentBuilderFactory()
+    case = open_case()
+    services.case_update_details(case=case, actor=None, agent_builder=agent)
+    other = open_case()
+    applicant = UserFactory(with_role="agent_builder", agent_builder=agent)
+    services.step_submit(step=steps(case)[1], actor=applicant)
+    assert steps(case)[1].state == "submitted"
+    with pytest.raises(PermissionDenied):
+        services.step_submit(step=steps(other)[1], actor=applicant)
+
+
+def test_paper_submission_records_who_brought_it_and_the_scans():
+    case = open_case()
+    step = steps(case)[1]
+    paper = record_paper(step, kinds=("owners_agreement", "scheme_drawing"))
+    assert paper.brought_by == "业主代表"
+    assert sorted(a.kind for a in paper.attachments.all()) == ["owners_agreement", "scheme_drawing"]
+    assert step.history.last().channel == StepHistory.Channel.PAPER
+
+
+def test_attachments_are_typed_by_content_not_by_name():
+    case = open_case()
+    step = steps(case)[1]
+    actor = officer()
+    fake = SimpleUploadedFile("方案.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(ValidationError) as err:
+        services.attachment_add(step=step, kind="scheme_drawing", upload=fake, actor=actor)
+    assert "不是PDF、JPEG或PNG" in err.value.messages[0]
+    png = SimpleUploadedFile("照片.pdf", PNG_BYTES, content_type="application/pdf")
+    attachment = services.attachment_add(step=step, kind="other", upload=png, actor=actor)
+    assert attachment.content_type == "image/png" and attachment.file.name.endswith(".png")
+
+
+def test_attachment_size_limit_is_a_setting(settings):
+    settings.ATTACHMENT_MAX_BYTES = 10
+    case = open_case()
+    with pytest.raises(ValidationError) as err:
+        services.attachment_add(step=steps(case)[1], kind="other", upload=pdf_upload(), actor=officer())
+    assert "MB" in err.value.messages[0]
+
+
+def test_a_failed_paper_submission_leaves_no_file_behind(settings, tmp_path):
+    import os
+
+    case = open_case()
+    step = steps(case)[1]
+    services.step_submit(step=step, actor=None)  # already submitted: paper recording must fail
+    with pytest.raises(ValidationError):
+        record_paper(step)
+    stored = [f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files]
+    assert stored == []
+    assert not step.attachments.exists()
+
+
+def test_notice_period_must_last_the_jurisdictions_minimum():
+    import datetime
+
+    case = open_case()
+    step2 = steps(case)[2]
+    # Step 2 is not under way yet; the service refuses to date a notice that has not started.
+    with pytest.raises(ValidationError):
+        services.step_set_notice_period(step=step2, actor=officer(), start=datetime.date(2026, 1, 1),
+                                        end=datetime.date(2026, 1, 20))
+    assert Case.objects.get(pk=case.pk).current_step == 1

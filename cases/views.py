@@ -1,0 +1,102 @@
+"""Staff screens of the workflow, served inside the admin (CaseAdmin.get_urls).
+
+Every view finds its case through `selectors.case_list_visible_to` (a case of another
+jurisdiction is a 404, whatever the URL or ID), checks the action against
+`permissions.actions_for` (403 otherwise) and calls one service.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from . import audit, permissions, selectors, services
+from .forms import FORM_FOR_ACTION
+from .models import ProcedureStep
+
+
+def _step_for(request, case_pk: int, number: int) -> ProcedureStep:
+    cases = selectors.case_list_visible_to(user=request.user)
+    return get_object_or_404(
+        ProcedureStep.objects.select_related("case__unit__building", "case__jurisdiction"),
+        case__in=cases, case__pk=case_pk, number=number,
+    )
+
+
+def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
+    data = form.cleaned_data
+    if action == "submit":
+        services.step_submit(step=step, actor=actor, note=data["note"])
+        return "已提交申报。"
+    if action in ("approve", "return", "reject"):
+        step = services.case_decide_step(step=step, actor=actor, decision=action, note=data["note"])
+        return f"已{permissions.ACTION_LABELS[action]}：{step.procedure.name}。"
+    if action == "upload":
+        attachment = services.attachment_add(step=step, kind=data["kind"], upload=data["file"], actor=actor)
+        return f"已上传：{attachment.original_name}。"
+    if action == "notice":
+        services.step_set_notice_period(step=step, actor=actor, start=data["notice_start"], end=data["notice_end"])
+        return "已登记公示期。"
+    if action == "paper":
+        services.paper_submission_record(
+            step=step, actor=actor, brought_by=data["brought_by"], brought_by_phone=data["brought_by_phone"],
+            brought_at=data["brought_at"], note=data["note"], files=form.files_with_kinds(),
+        )
+        return "已登记窗口收件，该程序已提交审查。"
+    raise Http404
+
+
+def step_action(request, admin_site, case_pk: int, number: int, action: str):
+    if action not in FORM_FOR_ACTION:
+        raise Http404
+    step = _step_for(request, case_pk, number)
+    if action not in permissions.actions_for(request.user, step):
+        raise PermissionDenied
+    form_class = FORM_FOR_ACTION[action]
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _perform(action, step=step, form=form, actor=request.user)
+        except ValidationError as exc:
+            for text in exc.messages:
+                form.add_error(None, text)
+        else:
+            messages.success(request, message)
+            return redirect(reverse("admin:cases_case_change", args=[case_pk]) + f"#step-{number}")
+    context = {
+        **admin_site.each_context(request),
+        "title": f"{permissions.ACTION_LABELS[action]}：{step.procedure.number}. {step.procedure.name}",
+        "subtitle": step.case.number,
+        "case": step.case,
+        "step": step,
+        "action": action,
+        "action_label": permissions.ACTION_LABELS[action],
+        "form": form,
+        "guard_problems": services.step_guard_problems(step=step) if action == "approve" else [],
+        "opts": step.case._meta,
+    }
+    return TemplateResponse(request, "admin/cases/step_action.html", context)
+
+
+def attachment_download(request, admin_site, pk: int):
+    attachment = get_object_or_404(selectors.attachment_list_visible_to(user=request.user), pk=pk)
+    audit.attachment_downloaded(attachment=attachment, actor=request.user)
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def my_queue(request, admin_site):
+    steps = selectors.step_queue_for(user=request.user)
+    context = {
+        **admin_site.each_context(request),
+        "title": "我的待办",
+        "steps": steps,
+        "opts": ProcedureStep._meta,
+    }
+    return TemplateResponse(request, "admin/cases/queue.html", context)
