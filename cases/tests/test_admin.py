@@ -143,3 +143,14 @@ def test_representative_choices_are_the_units_own_owners(client):
     choices = set(form.fields["representatives"].queryset)
     assert choices == {o.owner for f in case.unit.flats.all() for o in f.ownerships.all()}
     assert not choices & {o.owner for f in neighbour.unit.flats.all() for o in f.ownerships.all()}
+
+
+def test_english_is_available_through_the_language_selector(client):
+    open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    chinese = client.get(reverse("admin:index")).content.decode()
+    assert "业务后台" in chinese
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("admin:index")})
+    english = client.get(reverse("admin:index")).content.decode()
+    assert "Quanzhou Elevator Retrofit Service Platform" in english
+    assert "Back office" in english and "业务后台" not in english
