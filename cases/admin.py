@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from . import audit, selectors, services
 from .models import (
     AgentBuilder,
+    Agreement,
     AuditEvent,
     Building,
     Case,
     CaseStatus,
     ElevatorUnit,
     Flat,
+    FloorCoefficient,
+    FundingSource,
     Jurisdiction,
     Owner,
     Ownership,
@@ -290,6 +293,27 @@ class AgentBuilderAdmin(ScopedAdmin):
 # --- cases ----------------------------------------------------------------------------
 
 
+class FundingSourceInline(admin.TabularInline):
+    model = FundingSource
+    extra = 0
+    fields = ["kind", "amount", "note"]
+
+
+class FloorCoefficientInline(admin.TabularInline):
+    model = FloorCoefficient
+    extra = 0
+    fields = ["floor", "coefficient"]
+
+
+class AgreementInline(admin.StackedInline):
+    model = Agreement
+    can_delete = False
+    extra = 0
+    max_num = 1
+    fields = ["ownership_mode", "using_unit", "maintenance_company", "payment_schedule", "running_costs",
+              "low_floor_compensation", "joining_later", "dispute_resolution"]
+
+
 class CaseOpenForm(forms.ModelForm):
     """Opening a case: the eligibility gate is checked here for a friendly form error,
     and again by the service under lock."""
@@ -314,7 +338,8 @@ class CaseOpenForm(forms.ModelForm):
 class CaseDetailsForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["representatives", "agent_builder", "stretcher_capable", "scheme_summary", "budget"]
+        fields = ["representatives", "agent_builder", "design_firm", "installer", "stretcher_capable",
+                  "scheme_summary", "budget"]
 
 
 @admin.register(Case)
@@ -329,7 +354,8 @@ class CaseAdmin(ScopedAdmin):
     filter_horizontal = ["representatives"]
     date_hierarchy = "opened_at"
     readonly_fields = ["number", "jurisdiction", "status", "current_step", "opened_at", "opened_by",
-                       "heritage_flag", "flat_table"]
+                       "heritage_flag", "flat_table", "cost_table"]
+    inlines = [FundingSourceInline, FloorCoefficientInline, AgreementInline]
     change_form_template = "admin/cases/case/change_form.html"
 
     def get_urls(self):
@@ -360,6 +386,9 @@ class CaseAdmin(ScopedAdmin):
                 "action_labels": ACTION_LABELS,
             }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = CaseDetailsForm if obj is not None else CaseOpenForm
@@ -392,6 +421,7 @@ class CaseAdmin(ScopedAdmin):
                 case=obj, actor=request.user, representatives=list(data["representatives"]),
                 agent_builder=data["agent_builder"], stretcher_capable=data["stretcher_capable"],
                 scheme_summary=data["scheme_summary"], budget=data["budget"],
+                design_firm=data["design_firm"], installer=data["installer"],
             )
             return
         case = services.case_open(
@@ -405,7 +435,9 @@ class CaseAdmin(ScopedAdmin):
             messages.warning(request, "该楼栋位于文化遗产保护范围：方案初审通过前须上传文物/历史建筑主管部门意见。")
 
     def save_related(self, request, form, formsets, change):
-        pass  # representatives are set by the service
+        # Representatives are set by the service; the inlines go through record_save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are closed, never deleted: the vote evidence must be kept
@@ -415,6 +447,26 @@ class CaseAdmin(ScopedAdmin):
         if obj.needs_heritage_opinion:
             return format_html('<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过")
         return "否"
+
+    @admin.display(description=_("分摊表"))
+    def cost_table(self, obj):
+        from voting.rules import format_percent
+
+        from .costs import FEN
+
+        rows = selectors.cost_sharing_table(case=obj)
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            ((r["flat"].room, r["flat"].floor, r["coefficient"],
+              format_percent(r["share"]), r["amount"].quantize(FEN)) for r in rows),
+        )
+        total = selectors.case_shared_total(case=obj)
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>房号</th><th>楼层</th><th>系数</th><th>比例</th><th>金额（元）</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            f"业主分摊总额：{total} 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）", body,
+        )
 
     @admin.display(description=_("房屋与业主"))
     def flat_table(self, obj):

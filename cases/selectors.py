@@ -145,3 +145,40 @@ def case_timeline(*, case: Case, user) -> list[dict]:
             "papers": list(step.paper_submissions.all()),
         })
     return rows
+
+
+def case_shared_total(*, case: Case):
+    """The amount the owners share: their own money and provident-fund withdrawals; the
+    maintenance fund and other money are collective. Without a funding plan, the budget."""
+    from decimal import Decimal
+
+    from .models import FundingSourceKind
+
+    sources = {f.kind: f.amount for f in case.funding_sources.all()}
+    if not sources:
+        return case.budget or Decimal("0.00")
+    return sources.get(FundingSourceKind.OWNERS, Decimal(0)) + sources.get(FundingSourceKind.PROVIDENT_FUND, Decimal(0))
+
+
+def cost_sharing_table(*, case: Case) -> list[dict]:
+    """Per flat: floor, owners, coefficient, exact share and amount to the fen."""
+    from decimal import Decimal
+
+    from .costs import allocate, shares
+
+    coefficients = {c.floor: c.coefficient for c in case.floor_coefficients.all()}
+    flats = list(unit_flats_with_owners(unit=case.unit))
+    weights = {f.room: coefficients.get(f.floor, Decimal("0")) for f in flats}
+    total = case_shared_total(case=case)
+    share_of = shares(weights)
+    amount_of = allocate(total, weights)
+    return [
+        {
+            "flat": f,
+            "owners": [o.owner for o in f.ownerships.all()],
+            "coefficient": weights[f.room],
+            "share": share_of[f.room],
+            "amount": amount_of[f.room],
+        }
+        for f in flats
+    ]
