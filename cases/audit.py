@@ -83,3 +83,13 @@ def paper_submission_recorded(*, paper, actor) -> AuditEvent:
     return log_event(event="paper_submission_recorded", actor=actor, case=paper.step.case, obj=paper,
                 message=f"窗口收件：{paper.brought_by}递交{paper.step.procedure.name}材料",
                 data={"attachments": paper.attachments.count()})
+
+
+def case_step_started(*, step) -> AuditEvent:
+    return log_event(event="case_step_started", actor=None, case=step.case, obj=step,
+                     message=f"开始办理：{step.case.number} {step.procedure.name}", data={"step": step.number})
+
+
+def case_step_skipped(*, step) -> AuditEvent:
+    return log_event(event="case_step_skipped", actor=None, case=step.case, obj=step,
+                     message=f"无需办理：{step.case.number} {step.procedure.name}（已预留电梯井）", data={"step": step.number})

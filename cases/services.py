@@ -347,10 +347,12 @@ def _start_next_steps(*, case: Case, actor) -> None:
             _move(step=step, name="skip", actor=None, note="已预留电梯井，无需办理规划审查。", channel=StepHistory.Channel.SYSTEM)
             step.decided_at = now
             step.save(update_fields=["state", "decided_at"])
+            audit.case_step_skipped(step=step)
             continue
         _move(step=step, name="start", actor=None, channel=StepHistory.Channel.SYSTEM)
         step.started_at = now
         step.save(update_fields=["state", "started_at"])
+        audit.case_step_started(step=step)
         Case.objects.filter(pk=case.pk).update(current_step=step.number)
         return
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.COMPLETED, closed_at=now, current_step=LAST_STEP)

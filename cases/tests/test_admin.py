@@ -127,7 +127,7 @@ def test_audit_log_cannot_be_changed_or_deleted_even_by_a_superuser(client):
     from cases.models import AuditEvent
 
     open_case()
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(event="case_opened")
     client.force_login(UserFactory(is_superuser=True))
     assert client.post(reverse("admin:cases_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     client.post(reverse("admin:cases_auditevent_change", args=[event.pk]), {"message": "篡改"})

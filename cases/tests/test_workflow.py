@@ -209,3 +209,15 @@ def test_notice_period_must_last_the_jurisdictions_minimum():
         services.step_set_notice_period(step=step2, actor=officer(), start=datetime.date(2026, 1, 1),
                                         end=datetime.date(2026, 1, 20))
     assert Case.objects.get(pk=case.pk).current_step == 1
+
+
+def test_every_move_has_its_history_row_and_audit_event():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="return", note="补正")
+    moves = StepHistory.objects.filter(step__case=case).count()
+    events = AuditEvent.objects.filter(
+        case=case, event__in=["case_step_started", "case_step_skipped", "case_step_submitted", "case_step_decided"]
+    ).count()
+    assert moves == events == 3
