@@ -1,17 +1,247 @@
-"""Reads of vote results for other apps (the workflow's step 1 asks here).
+"""Reads of the owners' vote. Other apps call the first three; the vote page reads the rest.
 
-The vote's roster, ballots and tally storage arrive with the voting issue; until then no
-case has a recorded vote, and step 1 refuses approval with "表决结果缺失".
+Everything that depends on who is asking starts at `cases.selectors.case_list_visible_to`,
+so jurisdiction isolation is written once.
 """
 
-from voting.rules import TallyResult
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import QuerySet
+
+from cases.models import Case, CaseStatus
+from cases.selectors import case_list_visible_to
+
+from .models import Ballot, BallotImport, Vote, VoteState, WitnessRecord
+from .rules import (
+    CONDITION_LABELS,
+    CONSENT_THRESHOLD,
+    PARTICIPATION_THRESHOLD,
+    TallyResult,
+    _room_sort_key,  # the roster's natural room order ("2" < "10")
+    format_percent,
+)
+
+# --- for other apps ----------------------------------------------------------------------
 
 
 def vote_result_for_case(*, case) -> TallyResult | None:
-    """The closed vote's tally for the case, or None when no vote has been recorded."""
-    return None
+    """The tally of the case's closed vote (the latest, after a re-vote), or None when no
+    vote has closed. Step 1 (方案初审) approves only on a passed result."""
+    from .services import stored_tally
+
+    vote = case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
+    return stored_tally(vote=vote) if vote is not None else None
 
 
 def roster_frozen(*, unit) -> bool:
-    """True once a vote of the unit's case has opened: the roster it counts may not change."""
-    return False
+    """True once a vote of the unit's case has opened, and after it closes: the roster it
+    counts may not change. A rejected or withdrawn case releases the roster, because a new
+    application needs a new vote over the roster as it then is; the old votes keep their
+    counts and the rooms and names on their ballots as evidence."""
+    if unit is None or unit.pk is None:
+        return False
+    return Vote.objects.filter(
+        case__unit_id=unit.pk, case__status__in=[CaseStatus.OPEN, CaseStatus.COMPLETED]
+    ).exists()
+
+
+def vote_summary_for_case(*, case) -> str:
+    """One line for the case page, e.g. "表决进行中：已投票 8/13 人" or "表决已结束：通过"."""
+    from django.core.exceptions import ValidationError
+
+    from .services import tally_for_vote
+
+    votes = list(case.votes.order_by("opened_at", "pk"))
+    try:
+        return _summary_line(votes, tally_for_vote(vote=votes[-1]) if votes else None)
+    except ValidationError:  # an open vote over a roster someone broke outside the services
+        return "表决进行中：名册不完整，暂无法计票"
+
+
+def _summary_line(votes: list[Vote], result: TallyResult | None) -> str:
+    if not votes:
+        return "尚未开始表决"
+    round_label = f"（第{len(votes)}轮）" if len(votes) > 1 else ""
+    if votes[-1].state == VoteState.OPEN:
+        return f"表决进行中{round_label}：已投票 {result.participating_headcount}/{result.total_headcount} 人"
+    if result.passed:
+        return f"表决已结束{round_label}：通过"
+    reasons = "；".join(CONDITION_LABELS[code] for code in result.failed_conditions)
+    return f"表决已结束{round_label}：未通过（{reasons}）"
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def vote_list_visible_to(*, user) -> QuerySet[Vote]:
+    return Vote.objects.filter(case__in=case_list_visible_to(user=user))
+
+
+def can_view_vote_evidence(user, case: Case) -> bool:
+    """Signed ballots, ballot files and witness records: the staff who see the case
+    (its jurisdiction's offices, the city), not the applicant's account."""
+    from cases.permissions import departments_of
+    from cases.roles import is_city_wide
+
+    if not user.is_authenticated:
+        return False
+    if is_city_wide(user):
+        return True
+    return user.jurisdiction_id == case.jurisdiction_id and bool(departments_of(user))
+
+
+_DOWNLOADS = {
+    # kind -> (model, file field, what the audit log calls it)
+    "scan": (Ballot, "scan", "签字选票扫描件"),
+    "import": (BallotImport, "file", "选票文件"),
+    "witness": (WitnessRecord, "file", "见证记录"),
+}
+
+
+def vote_file_for(*, user, kind: str, pk: int):
+    """(object, its case, the file, what it is) if the user may download it, else None."""
+    spec = _DOWNLOADS.get(kind)
+    if spec is None:
+        return None
+    model, field_name, what = spec
+    obj = (
+        model.objects.select_related("vote__case__jurisdiction")
+        .filter(vote__case__in=case_list_visible_to(user=user), pk=pk)
+        .first()
+    )
+    if obj is None or not getattr(obj, field_name) or not can_view_vote_evidence(user, obj.vote.case):
+        return None
+    return obj, obj.vote.case, getattr(obj, field_name), what
+
+
+# --- the vote page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One of the four conditions as a bar against its threshold; display only, the verdict
+    (`met`) comes from the exact comparison in rules.TallyResult."""
+
+    code: str
+    label: str
+    part: str
+    whole: str
+    percent: str
+    width: str
+    threshold: str
+    threshold_percent: str
+    met: bool
+    failure: str
+
+
+def _area(value) -> str:
+    return f"{value:.2f} ㎡"
+
+
+def tally_bars(result: TallyResult) -> list[Bar]:
+    two_thirds, three_quarters = format_percent(PARTICIPATION_THRESHOLD), format_percent(CONSENT_THRESHOLD)
+    rows = [
+        ("participation_area", "参与表决的专有部分面积", _area(result.participating_area), _area(result.total_area),
+         result.participation_area_ratio, "三分之二", two_thirds, result.participation_area_met),
+        ("participation_headcount", "参与表决的人数", f"{result.participating_headcount} 人",
+         f"{result.total_headcount} 人", result.participation_headcount_ratio, "三分之二", two_thirds,
+         result.participation_headcount_met),
+        ("consent_area", "同意的专有部分面积（占参与表决面积）", _area(result.agreeing_area),
+         _area(result.participating_area), result.consent_area_ratio, "四分之三", three_quarters,
+         result.consent_area_met),
+        ("consent_headcount", "同意的人数（占参与表决人数）", f"{result.agreeing_headcount} 人",
+         f"{result.participating_headcount} 人", result.consent_headcount_ratio, "四分之三", three_quarters,
+         result.consent_headcount_met),
+    ]
+    bars = []
+    for code, label, part, whole, ratio, threshold, threshold_percent, met in rows:
+        percent = format_percent(ratio)
+        width = format_percent(min(ratio, Fraction(1))) if ratio is not None else "0.00%"
+        bars.append(Bar(code=code, label=label, part=part, whole=whole, percent=percent, width=width,
+                        threshold=threshold, threshold_percent=threshold_percent, met=met,
+                        failure="" if met else CONDITION_LABELS[code]))
+    return bars
+
+
+@dataclass
+class BallotRowView:
+    """A voter's effective ballot with the corrections that led to it, oldest first."""
+
+    ballot: Ballot
+    corrections: list[Ballot] = field(default_factory=list)
+
+
+def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
+    ballots = list(
+        vote.ballots.select_related("entered_by", "replaces", "source_import", "cast_by_owner")
+        .order_by("entered_at", "pk")
+    )
+    chains: dict[str, list[Ballot]] = {}
+    for ballot in ballots:
+        chains.setdefault(ballot.voter_key, []).append(ballot)
+    rows = []
+    for chain in chains.values():
+        effective = next((b for b in chain if b.superseded_at is None), chain[-1])
+        rows.append(BallotRowView(ballot=effective, corrections=[b for b in chain if b.replaces_id]))
+    rows.sort(key=lambda row: _room_sort_key(row.ballot.rooms.split("、")[0]))
+    return rows
+
+
+def vote_page(*, case: Case, user) -> dict:
+    """Everything the case's vote page shows."""
+    from django.core.exceptions import ValidationError
+
+    from cases.permissions import can_run_vote
+    from cases.selectors import unit_flats_with_owners
+
+    from . import rules
+    from .services import tally_for_vote, unit_voters
+
+    from .services import stored_tally
+
+    votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
+    vote = votes[-1] if votes else None
+    roster_problem = ""
+    try:
+        voters = unit_voters(unit=case.unit)
+        result = tally_for_vote(vote=vote) if vote is not None else rules.tally([v.voter for v in voters], {})
+    except ValidationError as exc:
+        # The page still opens, says what is wrong with the roster and shows what it can.
+        voters, roster_problem = [], "；".join(exc.messages)
+        closed = vote is not None and vote.state == VoteState.CLOSED
+        result = stored_tally(vote=vote) if closed else rules.tally([], {})
+    rows = ballot_rows(vote=vote) if vote is not None else []
+    voted = {row.ballot.voter_key for row in rows if row.ballot.superseded_at is None}
+    flats = list(unit_flats_with_owners(unit=case.unit))
+    may_run = can_run_vote(user, case) and case.status == CaseStatus.OPEN
+    frozen = roster_frozen(unit=case.unit)
+    passed_before = any(v.state == VoteState.CLOSED and v.passed for v in votes)
+    return {
+        "case": case,
+        "votes": votes,
+        "vote": vote,
+        "round": len(votes),
+        "result": result,
+        "bars": tally_bars(result),
+        "failed_labels": [CONDITION_LABELS[code] for code in result.failed_conditions],
+        "summary": _summary_line(votes, result),
+        "voters": voters,
+        "not_voted": [v for v in voters if v.db_key not in voted] if vote is not None else [],
+        "ballot_rows": rows,
+        "flats": flats,
+        "roster_area": sum((f.area for f in flats), start=Decimal(0)),
+        "roster_problem": roster_problem,
+        "frozen": frozen,
+        "may_run": may_run,
+        "may_see_evidence": can_view_vote_evidence(user, case),
+        "can_open": may_run and (vote is None or vote.state == VoteState.CLOSED) and not passed_before and bool(voters),
+        "can_close": may_run and vote is not None and vote.state == VoteState.OPEN,
+        "accepts_ballots": may_run and vote is not None and vote.state == VoteState.OPEN,
+        "can_import_roster": may_run and not frozen,
+        "witness_records": list(vote.witness_records.select_related("recorded_by")) if vote else [],
+        "imports": list(vote.imports.select_related("imported_by")) if vote else [],
+    }

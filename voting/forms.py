@@ -1,0 +1,125 @@
+"""Forms of the vote page and the owners' online ballot. They collect and check input; the
+services decide (and check everything again under lock)."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import BallotChoice, WitnessOrganisation
+
+_DATETIME = {
+    "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+}
+_TABLE_HELP = _(".xlsx 或 .csv（UTF-8 或 GB18030 编码）；表头可用中文或英文，列的顺序不限。")
+_SCAN_HELP = _("PDF、JPEG或PNG，按文件内容判断类型。")
+
+
+def _file_field(label, help_text, **kwargs) -> forms.FileField:
+    return forms.FileField(label=label, help_text=help_text,
+                           error_messages={"required": _("请选择文件。"), "empty": _("文件是空的。")}, **kwargs)
+
+
+class TableUploadForm(forms.Form):
+    file = _file_field(_("文件"), _TABLE_HELP)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise forms.ValidationError(_("文件超过大小上限。"))
+        return upload
+
+    def read(self) -> tuple[bytes, str]:
+        upload = self.cleaned_data["file"]
+        upload.seek(0)
+        return upload.read(), upload.name or ""
+
+
+class RosterUploadForm(TableUploadForm):
+    file = _file_field(
+        _("业主名册文件"),
+        _("列：房号、楼层、专有部分面积、面积来源（登记/实测/合同）、业主姓名、证件号码、开发商持有（是/否）、"
+          "不动产权证号；共有人以“、”分隔。") + " " + _TABLE_HELP,
+    )
+
+
+class BallotFileForm(TableUploadForm):
+    file = _file_field(
+        _("选票文件"),
+        _("列：房号、表决意见（同意/反对/弃权）；可直接使用导出的名册填写“表决意见”列。同一表决人已有的选票将被更正。"),
+    )
+
+
+class VoteOpenForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("表决截止时间"), required=False,
+        help_text=_("可不填：由经办人结束表决。填写后，截止时间之后不再接受选票。"), **_DATETIME,
+    )
+
+    def clean_closes_at(self):
+        value = self.cleaned_data["closes_at"]
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(_("表决截止时间须晚于现在。"))
+        return value
+
+
+class VoteCloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("确认结束表决：结束后不再接受选票，以当时的计票结果为表决结果"),
+        error_messages={"required": _("请勾选确认后再结束表决。")},
+    )
+
+
+class PaperBallotForm(forms.Form):
+    """One voter's signed paper ballot; the voter is picked by any of their rooms."""
+
+    room = forms.ChoiceField(label=_("表决人（房号）"))
+    choice = forms.ChoiceField(label=_("表决意见"), choices=BallotChoice.choices, widget=forms.RadioSelect)
+    signed_on = forms.DateField(label=_("签署日期"), initial=timezone.localdate, required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    scan = _file_field(_("签字选票扫描件"), _SCAN_HELP)
+    reason = forms.CharField(label=_("更正理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("该表决人已有选票时必填：写明更正原因（如：业主本人书面申请更改意见）。"))
+
+    def __init__(self, *args, voters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [("", "—— 请选择 ——")] + [
+            (voter.rooms[0], f"{voter.rooms_label} {voter.names}") for voter in voters
+        ]
+
+
+class WitnessForm(forms.Form):
+    witness_name = forms.CharField(label=_("见证人"), max_length=100)
+    organisation_kind = forms.ChoiceField(label=_("见证单位类型"), choices=WitnessOrganisation.choices)
+    organisation_name = forms.CharField(label=_("见证单位名称"), max_length=100,
+                                        help_text=_("如：东湖街道刺桐社区居民委员会"))
+    witnessed_at = forms.DateTimeField(label=_("见证时间"), **_DATETIME)
+    method = forms.CharField(label=_("见证方式"), max_length=200, help_text=_("如：现场见证投票、唱票和计票"))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    file = _file_field(_("见证记录（签字扫描件）"), _SCAN_HELP)
+
+
+class OnlineBallotForm(forms.Form):
+    """The owner's online ballot (网上表决). Owner login arrives with the owner portal; the
+    view there builds this form with the owner and the case's open vote and calls `save`."""
+
+    voter_key = forms.ChoiceField(label=_("为哪些房屋投票"), widget=forms.RadioSelect)
+    choice = forms.ChoiceField(label=_("您的表决意见"), choices=BallotChoice.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, owner, vote, **kwargs):
+        from .services import voters_of_owner
+
+        super().__init__(*args, **kwargs)
+        self.owner, self.vote = owner, vote
+        mine = voters_of_owner(case=vote.case, owner=owner)
+        self.fields["voter_key"].choices = [(v.key, f"{v.rooms_label}（{v.area:.2f} ㎡）") for v in mine]
+        if len(mine) == 1:
+            self.fields["voter_key"].initial = mine[0].key
+            self.fields["voter_key"].widget = forms.HiddenInput()
+
+    def save(self, *, actor):
+        from .services import ballot_cast_online
+
+        return ballot_cast_online(vote=self.vote, owner=self.owner, choice=self.cleaned_data["choice"], actor=actor,
+                                  voter_key=self.cleaned_data["voter_key"])

@@ -1,0 +1,59 @@
+"""python manage.py import_roster FILE --district 丰泽区 --address "丰泽区东湖街道刺桐花园1幢" --unit "1单元"
+
+Creates or updates the building, the unit, its flats and owners from a roster file
+(.xlsx or .csv), then opens the unit's case through the eligibility gate, or reuses the
+case already open. The last line printed is the case number alone. Any problem: exit
+status 1, every problem named, nothing changed (one transaction, the gate included).
+"""
+
+import hashlib
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+
+from cases import services as case_services
+from cases.models import Jurisdiction
+from voting import services
+from voting.roster import TableFileError, parse_roster
+
+from ._common import read_file, refusal
+
+
+class Command(BaseCommand):
+    help = ("导入一个梯号的业主名册（.xlsx 或 .csv），建立或更新楼栋、梯号、房屋和业主，"
+            "并立案或沿用办理中的案件；最后一行输出案件编号。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="名册文件（.xlsx 或 .csv）")
+        parser.add_argument("--district", required=True, help="辖区名称，如：丰泽区（也可用简码，如 FZ）")
+        parser.add_argument("--address", required=True, help="楼栋地址，如：丰泽区东湖街道刺桐花园1幢")
+        parser.add_argument("--unit", required=True, help="梯号/单元，如：1单元")
+
+    def handle(self, *args, file, district, address, unit, **options):
+        data = read_file(file)
+        jurisdiction = Jurisdiction.objects.filter(Q(name=district.strip()) | Q(code=district.strip().upper())).first()
+        if jurisdiction is None:
+            names = "、".join(Jurisdiction.objects.values_list("name", flat=True))
+            raise CommandError(f"未知的辖区：{district}（可选：{names}）")
+        try:
+            rows = parse_roster(data, file)
+        except TableFileError as exc:
+            raise refusal(exc, what=f"名册文件 {Path(file).name} 有错误，导入") from exc
+        try:
+            with transaction.atomic():
+                elevator_unit = services.building_and_unit_for_import(
+                    jurisdiction=jurisdiction, address=address, unit_name=unit, max_floor=max(r.floor for r in rows)
+                )
+                result = services.roster_import(unit=elevator_unit, rows=rows, actor=None, file_name=Path(file).name,
+                                                sha256=hashlib.sha256(data).hexdigest())
+                case, created = case_services.case_open_or_reuse(unit=elevator_unit, actor=None)
+        except case_services.CaseNotEligible as exc:
+            raise refusal(exc, what="资格审查未通过，名册未导入，立案") from exc
+        except (ValidationError, PermissionDenied) as exc:
+            raise refusal(exc, what="导入名册") from exc
+        self.stdout.write(f"名册：{elevator_unit}，{result.summary}。")
+        self.stdout.write(f"{'已立案' if created else '沿用办理中的案件'}：{case.number}（{jurisdiction.name}）")
+        self.stdout.write(case.number)

@@ -1,0 +1,634 @@
+"""Every write of the owners' vote. Views, the admin, forms and commands call these.
+
+Each service runs in one transaction, locks what it changes (`select_for_update`; on
+SQLite the IMMEDIATE transaction mode takes the write lock instead), validates, and writes
+its named audit event (`voting.audit`) in the same transaction. `actor=None` is the system
+(a management command run by an operator on the server).
+
+Lock order, so two services never wait on each other in a circle: case, then unit, then
+vote. Ballot services lock only the vote row: all ballots of one vote queue on it, so
+100 owners voting at once are counted one after the other, none lost, none doubled (the
+partial unique constraint `one_effective_ballot_per_voter` is the backstop).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import services as case_services
+from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
+from cases.permissions import can_run_vote, departments_of
+from cases.workflow import Department
+
+from . import audit, rules
+from .models import Ballot, BallotChannel, BallotImport, Vote, VoteState, WitnessOrganisation, WitnessRecord
+from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError
+
+SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+# --- voters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitVoter:
+    """One voter (表决人) of the unit, as `rules.group_voters` forms it from the roster."""
+
+    voter: rules.Voter
+    names: str
+    owner_ids: frozenset[int]
+    developer: bool
+
+    @property
+    def key(self) -> str:
+        return self.voter.key
+
+    @property
+    def db_key(self) -> str:
+        return ballot_key(self.voter.key)
+
+    @property
+    def rooms(self) -> tuple[str, ...]:
+        return self.voter.rooms
+
+    @property
+    def rooms_label(self) -> str:
+        return "、".join(self.voter.rooms)
+
+    @property
+    def area(self) -> Decimal:
+        return self.voter.area
+
+
+def ballot_key(voter_key: str) -> str:
+    """The voter key as stored on a ballot; a very long owner set is stored as its digest."""
+    if len(voter_key) <= 255:
+        return voter_key
+    return "sha256:" + hashlib.sha256(voter_key.encode()).hexdigest()
+
+
+def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
+    """The unit's voters from its flats and owners (owner primary keys are the owner keys)."""
+    flats = list(unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
+    facts = [
+        rules.FlatFact(
+            room=flat.room, area=flat.area, developer_held=flat.developer_held,
+            owner_keys=frozenset(str(o.owner_id) for o in flat.ownerships.all()),
+        )
+        for flat in flats
+    ]
+    try:
+        voters = rules.group_voters(facts)
+    except ValueError as exc:
+        raise ValidationError(f"名册不完整，无法计票：{exc}", code="roster_incomplete") from exc
+    flat_by_room = {flat.room: flat for flat in flats}
+    result = []
+    for voter in voters:
+        owners: dict[int, Owner] = {}
+        for room in voter.rooms:
+            for ownership in flat_by_room[room].ownerships.all():
+                owners.setdefault(ownership.owner_id, ownership.owner)
+        developer = voter.key == rules.DEVELOPER_KEY
+        names = "、".join(owner.name for owner in owners.values())
+        if developer:
+            names = f"开发商（未售或未交付房屋）{('：' + names) if names else ''}"
+        result.append(UnitVoter(voter=voter, names=names[:500], owner_ids=frozenset(owners), developer=developer))
+    return result
+
+
+def _voter_by_room(voters: Sequence[UnitVoter]) -> dict[str, UnitVoter]:
+    return {room: voter for voter in voters for room in voter.rooms}
+
+
+# --- the tally ---------------------------------------------------------------------------
+
+
+def live_tally(*, vote: Vote) -> rules.TallyResult:
+    """Count the vote now, from the roster and the effective ballots (exact, no floats)."""
+    voters = unit_voters(unit=vote.case.unit)
+    key_by_db_key = {voter.db_key: voter.key for voter in voters}
+    choices = {}
+    for db_key, choice in vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice"):
+        # The roster is frozen while the vote counts; a key it no longer knows (a rejected
+        # case's old vote after its roster changed) cannot be counted again.
+        if db_key in key_by_db_key:
+            choices[key_by_db_key[db_key]] = rules.Choice(choice)
+    return rules.tally([voter.voter for voter in voters], choices)
+
+
+def stored_tally(*, vote: Vote) -> rules.TallyResult:
+    """The result counted when the vote closed (the evidence), from the vote's own columns."""
+    return rules.TallyResult(
+        total_area=vote.total_area, total_headcount=vote.total_headcount,
+        participating_area=vote.participating_area, participating_headcount=vote.participating_headcount,
+        agreeing_area=vote.agreeing_area, agreeing_headcount=vote.agreeing_headcount,
+    )
+
+
+def tally_for_vote(*, vote: Vote) -> rules.TallyResult:
+    """The closed vote's stored result, or the open vote's live count."""
+    return stored_tally(vote=vote) if vote.state == VoteState.CLOSED else live_tally(vote=vote)
+
+
+def case_tally(*, case: Case) -> rules.TallyResult:
+    """The tally of the case's latest vote; before any vote, the roster with no ballots."""
+    vote = case.votes.order_by("-opened_at", "-pk").first()
+    if vote is not None:
+        return tally_for_vote(vote=vote)
+    return rules.tally([voter.voter for voter in unit_voters(unit=case.unit)], {})
+
+
+# --- guards ------------------------------------------------------------------------------
+
+
+def _ensure_may_run_vote(*, actor, case: Case) -> None:
+    if actor is not None and not can_run_vote(actor, case):
+        raise PermissionDenied(f"只有{case.jurisdiction.name}住建部门经办人可以组织业主表决、登记选票和见证。")
+
+
+def _ensure_case_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(f"案件{case.number}{case.get_status_display()}，不能再办理表决事项。", code="case_closed")
+
+
+def _locked_case(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("unit__building", "jurisdiction").get(pk=case.pk)
+
+
+def _locked_vote(vote: Vote) -> Vote:
+    return Vote.objects.select_for_update().select_related("case__unit__building", "case__jurisdiction").get(pk=vote.pk)
+
+
+def format_local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M")
+
+
+def _ensure_window(vote: Vote, now: datetime.datetime) -> None:
+    """Ballots only inside the vote's window (表决期间)."""
+    if vote.state != VoteState.OPEN:
+        raise ValidationError(f"表决已于{format_local(vote.closed_at)}结束，不再接受选票。", code="outside_window")
+    if now < vote.opened_at:
+        raise ValidationError(f"表决尚未开始（{format_local(vote.opened_at)}开始），不能登记选票。",
+                              code="outside_window")
+    if vote.closes_at is not None and now > vote.closes_at:
+        raise ValidationError(f"已过表决截止时间（{format_local(vote.closes_at)}），不再接受选票。",
+                              code="outside_window")
+
+
+class _FilesWritten:
+    """Deletes the files a failed service wrote, so nothing is half-saved on disk either."""
+
+    def __init__(self):
+        self.names: list[tuple[object, str]] = []
+
+    def add(self, field_file) -> None:
+        self.names.append((field_file.storage, field_file.name))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for storage, name in self.names:
+                storage.delete(name)
+        return False
+
+
+def _store_upload(*, obj, field: str, upload, written: _FilesWritten, what: str,
+                  allowed: Sequence[str] = SCAN_TYPES) -> None:
+    """Check an uploaded scan by its content, then save it privately on `obj.<field>`."""
+    if upload is None:
+        raise ValidationError(f"请上传{what}（PDF、JPEG或PNG）。", code="file_required")
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"{what}“{upload.name}”超过{limit} MB的上限。", code="file_too_large")
+    upload.seek(0)
+    content_type = case_services.sniff_content_type(upload.read(16))
+    if content_type not in allowed:
+        raise ValidationError(f"{what}“{upload.name}”不是PDF、JPEG或PNG文件（按文件内容判断）。", code="file_type")
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    obj.original_name = (upload.name or "")[:200]
+    obj.content_type, obj.size, obj.sha256 = content_type, upload.size, digest.hexdigest()
+    getattr(obj, field).save(upload.name or "file", upload, save=False)
+    written.add(getattr(obj, field))
+
+
+# --- roster --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    removed: int
+
+    @property
+    def summary(self) -> str:
+        return f"新增{self.created}户，修改{self.updated}户，未变{self.unchanged}户，删除{self.removed}户"
+
+
+def _flat_state(flat: Flat) -> tuple:
+    owners = tuple(sorted((o.owner.id_number, o.owner.name) for o in flat.ownerships.all()))
+    return flat.floor, flat.area, flat.area_source, flat.certificate_no, flat.developer_held, owners
+
+
+def _row_state(row: RosterRow) -> tuple:
+    owners = tuple(sorted((o.id_number, o.name) for o in row.owners))
+    return row.floor, row.area, row.area_source, row.certificate_no, row.developer_held, owners
+
+
+def roster_import(*, unit: ElevatorUnit, rows: Sequence[RosterRow], actor, file_name: str = "",
+                  sha256: str = "") -> RosterImportResult:
+    """Make the unit's flats and owners exactly the roster's: create and update through
+    `cases.services.flat_register`, remove flats the roster no longer lists. Refused once the
+    unit's vote has opened (the roster it counts is frozen). All or nothing."""
+    from .selectors import roster_frozen
+
+    with transaction.atomic():
+        unit = ElevatorUnit.objects.select_for_update().select_related("building__jurisdiction").get(pk=unit.pk)
+        case = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).select_related("jurisdiction").first()
+        if case is not None:
+            _ensure_may_run_vote(actor=actor, case=case)
+        elif actor is not None and not actor.is_superuser and Department.HOUSING not in departments_of(actor):
+            raise PermissionDenied("只有住建部门经办人可以导入业主名册。")
+        case_services.ensure_actor_in_jurisdiction(actor=actor, jurisdiction=unit.building.jurisdiction)
+        if roster_frozen(unit=unit):
+            raise ValidationError(f"{unit}的业主表决已开始，名册已冻结，不能再导入或修改。", code="roster_frozen")
+        if not rows:
+            raise ValidationError("名册没有任何房屋。", code="roster_empty")
+        existing = {flat.room: flat for flat in unit.flats.select_for_update().prefetch_related("ownerships__owner")}
+        created = updated = unchanged = 0
+        for row in rows:
+            before = existing.get(row.room)
+            if before is not None and _flat_state(before) == _row_state(row):
+                unchanged += 1
+                continue
+            case_services.flat_register(
+                unit=unit, room=row.room, floor=row.floor, area=row.area, area_source=row.area_source,
+                certificate_no=row.certificate_no, developer_held=row.developer_held, owners=list(row.owners),
+                actor=actor,
+            )
+            if before is None:
+                created += 1
+            else:
+                updated += 1
+        listed = {row.room for row in rows}
+        removed = 0
+        for room, flat in existing.items():
+            if room not in listed:
+                case_services.record_delete(obj=flat, actor=actor)
+                removed += 1
+        result = RosterImportResult(created=created, updated=updated, unchanged=unchanged, removed=removed)
+        audit.roster_imported(case=case, unit=unit, actor=actor, created=created, updated=updated, removed=removed,
+                              file_name=file_name, sha256=sha256)
+    return result
+
+
+# --- opening and closing -----------------------------------------------------------------------
+
+
+def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None) -> Vote:
+    """Open the case's vote now (表决开始). A re-vote may follow a failed vote, never a passed one."""
+    with transaction.atomic():
+        case = _locked_case(case)
+        _ensure_may_run_vote(actor=actor, case=case)
+        _ensure_case_open(case)
+        # The roster freezes with this vote: no roster import may slip in between.
+        ElevatorUnit.objects.select_for_update().get(pk=case.unit_id)
+        if case.votes.filter(state=VoteState.OPEN).exists():
+            raise ValidationError("该案件已有进行中的业主表决。", code="vote_open")
+        if case.votes.filter(state=VoteState.CLOSED, passed=True).exists():
+            raise ValidationError("该案件的业主表决已经通过，不能再次表决。", code="vote_passed")
+        voters = unit_voters(unit=case.unit)
+        if not voters:
+            raise ValidationError("该梯号尚未登记任何房屋，请先导入业主名册。", code="roster_empty")
+        now = timezone.now()
+        if closes_at is not None and closes_at <= now:
+            raise ValidationError("表决截止时间须晚于现在。", code="closes_in_past")
+        vote = Vote(case=case, state=VoteState.OPEN, opened_at=now, opened_by=actor, closes_at=closes_at)
+        try:
+            with transaction.atomic():
+                vote.save()
+        except IntegrityError as exc:
+            raise ValidationError("该案件已有进行中的业主表决。", code="vote_open") from exc
+        audit.vote_opened(vote=vote, actor=actor)
+    return vote
+
+
+def vote_close(*, vote: Vote, actor) -> Vote:
+    """Close the vote (表决结束), count it and keep the counts as the evidence."""
+    with transaction.atomic():
+        case = _locked_case(vote.case)
+        _ensure_may_run_vote(actor=actor, case=case)
+        vote = _locked_vote(vote)
+        if vote.state != VoteState.OPEN:
+            raise ValidationError("该表决已经结束。", code="vote_closed")
+        result = live_tally(vote=vote)
+        vote.state, vote.closed_at, vote.closed_by = VoteState.CLOSED, timezone.now(), actor
+        vote.total_area, vote.total_headcount = result.total_area, result.total_headcount
+        vote.participating_area = result.participating_area
+        vote.participating_headcount = result.participating_headcount
+        vote.agreeing_area, vote.agreeing_headcount = result.agreeing_area, result.agreeing_headcount
+        vote.passed = result.passed
+        vote.save()
+        audit.vote_closed(vote=vote, actor=actor,
+                          result={**result.as_contract_dict(), "failed": list(result.failed_conditions)})
+    return vote
+
+
+def open_vote_of(*, case: Case) -> Vote | None:
+    return case.votes.filter(state=VoteState.OPEN).first()
+
+
+# --- ballots -------------------------------------------------------------------------------------
+
+
+def _record_ballot(*, vote: Vote, voter: UnitVoter, choice: rules.Choice, channel: str, actor, now,
+                   reason: str = "", prepared: Ballot | None = None) -> Ballot:
+    """Add the voter's ballot; an effective ballot already there is superseded (更正), with its reason."""
+    previous = (
+        Ballot.objects.select_for_update()
+        .filter(vote=vote, voter_key=voter.db_key, superseded_at__isnull=True)
+        .first()
+    )
+    ballot = prepared or Ballot()
+    ballot.vote, ballot.voter_key, ballot.rooms, ballot.voter_names = vote, voter.db_key, voter.rooms_label, voter.names
+    ballot.choice, ballot.channel, ballot.entered_by, ballot.entered_at = choice.value, channel, actor, now
+    if previous is not None:
+        if not reason.strip():
+            raise ValidationError(
+                f"{voter.rooms_label}（{voter.names}）已有表决意见“{previous.get_choice_display()}”"
+                f"（{format_local(previous.entered_at)}登记）；更正须写明理由。",
+                code="reason_required",
+            )
+        previous.superseded_at = now
+        previous.save(update_fields=["superseded_at"])
+        ballot.replaces, ballot.reason = previous, reason.strip()
+    else:
+        ballot.replaces, ballot.reason = None, ""
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError as exc:  # only reachable past the vote lock: the constraint holds
+        raise ValidationError("该表决人已有有效选票，请刷新后重试。", code="ballot_exists") from exc
+    return ballot
+
+
+def _parse_choice(choice) -> rules.Choice:
+    try:
+        return rules.Choice.parse(choice)
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="bad_choice") from exc
+
+
+def ballot_record_paper(*, vote: Vote, room: str, choice, scan, actor, signed_on: datetime.date | None = None,
+                        reason: str = "") -> Ballot:
+    """Staff enter one voter's signed paper ballot (纸质选票) with its scan. The room names
+    the voter: the choice covers all the voter's flats. A second ballot of the same voter
+    before closing is a correction and needs a reason."""
+    with _FilesWritten() as written, transaction.atomic():
+        vote = _locked_vote(vote)
+        case = vote.case
+        _ensure_may_run_vote(actor=actor, case=case)
+        _ensure_case_open(case)
+        now = timezone.now()
+        _ensure_window(vote, now)
+        today = timezone.localdate(now)
+        signed_on = signed_on or today
+        opened_on = timezone.localdate(vote.opened_at)
+        if signed_on < opened_on or signed_on > today:
+            raise ValidationError(
+                f"签署日期{signed_on:%Y年%m月%d日}不在表决期间（{opened_on:%Y年%m月%d日}起至今）。",
+                code="outside_window",
+            )
+        if vote.closes_at is not None and signed_on > timezone.localdate(vote.closes_at):
+            raise ValidationError(f"签署日期{signed_on:%Y年%m月%d日}晚于表决截止时间。", code="outside_window")
+        choice = _parse_choice(choice)
+        voter = _voter_by_room(unit_voters(unit=case.unit)).get((room or "").strip())
+        if voter is None:
+            raise ValidationError(f"房号“{room}”不在本梯业主名册中。", code="unknown_room")
+        ballot = Ballot(vote=vote, signed_on=signed_on)
+        _store_upload(obj=ballot, field="scan", upload=scan, written=written, what="签字选票扫描件")
+        ballot = _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.PAPER, actor=actor,
+                                now=now, reason=reason, prepared=ballot)
+        audit.ballot_recorded(ballot=ballot, actor=actor)
+    return ballot
+
+
+@dataclass(frozen=True)
+class BallotImportOutcome:
+    batch: BallotImport
+    recorded: int
+    corrected: int
+    unchanged: int
+
+    @property
+    def summary(self) -> str:
+        return f"新增{self.recorded}票，更正{self.corrected}票，未变{self.unchanged}票"
+
+
+def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_name: str, actor) -> BallotImportOutcome:
+    """Record a filled ballot file (房号, 表决意见) as paper ballots, all or nothing. A voter
+    already holding a ballot with another choice is corrected by this later file; the same
+    choice again changes nothing."""
+    with _FilesWritten() as written, transaction.atomic():
+        vote = _locked_vote(vote)
+        case = vote.case
+        _ensure_may_run_vote(actor=actor, case=case)
+        _ensure_case_open(case)
+        now = timezone.now()
+        _ensure_window(vote, now)
+        voters = unit_voters(unit=case.unit)
+        by_room = _voter_by_room(voters)
+        problems = []
+        rows_of_voter: dict[str, list[BallotRow]] = {}
+        for row in rows:
+            voter = by_room.get(row.room)
+            if voter is None:
+                problems.append(f"第{row.line}行“房号”列：房号“{row.room}”不在本梯业主名册中。")
+                continue
+            rows_of_voter.setdefault(voter.key, []).append(row)
+        voter_by_key = {voter.key: voter for voter in voters}
+        for key, voter_rows in rows_of_voter.items():
+            if len({row.choice for row in voter_rows}) > 1:
+                conflict = rules.ConflictingChoicesError(
+                    voter_by_key[key].voter, {row.room: row.choice for row in voter_rows}
+                )
+                lines = "、".join(str(row.line) for row in voter_rows)
+                problems.append(f"第{lines}行：{conflict}。")
+        if problems:
+            raise TableFileError(problems)
+
+        batch = BallotImport(
+            vote=vote, imported_by=actor, imported_at=now, original_name=(file_name or "选票文件")[:200],
+            size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            content_type=XLSX_CONTENT_TYPE if data.startswith(b"PK\x03\x04") else "text/csv",
+        )
+        batch.file.save(batch.original_name, ContentFile(data), save=False)
+        written.add(batch.file)
+        batch.save()
+        effective = dict(
+            vote.ballots.select_for_update().filter(superseded_at__isnull=True).values_list("voter_key", "choice")
+        )
+        recorded = corrected = unchanged = 0
+        for voter in voters:  # roster order: the history reads in the same order as the roster
+            voter_rows = rows_of_voter.get(voter.key)
+            if not voter_rows:
+                continue
+            choice = voter_rows[0].choice
+            current = effective.get(voter.db_key)
+            if current == choice.value:
+                unchanged += 1
+                continue
+            lines = "、".join(str(row.line) for row in voter_rows)
+            ballot = Ballot(source_import=batch, source_row=voter_rows[0].line)
+            _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.PAPER, actor=actor, now=now,
+                           reason=f"以选票文件“{batch.original_name}”第{lines}行更正", prepared=ballot)
+            if current is None:
+                recorded += 1
+            else:
+                corrected += 1
+        batch.ballot_count, batch.correction_count = recorded, corrected
+        batch.save(update_fields=["ballot_count", "correction_count"])
+        audit.ballots_imported(batch=batch, actor=actor)
+    return BallotImportOutcome(batch=batch, recorded=recorded, corrected=corrected, unchanged=unchanged)
+
+
+def voters_of_owner(*, case: Case, owner: Owner) -> list[UnitVoter]:
+    """The voters of the case's unit the owner belongs to (usually one)."""
+    return [voter for voter in unit_voters(unit=case.unit) if owner.pk in voter.owner_ids]
+
+
+def ballot_cast_online(*, vote: Vote, owner: Owner, choice, actor, voter_key: str | None = None,
+                       reason: str = "") -> Ballot:
+    """An owner votes online (网上表决) for their flats. Any co-owner may cast the voter's
+    ballot; casting again with another choice before closing corrects it. The actor is the
+    owner's own account (owner login arrives with the owner portal) or the system."""
+    with transaction.atomic():
+        vote = _locked_vote(vote)
+        case = vote.case
+        if actor is not None and getattr(actor, "owner_id", None) != owner.pk:
+            raise PermissionDenied("只能以本人身份为本人名下的房屋投票。")
+        _ensure_case_open(case)
+        now = timezone.now()
+        _ensure_window(vote, now)
+        choice = _parse_choice(choice)
+        mine = voters_of_owner(case=case, owner=owner)
+        if not mine:
+            raise PermissionDenied("您不是本梯号房屋的登记业主，不能参加本次表决。")
+        if voter_key is not None:
+            mine = [voter for voter in mine if voter.key == voter_key]
+            if not mine:
+                raise ValidationError("所选房屋不属于您。", code="not_owner")
+        elif len(mine) > 1:
+            raise ValidationError("您在本梯有多组房屋（各自表决），请选择为哪一组房屋投票。", code="choose_voter")
+        voter = mine[0]
+        current = vote.ballots.filter(voter_key=voter.db_key, superseded_at__isnull=True).first()
+        if current is not None and current.choice == choice.value:
+            return current  # the same choice again: nothing to record
+        ballot = _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.ONLINE, actor=actor,
+                                now=now, reason=reason or f"{owner.name}网上更改表决意见",
+                                prepared=Ballot(cast_by_owner=owner))
+        audit.ballot_recorded(ballot=ballot, actor=actor)
+    return ballot
+
+
+# --- witness ---------------------------------------------------------------------------------------
+
+
+def witness_record(*, vote: Vote, actor, witness_name: str, organisation_kind: str, organisation_name: str,
+                   witnessed_at: datetime.datetime, method: str, notes: str = "", upload) -> WitnessRecord:
+    """Record who witnessed the vote (见证), for which organisation, when and how, with the signed record."""
+    with _FilesWritten() as written, transaction.atomic():
+        vote = _locked_vote(vote)
+        case = vote.case
+        _ensure_may_run_vote(actor=actor, case=case)
+        _ensure_case_open(case)
+        problems = []
+        if not (witness_name or "").strip():
+            problems.append("请填写见证人。")
+        if organisation_kind not in WitnessOrganisation.values:
+            problems.append("请选择见证单位类型。")
+        if not (organisation_name or "").strip():
+            problems.append("请填写见证单位名称。")
+        if not (method or "").strip():
+            problems.append("请填写见证方式。")
+        if witnessed_at is None:
+            problems.append("请填写见证时间。")
+        elif witnessed_at > timezone.now():
+            problems.append("见证时间不能晚于现在。")
+        elif timezone.localdate(witnessed_at) < timezone.localdate(vote.opened_at):
+            problems.append("见证时间不能早于表决开始的日期。")
+        if problems:
+            raise ValidationError(problems, code="witness_invalid")
+        record = WitnessRecord(
+            vote=vote, witness_name=witness_name.strip(), organisation_kind=organisation_kind,
+            organisation_name=organisation_name.strip(), witnessed_at=witnessed_at, method=method.strip(),
+            notes=(notes or "").strip(), recorded_by=actor, recorded_at=timezone.now(),
+        )
+        _store_upload(obj=record, field="file", upload=upload, written=written, what="见证记录")
+        record.full_clean(exclude=["file", "recorded_by"])
+        record.save()
+        audit.witness_recorded(record=record, actor=actor)
+    return record
+
+
+# --- the command line: building and unit from an address -------------------------------------------
+
+
+def compound_name_from_address(address: str, *, jurisdiction_name: str = "") -> str:
+    """'丰泽区东湖街道刺桐花园9幢' → '刺桐花园': drop the district, the street or town, and the
+    building number. Staff correct it in the back office when the guess is wrong."""
+    import re
+
+    text = address.strip()
+    if jurisdiction_name and text.startswith(jurisdiction_name):
+        text = text[len(jurisdiction_name):]
+    text = re.sub(r"^.*?(街道|镇|乡)", "", text, count=1) or text
+    text = re.sub(r"(第?[0-9一二三四五六七八九十百零〇]+(号楼|幢|栋|座|号|楼))$", "", text).strip()
+    return (text or address.strip())[:100]
+
+
+def building_and_unit_for_import(*, jurisdiction, address: str, unit_name: str, max_floor: int) -> ElevatorUnit:
+    """The building at the address and its unit, created when missing. Facts the command is
+    not given default to the eligible side: no reserved shaft, not in a heritage area, not
+    in the demolition plan, the land inside the plot (staff correct them in the back office)."""
+    from cases.models import Building
+
+    address = address.strip()
+    unit_name = unit_name.strip()
+    if not address:
+        raise ValidationError("请提供楼栋地址（--address）。")
+    if not unit_name:
+        raise ValidationError("请提供梯号/单元（--unit）。")
+    building = Building.objects.select_for_update().filter(jurisdiction=jurisdiction, address=address).first()
+    if building is None:
+        building = Building(
+            jurisdiction=jurisdiction, address=address, floors=max(2, max_floor),
+            compound_name=compound_name_from_address(address, jurisdiction_name=jurisdiction.name),
+            has_reserved_shaft=False, in_heritage_area=False, in_demolition_plan=False, land_inside_plot=True,
+        )
+        case_services.record_save(obj=building, actor=None, fields=["address", "floors", "compound_name"])
+    elif building.floors < max_floor:
+        building.floors = max_floor
+        case_services.record_save(obj=building, actor=None, fields=["floors"])
+    unit = ElevatorUnit.objects.filter(building=building, name=unit_name).first()
+    if unit is None:
+        unit = case_services.record_save(obj=ElevatorUnit(building=building, name=unit_name), actor=None,
+                                         fields=["name"])
+    return unit

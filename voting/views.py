@@ -1,0 +1,180 @@
+"""The vote page of a case and its downloads, served inside the admin (VoteAdmin.get_urls).
+
+The case is found through `cases.selectors.case_list_visible_to` (another jurisdiction's
+case is a 404 whatever the ID); every write needs `cases.permissions.can_run_vote` (403
+otherwise) and calls one service. A refused write re-renders the page with the reason in
+Chinese, never a server error.
+"""
+
+import hashlib
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.permissions import can_run_vote
+from cases.selectors import case_list_visible_to, unit_flats_with_owners
+
+from . import audit, forms, selectors, services
+from .roster import export_roster_xlsx, parse_ballots, parse_roster
+
+
+def _case_for(request, case_pk: int):
+    return get_object_or_404(
+        case_list_visible_to(user=request.user).select_related("unit__building", "jurisdiction"), pk=case_pk
+    )
+
+
+def _open_vote_or_refuse(case):
+    vote = services.open_vote_of(case=case)
+    if vote is None:
+        raise ValidationError(_("当前没有进行中的表决：请先开始表决。"))
+    return vote
+
+
+# Each action: (form class, label, anchor, handler(case, form, actor, voters) -> success message).
+
+
+def _import_roster(case, form, actor, voters):
+    data, name = form.read()
+    rows = parse_roster(data, name)
+    result = services.roster_import(unit=case.unit, rows=rows, actor=actor, file_name=name,
+                                    sha256=hashlib.sha256(data).hexdigest())
+    return _("已导入业主名册：%(summary)s。") % {"summary": result.summary}
+
+
+def _open_vote(case, form, actor, voters):
+    vote = services.vote_open(case=case, actor=actor, closes_at=form.cleaned_data["closes_at"])
+    return _("业主表决已开始（%(when)s）。") % {"when": services.format_local(vote.opened_at)}
+
+
+def _close_vote(case, form, actor, voters):
+    vote = services.vote_close(vote=_open_vote_or_refuse(case), actor=actor)
+    return _("业主表决已结束：%(verdict)s。") % {"verdict": _("通过") if vote.passed else _("未通过")}
+
+
+def _paper_ballot(case, form, actor, voters):
+    data = form.cleaned_data
+    ballot = services.ballot_record_paper(
+        vote=_open_vote_or_refuse(case), room=data["room"], choice=data["choice"], scan=data["scan"], actor=actor,
+        signed_on=data["signed_on"], reason=data["reason"],
+    )
+    verb = _("已更正") if ballot.replaces_id else _("已登记")
+    return f"{verb}：{ballot.rooms}（{ballot.voter_names}）{ballot.get_choice_display()}。"
+
+
+def _ballot_file(case, form, actor, voters):
+    data, name = form.read()
+    rows = parse_ballots(data, name)
+    outcome = services.ballots_import(vote=_open_vote_or_refuse(case), rows=rows, data=data, file_name=name,
+                                      actor=actor)
+    return _("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}
+
+
+def _witness(case, form, actor, voters):
+    vote = case.votes.order_by("-opened_at", "-pk").first()
+    if vote is None:
+        raise ValidationError(_("尚未开始表决，不能登记见证。"))
+    data = form.cleaned_data
+    services.witness_record(
+        vote=vote, actor=actor, witness_name=data["witness_name"], organisation_kind=data["organisation_kind"],
+        organisation_name=data["organisation_name"], witnessed_at=data["witnessed_at"], method=data["method"],
+        notes=data["notes"], upload=data["file"],
+    )
+    return _("已登记见证记录。")
+
+
+ACTIONS = {
+    "import_roster": (forms.RosterUploadForm, gettext_lazy("导入业主名册"), "vote-roster", _import_roster),
+    "open_vote": (forms.VoteOpenForm, gettext_lazy("开始表决"), "vote-control", _open_vote),
+    "close_vote": (forms.VoteCloseForm, gettext_lazy("结束表决"), "vote-control", _close_vote),
+    "paper_ballot": (forms.PaperBallotForm, gettext_lazy("录入纸质选票"), "paper-ballot", _paper_ballot),
+    "ballot_file": (forms.BallotFileForm, gettext_lazy("导入选票文件"), "ballot-file", _ballot_file),
+    "witness": (forms.WitnessForm, gettext_lazy("登记见证"), "vote-witness", _witness),
+}
+
+
+def _form(action, voters, data=None, files=None):
+    form_class = ACTIONS[action][0]
+    kwargs = {"voters": voters} if form_class is forms.PaperBallotForm else {}
+    return form_class(data, files, prefix=action, **kwargs)
+
+
+def case_vote(request, admin_site, case_pk: int):
+    case = _case_for(request, case_pk)
+    failed_action, action_errors, bound = None, [], {}
+    if request.method == "POST":
+        if not can_run_vote(request.user, case):
+            raise PermissionDenied
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            raise Http404
+        _form_class, label, anchor, handler = ACTIONS[action]
+        try:
+            voters = services.unit_voters(unit=case.unit)
+        except ValidationError:
+            voters = []
+        form = _form(action, voters, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message = handler(case, form, request.user, voters)
+            except ValidationError as exc:
+                action_errors = exc.messages
+            else:
+                messages.success(request, message)
+                return redirect(reverse("admin:voting_case_vote", args=[case.pk]) + f"#{anchor}")
+        else:
+            action_errors = [error for errors in form.errors.values() for error in errors]
+        failed_action, bound[action] = label, form
+
+    context = selectors.vote_page(case=case, user=request.user)
+    voters = context["voters"]
+    context["forms"] = {action: bound.get(action) or _form(action, voters) for action in ACTIONS}
+    context.update({
+        **admin_site.each_context(request),
+        "title": _("业主表决"),
+        "subtitle": case.number,
+        "failed_action": failed_action,
+        "action_errors": action_errors,
+        "opts": case._meta,
+    })
+    return TemplateResponse(request, "admin/voting/case_vote.html", context)
+
+
+def roster_export(request, admin_site, case_pk: int):
+    """The roster as .xlsx with an empty 表决意见 column; full ID numbers, so only the staff
+    who run the vote, and the export is logged."""
+    case = _case_for(request, case_pk)
+    if not can_run_vote(request.user, case):
+        raise PermissionDenied
+    flats = list(unit_flats_with_owners(unit=case.unit))
+    content = export_roster_xlsx(flats, title=f"{case.number}业主名册")
+    audit.roster_exported(case=case, actor=request.user, flat_count=len(flats))
+    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{case.number}-业主名册.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def file_download(request, admin_site, kind: str, pk: int):
+    """A signed ballot scan, an imported ballot file or a witness record; logged."""
+    found = selectors.vote_file_for(user=request.user, kind=kind, pk=pk)
+    if found is None:
+        raise Http404
+    obj, case, field_file, what = found
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("文件已不在存储中，请联系系统管理员。")) from exc
+    audit.vote_file_downloaded(obj=obj, case=case, actor=request.user, what=what)
+    response = FileResponse(handle, as_attachment=True,
+                            filename=obj.original_name or field_file.name.rsplit("/", 1)[-1],
+                            content_type=obj.content_type or "application/octet-stream")
+    response["Cache-Control"] = "private, no-store"
+    return response
