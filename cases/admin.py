@@ -380,10 +380,13 @@ class CaseAdmin(ScopedAdmin):
         if case is not None:
             from .permissions import ACTION_LABELS
 
+            from voting.selectors import vote_summary_for_case
+
             extra_context = {
                 **(extra_context or {}),
                 "timeline": selectors.case_timeline(case=case, user=request.user),
                 "action_labels": ACTION_LABELS,
+                "vote_summary": vote_summary_for_case(case=case),
             }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -25,6 +25,17 @@ SAMPLE_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
 
 
 @dataclass(frozen=True)
+class Progress:
+    """How far a demo case has come, reached through the same services staff use."""
+
+    ballots: str = "all"  # "sample" (the shared ballots file), "all" (everyone agrees), "partial", "none"
+    close_vote: bool = True
+    step1: str = "submitted"  # "submitted", "returned", "approved"
+    notice: str = ""  # "", "running", "over"
+    approve_through: int = 1  # approve every step up to and including this one
+
+
+@dataclass(frozen=True)
 class DemoBuilding:
     jurisdiction: str
     compound: str
@@ -36,17 +47,30 @@ class DemoBuilding:
     in_heritage_area: bool = False
     in_demolition_plan: bool = False
     open_case: bool = True
+    progress: tuple[Progress, ...] = ()  # one per unit
 
 
 DEMO_BUILDINGS = (
     # The shared sample roster (14 flats, co-owners, a two-flat owner, a developer flat)
     # fills unit 1 of this building; see `_sample_rows`.
-    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园1幢", 7, 1998, (("1单元", 2),)),
+    # Step 1 waiting for the officer's approval, with the sample vote passed.
+    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园1幢", 7, 1998, (("1单元", 2),),
+                 progress=(Progress(ballots="sample"),)),
+    # Reserved shaft: past the notice, planning review not required, at step 4; and a unit
+    # whose public notice is running.
     DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园2幢", 6, 1999, (("1单元", 2), ("2单元", 2)),
-                 has_reserved_shaft=True),
-    DemoBuilding("LC", "温陵小区", "鲤城区开元街道温陵小区3幢", 6, 1992, (("2单元", 3),), in_heritage_area=True),
-    DemoBuilding("JJ", "阳光花园", "晋江市青阳街道阳光花园5幢", 11, 2003, (("1单元", 3),)),
-    DemoBuilding("TZ", "东园小区", "泉州台商投资区洛阳镇东园小区2幢", 6, 2001, (("1单元", 1),)),
+                 has_reserved_shaft=True,
+                 progress=(Progress(step1="approved", notice="over", approve_through=2),
+                           Progress(step1="approved", notice="running", approve_through=1))),
+    # Heritage area: step 1 returned for the missing heritage opinion.
+    DemoBuilding("LC", "温陵小区", "鲤城区开元街道温陵小区3幢", 6, 1992, (("2单元", 3),), in_heritage_area=True,
+                 progress=(Progress(step1="returned"),)),
+    # 33 flats, the vote still open with part of the ballots in.
+    DemoBuilding("JJ", "阳光花园", "晋江市青阳街道阳光花园5幢", 11, 2003, (("1单元", 3),),
+                 progress=(Progress(ballots="partial", close_vote=False, step1=""),)),
+    # All eight procedures done: the case is completed.
+    DemoBuilding("TZ", "东园小区", "泉州台商投资区洛阳镇东园小区2幢", 6, 2001, (("1单元", 1),),
+                 progress=(Progress(step1="approved", notice="over", approve_through=8),)),
     # Refused by the eligibility gate: in the five-year demolition plan.
     DemoBuilding("NA", "溪州新村", "南安市溪美街道溪州新村8幢", 7, 1990, (("1单元", 2),),
                  in_demolition_plan=True, open_case=False),
@@ -133,7 +157,7 @@ def _register_generated(unit: ElevatorUnit, building: DemoBuilding, per_floor: i
             )
 
 
-def _ensure_users(out) -> None:
+def _ensure_users() -> tuple[dict[str, User], list[tuple[str, str, str, str]]]:
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     admin, _ = User.objects.get_or_create(username="admin", defaults={"full_name": "系统管理员"})
     admin.is_staff = admin.is_superuser = True
@@ -150,13 +174,99 @@ def _ensure_users(out) -> None:
         user.save()
         user.groups.set([Group.objects.get(name=spec.group_name)])
         rows.append((username, full_name, user.jurisdiction.name if code else "全市", spec.group_name))
-    out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-    for username, full_name, scope, group in rows:
-        out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
+    return {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}, rows
+
+
+def _scan_pdf() -> bytes:
+    """A one-page PDF standing in for a scanned paper document."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _upload(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, _scan_pdf(), content_type="application/pdf")
+
+
+def _demo_actor(users: dict[str, User], case, department: str) -> User | None:
+    """The seeded reviewer of that department in 丰泽区; elsewhere the system acts (None)."""
+    if case.jurisdiction.code != "FZ":
+        return None
+    return users[{"housing": "fz_zhujian", "planning": "fz_zigui", "urban": "fz_chengguan",
+                  "market": "fz_shijian", "fund": "fz_gongjijin"}[department]]
+
+
+def _advance(case, progress: Progress, users: dict[str, User]) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from voting import services as voting
+    from voting.roster import parse_ballots
+
+    from .models import AttachmentKind
+
+    officer = _demo_actor(users, case, "housing")
+    if progress.ballots != "none":
+        vote = voting.vote_open(case=case, actor=officer)
+        if progress.ballots == "sample" and (SAMPLE_DIR / "ballots-example.csv").exists():
+            data = (SAMPLE_DIR / "ballots-example.csv").read_bytes()
+            name = "ballots-example.csv"
+        else:
+            rooms = list(case.unit.flats.order_by("floor", "room").values_list("room", flat=True))
+            if progress.ballots == "partial":
+                rooms = rooms[: len(rooms) * 2 // 3]
+            data = ("房号,表决意见\n" + "".join(f"{r},同意\n" for r in rooms)).encode()
+            name = "纸质选票汇总.csv"
+        voting.ballots_import(vote=vote, rows=parse_ballots(data, name), data=data, file_name=name, actor=officer)
+        if progress.close_vote:
+            voting.vote_close(vote=vote, actor=officer)
+    if not progress.step1:
+        return
+    step1 = case.steps.get(number=1)
+    kinds = [AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING]
+    services.paper_submission_record(
+        step=step1, actor=officer or users["admin"], brought_by="业主代表", brought_at=timezone.now(),
+        note="申请表、表决结果、设计方案、资金筹集方案、业主协议书",
+        files=[(k, _upload(f"{AttachmentKind(k).label}.pdf")) for k in kinds],
+    )
+    if progress.step1 == "returned":
+        services.case_decide_step(step=step1, actor=officer, decision="return",
+                                  note="该楼栋位于历史风貌区，请补充文物/历史建筑主管部门意见后重新申报。")
+        return
+    if progress.step1 != "approved":
+        return
+    today = timezone.localdate()
+    for number in range(1, progress.approve_through + 1):
+        step = case.steps.get(number=number)
+        if step.state == "not_required":
+            continue
+        if step.state in ("in_progress", "returned"):
+            if number == 2:
+                start = today - datetime.timedelta(days=25 if progress.notice == "over" else 3)
+                services.step_set_notice_period(
+                    step=step, actor=officer, start=start, end=start + datetime.timedelta(days=case.jurisdiction.notice_days))
+            services.paper_submission_record(
+                step=step, actor=officer or users["admin"], brought_by="代建单位经办人", brought_at=timezone.now(),
+                files=[(AttachmentKind.OTHER, _upload(f"{step.procedure.name}材料.pdf"))],
+            )
+        if number == 2 and progress.notice == "running":
+            break
+        services.case_decide_step(step=step, actor=_demo_actor(users, case, step.department), decision="approve",
+                                  note="材料齐全，符合要求。")
 
 
 @transaction.atomic
 def seed(out=print) -> None:
+    users, logins = _ensure_users()
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     agent, _ = AgentBuilder.objects.get_or_create(
         credit_code="91350503MA2Y4K7Q3G",
@@ -183,7 +293,11 @@ def seed(out=print) -> None:
                 else:
                     _register_generated(unit, spec, per_floor, seed=1000 + index * 10 + unit_index)
             if spec.open_case:
-                case, created = services.case_open_or_reuse(unit=unit, actor=None)
+                # Any earlier case of the unit, finished or not, means this seed ran before.
+                case = unit.cases.order_by("-opened_at").first()
+                created = case is None
+                if created:
+                    case = services.case_open(unit=unit, actor=None)
                 if created:
                     top_floor_owner = unit.flats.order_by("-floor").first().ownerships.first().owner
                     services.case_update_details(
@@ -194,8 +308,14 @@ def seed(out=print) -> None:
                                        f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",
                         budget=Decimal(380000 + 20000 * index),
                     )
-                out(f"{'新建' if created else '已有'}案件 {case.number}：{unit}（{unit.flats.count()}户）")
+                if created and unit_index < len(spec.progress):
+                    _advance(case, spec.progress[unit_index], users)
+                    case.refresh_from_db()
+                out(f"{'新建' if created else '已有'}案件 {case.number}：{unit}（{unit.flats.count()}户）"
+                    f" —— {case.get_status_display()}，当前程序：{case.get_current_step_display()}")
             else:
                 problems = services.case_eligibility_problems(unit=unit)
                 out(f"不予立案（演示资格审查）：{unit} —— {'；'.join(problems)}")
-    _ensure_users(out)
+    out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for username, full_name, scope, group in logins:
+        out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")

@@ -42,13 +42,8 @@ class VoteAdmin(admin.ModelAdmin):
         qs = selectors.vote_list_visible_to(user=request.user)
         return qs.order_by(*self.get_ordering(request))
 
-    # Every staff user sees the votes of the cases they see (the queryset is scoped); the
-    # writes happen on the vote page, behind can_run_vote.
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+    # Viewing follows the roles' voting.view_vote (cases/roles.py); the queryset is scoped,
+    # and the writes happen on the vote page, behind can_run_vote.
 
     def has_add_permission(self, request):
         return False  # a vote opens on the case's vote page, through the service

@@ -24,6 +24,13 @@ def test_seed_demo_twice_gives_the_same_data_and_working_logins(client):
     assert any(f.ownerships.count() == 2 for f in Flat.objects.all())
     assert any(o.ownerships.count() >= 2 for o in Owner.objects.all())
     assert client.login(username="fz_zhujian", password="Demo-2026-quanzhou")
+    # Cases at different stages, each reached through the services.
+    stages = {(c.status, c.current_step) for c in Case.objects.all()}
+    assert {("open", 1), ("open", 2), ("open", 4), ("completed", 8)} <= stages
+    skipped = Case.objects.get(current_step=4).steps.get(number=3)
+    assert skipped.state == "not_required"
+    assert Case.objects.filter(steps__number=1, steps__state="returned").exists()
+    assert Case.objects.filter(votes__state="open").exists()
 
 
 def test_seed_demo_refuses_outside_local_settings(settings):
