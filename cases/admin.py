@@ -403,9 +403,10 @@ class CaseAdmin(ScopedAdmin):
                                        "scheme_summary", "budget")}),)
         return (
             (None, {"fields": ("number", "jurisdiction", "status", "current_step", "opened_at", "opened_by")}),
-            (_("建设单位与方案"), {"fields": ("representatives", "agent_builder", "stretcher_capable",
-                                     "scheme_summary", "budget", "heritage_flag")}),
+            (_("建设单位与方案"), {"fields": ("representatives", "agent_builder", "design_firm", "installer",
+                                        "stretcher_capable", "scheme_summary", "budget", "heritage_flag")}),
             (_("梯号房屋"), {"fields": ("flat_table",)}),
+            (_("费用分摊（按楼层系数）"), {"fields": ("cost_table",)}),
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -11,6 +11,7 @@ from enum import StrEnum
 from .workflow import Department
 
 _MASTER_DATA = ("building", "elevatorunit", "flat", "owner", "ownership", "agentbuilder")
+_CASE_MONEY = ("fundingsource", "floorcoefficient", "agreement")
 
 
 class Role(StrEnum):
@@ -36,13 +37,13 @@ def _perms(app: str, actions: tuple[str, ...], models: tuple[str, ...]) -> tuple
     return tuple(f"{app}.{action}_{model}" for model in models for action in actions)
 
 
-_VIEW_CASES = _perms("cases", ("view",), ("case", *_MASTER_DATA)) + ("voting.view_vote",)
+_VIEW_CASES = _perms("cases", ("view",), ("case", *_MASTER_DATA, *_CASE_MONEY)) + ("voting.view_vote",)
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # Receives cases, keeps the unit's master data, runs the housing-led steps.
     RoleSpec(Role.DISTRICT_OFFICER, "区住建经办人", Department.HOUSING, False,
-             _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA))
-             + _perms("cases", ("delete",), ("ownership",))
+             _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA, *_CASE_MONEY))
+             + _perms("cases", ("delete",), ("ownership", "fundingsource", "floorcoefficient"))
              + ("cases.view_auditevent", "voting.view_vote")),
     RoleSpec(Role.PLANNING_REVIEWER, "资规审查员", Department.PLANNING, False, _VIEW_CASES),
     RoleSpec(Role.URBAN_REVIEWER, "城管审查员", Department.URBAN, False, _VIEW_CASES),

@@ -154,3 +154,37 @@ def test_english_is_available_through_the_language_selector(client):
     english = client.get(reverse("admin:index")).content.decode()
     assert "Quanzhou Elevator Retrofit Service Platform" in english
     assert "Back office" in english and "业务后台" not in english
+
+
+def test_officer_saves_the_case_page_with_its_funding_and_coefficients(client):
+    from decimal import Decimal
+
+    case = open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = client.get(url)
+    assert "费用分摊" in page.content.decode() and "资金筹集方案" in page.content.decode()
+    # Post the form back as the browser would, with one funding source added.
+    form = page.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["representatives"] = []
+    data["design_firm"] = "泉州市建筑设计院"
+    data["installer"] = "福建快捷电梯工程有限公司"
+    for formset in page.context["inline_admin_formsets"]:
+        fs = formset.formset
+        data.update({f"{fs.prefix}-TOTAL_FORMS": str(len(fs.forms)), f"{fs.prefix}-INITIAL_FORMS": str(fs.initial_form_count()),
+                     f"{fs.prefix}-MIN_NUM_FORMS": "0", f"{fs.prefix}-MAX_NUM_FORMS": "1000"})
+        for i, f in enumerate(fs.forms):
+            for name in f.fields:
+                value = f[name].value()
+                data[f"{fs.prefix}-{i}-{name}"] = "" if value is None else value
+    funding = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model.__name__ == "FundingSource")
+    n = int(data[f"{funding.prefix}-TOTAL_FORMS"])
+    data[f"{funding.prefix}-TOTAL_FORMS"] = str(n + 1)
+    data.update({f"{funding.prefix}-{n}-kind": "owners", f"{funding.prefix}-{n}-amount": "360000.00",
+                 f"{funding.prefix}-{n}-case": str(case.pk)})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    case.refresh_from_db()
+    assert (case.design_firm, case.installer) == ("泉州市建筑设计院", "福建快捷电梯工程有限公司")
+    assert case.funding_sources.get().amount == Decimal("360000.00")

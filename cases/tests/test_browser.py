@@ -38,3 +38,90 @@ def test_back_office_works_on_a_phone(phone_page, live_server):
     expect(phone_page.locator("#result_list")).to_be_visible()
     # No horizontal scrolling of the whole page on a 390 px screen.
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+
+
+def test_officer_and_each_department_take_a_case_from_step_1_to_step_8(browser, live_server, tmp_path):
+    """The whole workflow in the browser, with a return and a resubmission on step 4."""
+    from voting.tests.factories import VoteFactory
+
+    case = open_case()  # no reserved shaft: planning review is required
+    VoteFactory(case=case, passing=True)
+    users = {role: UserFactory(username=role, with_role=role)
+             for role in ("district_officer", "planning_reviewer", "urban_reviewer", "market_reviewer")}
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    case_url = f"{live_server.url}/admin/cases/case/{case.pk}/change/"
+
+    def session(role):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        login(page, live_server, users[role].username)
+        page.goto(case_url)
+        return context, page
+
+    def act(page, number, action_label):
+        page.locator(f"#step-{number}").get_by_role("link", name=action_label, exact=True).click()
+
+    def record_paper(page, number, kinds=("other",)):
+        act(page, number, "登记窗口收件")
+        page.fill("#id_brought_by", "业主代表 苏国燕")
+        for i, kind in enumerate(kinds, start=1):
+            page.select_option(f"#id_kind_{i}", kind)
+            page.set_input_files(f"#id_file_{i}", str(scan))
+        page.get_by_role("button", name="登记窗口收件").click()
+        expect(page.locator(f"#step-{number} .step-state")).to_have_text("待审查")
+
+    def decide(page, number, label, note=""):
+        act(page, number, label)
+        page.fill("#id_note", note)
+        page.get_by_role("button", name=label).click()
+        expect(page.locator(".messagelist")).to_contain_text(label)
+
+    officer_ctx, officer = session("district_officer")
+    # Step 1: the window submission with the agreement and the drawing, then approval.
+    record_paper(officer, 1, kinds=("owners_agreement", "scheme_drawing"))
+    decide(officer, 1, "审查通过", "材料齐全")
+    # Step 2: a notice period that has already ended, then approval.
+    act(officer, 2, "登记公示期")
+    officer.fill("#id_notice_start", "2026-01-05")
+    officer.fill("#id_notice_end", "2026-01-20")
+    officer.get_by_role("button", name="登记公示期").click()
+    record_paper(officer, 2)
+    decide(officer, 2, "审查通过")
+    # Step 3 waits for planning: the officer records the submission; planning decides.
+    record_paper(officer, 3)
+    expect(officer.locator("#step-3 .step-actions")).not_to_contain_text("审查通过")
+    planning_ctx, planning = session("planning_reviewer")
+    decide(planning, 3, "审查通过", "规划审查同意")
+    planning_ctx.close()
+    # Step 4: returned for correction, resubmitted, approved.
+    officer.goto(case_url)
+    record_paper(officer, 4)
+    decide(officer, 4, "退回补正", "施工图审查合格书缺页")
+    expect(officer.locator("#step-4 .step-state")).to_have_text("退回补正")
+    expect(officer.locator("#step-4")).to_contain_text("施工图审查合格书缺页")
+    record_paper(officer, 4, kinds=("drawing_review",))
+    decide(officer, 4, "审查通过")
+    # Step 5: urban management.
+    record_paper(officer, 5)
+    urban_ctx, urban = session("urban_reviewer")
+    decide(urban, 5, "审查通过")
+    urban_ctx.close()
+    # Steps 6 and 7: housing again.
+    officer.goto(case_url)
+    for number in (6, 7):
+        record_paper(officer, number)
+        decide(officer, number, "审查通过")
+    # Step 8: market supervision; approving it completes the case.
+    record_paper(officer, 8, kinds=("inspection_certificate",))
+    market_ctx, market = session("market_reviewer")
+    decide(market, 8, "审查通过", "监督检验合格")
+    expect(market.locator(".case-timeline h2")).to_contain_text("已办结")
+    market_ctx.close()
+    officer_ctx.close()
+
+    case.refresh_from_db()
+    assert case.status == "completed"
+    assert [s.state for s in case.steps.order_by("number")] == ["approved"] * 8
+    assert case.steps.get(number=4).history.filter(to_state="returned").count() == 1
