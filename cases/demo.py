@@ -307,6 +307,16 @@ def seed(out=print) -> None:
                         scheme_summary=f"在{unit}北侧增设一部{'可容纳担架的' if index % 2 == 0 else ''}"
                                        f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",
                         budget=Decimal(380000 + 20000 * index),
+                        design_firm="泉州市城建设计院有限公司", installer="福建闽南电梯安装工程有限公司",
+                    )
+                    budget = Decimal(380000 + 20000 * index)
+                    services.case_set_funding(case=case, actor=None, amounts={
+                        "owners": budget * Decimal("0.70"), "provident_fund": budget * Decimal("0.20"),
+                        "maintenance_fund": budget * Decimal("0.10")})
+                    services.agreement_update(
+                        case=case, actor=None, using_unit="泉州市安居物业服务有限公司",
+                        maintenance_company="福建闽南电梯安装工程有限公司",
+                        low_floor_compensation="一层住户不分摊建设费用，不承担运行维护费用。" if index % 2 == 0 else "",
                     )
                 if created and unit_index < len(spec.progress):
                     _advance(case, spec.progress[unit_index], users)
