@@ -9,7 +9,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test system-deps test-deps venv migrate seed messages check-deploy bench clean
+.PHONY: run test lint system-deps test-deps venv migrate seed messages check-deploy bench clean
 
 ## make run: install what is missing, migrate, seed demo data, serve on http://127.0.0.1:8000 (SQLite)
 run: system-deps venv messages
@@ -18,9 +18,15 @@ run: system-deps venv messages
 	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/"
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: prepare the same way and run the whole suite (honours DATABASE_URL)
-test: test-deps venv messages
+## make test: prepare the same way, lint, and run the whole suite (honours DATABASE_URL)
+test: test-deps venv messages lint
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+LINTED := cases voting documents config benchmarks conftest.py manage.py
+lint: venv
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 system-deps:
 	@.ci/system-deps

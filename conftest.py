@@ -8,7 +8,10 @@ def _private_files_in_tmp(settings, tmp_path):
     """Uploads and generated PDFs go to a fresh folder per test, never the real var/."""
     location = str(tmp_path / "private")
     settings.MEDIA_ROOT = location
-    settings.STORAGES = {**settings.STORAGES, "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location, "base_url": None}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": location, "base_url": None}},
+    }
 
 
 @pytest.fixture
@@ -17,7 +20,6 @@ def on_postgres():
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (row locks and real concurrency); .ci/run runs it there")
-
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +39,14 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -55,8 +63,9 @@ def page(browser, live_server):
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  device_scale_factor=2)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

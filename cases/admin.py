@@ -118,8 +118,13 @@ class UserAdmin(DjangoUserAdmin):
         (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "jurisdiction", "groups",
-                                                  "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "jurisdiction", "groups", "password1", "password2"),
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -148,16 +153,32 @@ class UnitInline(ScopedFormFieldsMixin, admin.TabularInline):
 @admin.register(Building)
 class BuildingAdmin(ScopedAdmin):
     scope = staticmethod(selectors.building_list_visible_to)
-    list_display = ["address", "compound_name", "jurisdiction", "floors", "year_built",
-                    "has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot"]
-    list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter), "has_reserved_shaft",
-                   "in_heritage_area", "in_demolition_plan"]
+    list_display = [
+        "address",
+        "compound_name",
+        "jurisdiction",
+        "floors",
+        "year_built",
+        "has_reserved_shaft",
+        "in_heritage_area",
+        "in_demolition_plan",
+        "land_inside_plot",
+    ]
+    list_filter = [
+        ("jurisdiction", admin.RelatedOnlyFieldListFilter),
+        "has_reserved_shaft",
+        "in_heritage_area",
+        "in_demolition_plan",
+    ]
     search_fields = ["address", "compound_name"]
     list_select_related = ["jurisdiction"]
     inlines = [UnitInline]
     fieldsets = (
         (None, {"fields": ("jurisdiction", "compound_name", "address", "year_built", "floors")}),
-        (_("适用条件"), {"fields": ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")}),
+        (
+            _("适用条件"),
+            {"fields": ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")},
+        ),
     )
 
 
@@ -310,8 +331,16 @@ class AgreementInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 1
-    fields = ["ownership_mode", "using_unit", "maintenance_company", "payment_schedule", "running_costs",
-              "low_floor_compensation", "joining_later", "dispute_resolution"]
+    fields = [
+        "ownership_mode",
+        "using_unit",
+        "maintenance_company",
+        "payment_schedule",
+        "running_costs",
+        "low_floor_compensation",
+        "joining_later",
+        "dispute_resolution",
+    ]
 
 
 class CaseOpenForm(forms.ModelForm):
@@ -338,8 +367,15 @@ class CaseOpenForm(forms.ModelForm):
 class CaseDetailsForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = ["representatives", "agent_builder", "design_firm", "installer", "stretcher_capable",
-                  "scheme_summary", "budget"]
+        fields = [
+            "representatives",
+            "agent_builder",
+            "design_firm",
+            "installer",
+            "stretcher_capable",
+            "scheme_summary",
+            "budget",
+        ]
 
 
 @admin.register(Case)
@@ -347,14 +383,27 @@ class CaseAdmin(ScopedAdmin):
     scope = staticmethod(selectors.case_list_visible_to)
     list_display = ["number", "unit", "jurisdiction", "current_step", "status", "stretcher_capable", "opened_at"]
     list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter), "current_step", "status"]
-    search_fields = ["number", "unit__building__address", "unit__building__compound_name",
-                     "unit__flats__ownerships__owner__name"]
+    search_fields = [
+        "number",
+        "unit__building__address",
+        "unit__building__compound_name",
+        "unit__flats__ownerships__owner__name",
+    ]
     list_select_related = ["jurisdiction", "unit__building"]
     autocomplete_fields = ["unit", "agent_builder"]
     filter_horizontal = ["representatives"]
     date_hierarchy = "opened_at"
-    readonly_fields = ["number", "jurisdiction", "status", "current_step", "opened_at", "opened_by",
-                       "heritage_flag", "flat_table", "cost_table"]
+    readonly_fields = [
+        "number",
+        "jurisdiction",
+        "status",
+        "current_step",
+        "opened_at",
+        "opened_by",
+        "heritage_flag",
+        "flat_table",
+        "cost_table",
+    ]
     inlines = [FundingSourceInline, FloorCoefficientInline, AgreementInline]
     change_form_template = "admin/cases/case/change_form.html"
 
@@ -378,9 +427,9 @@ class CaseAdmin(ScopedAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)
         if case is not None:
-            from .permissions import ACTION_LABELS
-
             from voting.selectors import vote_summary_for_case
+
+            from .permissions import ACTION_LABELS
 
             extra_context = {
                 **(extra_context or {}),
@@ -399,12 +448,38 @@ class CaseAdmin(ScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return ((None, {"fields": ("unit", "representatives", "agent_builder", "stretcher_capable",
-                                       "scheme_summary", "budget")}),)
+            return (
+                (
+                    None,
+                    {
+                        "fields": (
+                            "unit",
+                            "representatives",
+                            "agent_builder",
+                            "stretcher_capable",
+                            "scheme_summary",
+                            "budget",
+                        )
+                    },
+                ),
+            )
         return (
             (None, {"fields": ("number", "jurisdiction", "status", "current_step", "opened_at", "opened_by")}),
-            (_("建设单位与方案"), {"fields": ("representatives", "agent_builder", "design_firm", "installer",
-                                        "stretcher_capable", "scheme_summary", "budget", "heritage_flag")}),
+            (
+                _("建设单位与方案"),
+                {
+                    "fields": (
+                        "representatives",
+                        "agent_builder",
+                        "design_firm",
+                        "installer",
+                        "stretcher_capable",
+                        "scheme_summary",
+                        "budget",
+                        "heritage_flag",
+                    )
+                },
+            ),
             (_("梯号房屋"), {"fields": ("flat_table",)}),
             (_("费用分摊（按楼层系数）"), {"fields": ("cost_table",)}),
         )
@@ -422,16 +497,25 @@ class CaseAdmin(ScopedAdmin):
         data = form.cleaned_data
         if change:
             services.case_update_details(
-                case=obj, actor=request.user, representatives=list(data["representatives"]),
-                agent_builder=data["agent_builder"], stretcher_capable=data["stretcher_capable"],
-                scheme_summary=data["scheme_summary"], budget=data["budget"],
-                design_firm=data["design_firm"], installer=data["installer"],
+                case=obj,
+                actor=request.user,
+                representatives=list(data["representatives"]),
+                agent_builder=data["agent_builder"],
+                stretcher_capable=data["stretcher_capable"],
+                scheme_summary=data["scheme_summary"],
+                budget=data["budget"],
+                design_firm=data["design_firm"],
+                installer=data["installer"],
             )
             return
         case = services.case_open(
-            unit=data["unit"], actor=request.user, representatives=list(data["representatives"]),
-            agent_builder=data["agent_builder"], stretcher_capable=data["stretcher_capable"],
-            scheme_summary=data["scheme_summary"], budget=data["budget"],
+            unit=data["unit"],
+            actor=request.user,
+            representatives=list(data["representatives"]),
+            agent_builder=data["agent_builder"],
+            stretcher_capable=data["stretcher_capable"],
+            scheme_summary=data["scheme_summary"],
+            budget=data["budget"],
         )
         # The admin redirects using `obj`; point it at the case the service opened.
         obj.pk, obj.number = case.pk, case.number
@@ -449,7 +533,9 @@ class CaseAdmin(ScopedAdmin):
     @admin.display(description=_("文化遗产保护"))
     def heritage_flag(self, obj):
         if obj.needs_heritage_opinion:
-            return format_html('<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过")
+            return format_html(
+                '<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过"
+            )
         return "否"
 
     @admin.display(description=_("分摊表"))
@@ -462,14 +548,23 @@ class CaseAdmin(ScopedAdmin):
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
-            ((r["flat"].room, r["flat"].floor, r["coefficient"],
-              format_percent(r["share"]), r["amount"].quantize(FEN)) for r in rows),
+            (
+                (
+                    r["flat"].room,
+                    r["flat"].floor,
+                    r["coefficient"],
+                    format_percent(r["share"]),
+                    r["amount"].quantize(FEN),
+                )
+                for r in rows
+            ),
         )
         total = selectors.case_shared_total(case=obj)
         return format_html(
             "<p>{}</p><table><thead><tr><th>房号</th><th>楼层</th><th>系数</th><th>比例</th><th>金额（元）</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            f"业主分摊总额：{total} 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）", body,
+            f"业主分摊总额：{total} 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）",
+            body,
         )
 
     @admin.display(description=_("房屋与业主"))
@@ -479,13 +574,19 @@ class CaseAdmin(ScopedAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (f.room, f.floor, f.area, f.get_area_source_display(),
-                 "、".join(o.owner.name for o in f.ownerships.all()) + ("（开发商持有）" if f.developer_held else ""))
+                (
+                    f.room,
+                    f.floor,
+                    f.area,
+                    f.get_area_source_display(),
+                    "、".join(o.owner.name for o in f.ownerships.all())
+                    + ("（开发商持有）" if f.developer_held else ""),
+                )
                 for f in flats
             ),
         )
         return format_html(
-            '<table><thead><tr><th>房号</th><th>楼层</th><th>面积（㎡）</th><th>来源</th><th>业主</th></tr></thead>'
+            "<table><thead><tr><th>房号</th><th>楼层</th><th>面积（㎡）</th><th>来源</th><th>业主</th></tr></thead>"
             "<tbody>{}</tbody></table>",
             rows,
         )

@@ -10,8 +10,15 @@ from django.db import models
 from .models import AuditEvent, Case
 
 
-def log_event(*, event: str, actor, message: str, case: Case | None = None, obj: models.Model | None = None,
-         data: dict[str, Any] | None = None) -> AuditEvent:
+def log_event(
+    *,
+    event: str,
+    actor,
+    message: str,
+    case: Case | None = None,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     return AuditEvent.objects.create(
         event=event,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -24,18 +31,31 @@ def log_event(*, event: str, actor, message: str, case: Case | None = None, obj:
 
 
 def case_opened(*, case: Case, actor) -> AuditEvent:
-    return log_event(event="case_opened", actor=actor, case=case, obj=case, message=f"立案：{case.number}（{case.unit}）")
+    return log_event(
+        event="case_opened", actor=actor, case=case, obj=case, message=f"立案：{case.number}（{case.unit}）"
+    )
 
 
 def case_details_changed(*, case: Case, actor, fields: list[str]) -> AuditEvent:
-    return log_event(event="case_details_changed", actor=actor, case=case, obj=case,
-                message=f"修改案件信息：{case.number}", data={"fields": fields})
+    return log_event(
+        event="case_details_changed",
+        actor=actor,
+        case=case,
+        obj=case,
+        message=f"修改案件信息：{case.number}",
+        data={"fields": fields},
+    )
 
 
 def record_saved(*, obj: models.Model, actor, created: bool, fields: list[str]) -> AuditEvent:
     verb = "新增" if created else "修改"
-    return log_event(event="record_created" if created else "record_changed", actor=actor, obj=obj,
-                message=f"{verb}{obj._meta.verbose_name}：{obj}", data={"fields": fields})
+    return log_event(
+        event="record_created" if created else "record_changed",
+        actor=actor,
+        obj=obj,
+        message=f"{verb}{obj._meta.verbose_name}：{obj}",
+        data={"fields": fields},
+    )
 
 
 def record_deleted(*, obj: models.Model, actor) -> AuditEvent:
@@ -47,49 +67,94 @@ def personal_data_viewed(*, obj: models.Model, actor) -> AuditEvent:
 
 
 def case_completed(*, case: Case, actor) -> AuditEvent:
-    return log_event(event="case_completed", actor=actor, case=case, obj=case, message=f"八个程序全部办结：{case.number}")
+    return log_event(
+        event="case_completed", actor=actor, case=case, obj=case, message=f"八个程序全部办结：{case.number}"
+    )
 
 
 def step_submitted(*, step, actor, paper: bool) -> AuditEvent:
     how = "窗口纸质" if paper else "网上"
-    return log_event(event="case_step_submitted", actor=actor, case=step.case, obj=step,
-                message=f"{how}申报：{step.case.number} {step.procedure.name}", data={"step": step.number, "paper": paper})
+    return log_event(
+        event="case_step_submitted",
+        actor=actor,
+        case=step.case,
+        obj=step,
+        message=f"{how}申报：{step.case.number} {step.procedure.name}",
+        data={"step": step.number, "paper": paper},
+    )
 
 
 def case_step_decided(*, step, actor, decision: str, note: str) -> AuditEvent:
-    return log_event(event="case_step_decided", actor=actor, case=step.case, obj=step,
-                message=f"{step.case.number} {step.procedure.name}：{step.get_state_display()}",
-                data={"step": step.number, "decision": decision, "note": note})
+    return log_event(
+        event="case_step_decided",
+        actor=actor,
+        case=step.case,
+        obj=step,
+        message=f"{step.case.number} {step.procedure.name}：{step.get_state_display()}",
+        data={"step": step.number, "decision": decision, "note": note},
+    )
 
 
 def notice_period_set(*, step, actor) -> AuditEvent:
-    return log_event(event="notice_period_set", actor=actor, case=step.case, obj=step,
-                message=f"登记公示期：{step.notice_start:%Y-%m-%d}至{step.notice_end:%Y-%m-%d}",
-                data={"start": step.notice_start.isoformat(), "end": step.notice_end.isoformat()})
+    return log_event(
+        event="notice_period_set",
+        actor=actor,
+        case=step.case,
+        obj=step,
+        message=f"登记公示期：{step.notice_start:%Y-%m-%d}至{step.notice_end:%Y-%m-%d}",
+        data={"start": step.notice_start.isoformat(), "end": step.notice_end.isoformat()},
+    )
 
 
 def attachment_added(*, attachment, actor) -> AuditEvent:
-    return log_event(event="attachment_added", actor=actor, case=attachment.case, obj=attachment,
-                message=f"上传{attachment.get_kind_display()}：{attachment.original_name}",
-                data={"sha256": attachment.sha256, "size": attachment.size})
+    return log_event(
+        event="attachment_added",
+        actor=actor,
+        case=attachment.case,
+        obj=attachment,
+        message=f"上传{attachment.get_kind_display()}：{attachment.original_name}",
+        data={"sha256": attachment.sha256, "size": attachment.size},
+    )
 
 
 def attachment_downloaded(*, attachment, actor) -> AuditEvent:
-    return log_event(event="attachment_downloaded", actor=actor, case=attachment.case, obj=attachment,
-                message=f"下载{attachment.get_kind_display()}：{attachment.original_name}")
+    return log_event(
+        event="attachment_downloaded",
+        actor=actor,
+        case=attachment.case,
+        obj=attachment,
+        message=f"下载{attachment.get_kind_display()}：{attachment.original_name}",
+    )
 
 
 def paper_submission_recorded(*, paper, actor) -> AuditEvent:
-    return log_event(event="paper_submission_recorded", actor=actor, case=paper.step.case, obj=paper,
-                message=f"窗口收件：{paper.brought_by}递交{paper.step.procedure.name}材料",
-                data={"attachments": paper.attachments.count()})
+    return log_event(
+        event="paper_submission_recorded",
+        actor=actor,
+        case=paper.step.case,
+        obj=paper,
+        message=f"窗口收件：{paper.brought_by}递交{paper.step.procedure.name}材料",
+        data={"attachments": paper.attachments.count()},
+    )
 
 
 def case_step_started(*, step) -> AuditEvent:
-    return log_event(event="case_step_started", actor=None, case=step.case, obj=step,
-                     message=f"开始办理：{step.case.number} {step.procedure.name}", data={"step": step.number})
+    return log_event(
+        event="case_step_started",
+        actor=None,
+        case=step.case,
+        obj=step,
+        message=f"开始办理：{step.case.number} {step.procedure.name}",
+        data={"step": step.number},
+    )
 
 
 def case_step_skipped(*, step) -> AuditEvent:
-    return log_event(event="case_step_skipped", actor=None, case=step.case, obj=step,
-                     message=f"无需办理：{step.case.number} {step.procedure.name}（已预留电梯井）", data={"step": step.number})
+    return log_event(
+        event="case_step_skipped",
+        actor=None,
+        case=step.case,
+        obj=step,
+        message=f"无需办理：{step.case.number} {step.procedure.name}（已预留电梯井）",
+        data={"step": step.number},
+    )

@@ -54,26 +54,66 @@ DEMO_BUILDINGS = (
     # The shared sample roster (14 flats, co-owners, a two-flat owner, a developer flat)
     # fills unit 1 of this building; see `_sample_rows`.
     # Step 1 waiting for the officer's approval, with the sample vote passed.
-    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园1幢", 7, 1998, (("1单元", 2),),
-                 progress=(Progress(ballots="sample"),)),
+    DemoBuilding(
+        "FZ", "刺桐花园", "丰泽区东湖街道刺桐花园1幢", 7, 1998, (("1单元", 2),), progress=(Progress(ballots="sample"),)
+    ),
     # Reserved shaft: past the notice, planning review not required, at step 4; and a unit
     # whose public notice is running.
-    DemoBuilding("FZ", "刺桐花园", "丰泽区东湖街道刺桐花园2幢", 6, 1999, (("1单元", 2), ("2单元", 2)),
-                 has_reserved_shaft=True,
-                 progress=(Progress(step1="approved", notice="over", approve_through=2),
-                           Progress(step1="approved", notice="running", approve_through=1))),
+    DemoBuilding(
+        "FZ",
+        "刺桐花园",
+        "丰泽区东湖街道刺桐花园2幢",
+        6,
+        1999,
+        (("1单元", 2), ("2单元", 2)),
+        has_reserved_shaft=True,
+        progress=(
+            Progress(step1="approved", notice="over", approve_through=2),
+            Progress(step1="approved", notice="running", approve_through=1),
+        ),
+    ),
     # Heritage area: step 1 returned for the missing heritage opinion.
-    DemoBuilding("LC", "温陵小区", "鲤城区开元街道温陵小区3幢", 6, 1992, (("2单元", 3),), in_heritage_area=True,
-                 progress=(Progress(step1="returned"),)),
+    DemoBuilding(
+        "LC",
+        "温陵小区",
+        "鲤城区开元街道温陵小区3幢",
+        6,
+        1992,
+        (("2单元", 3),),
+        in_heritage_area=True,
+        progress=(Progress(step1="returned"),),
+    ),
     # 33 flats, the vote still open with part of the ballots in.
-    DemoBuilding("JJ", "阳光花园", "晋江市青阳街道阳光花园5幢", 11, 2003, (("1单元", 3),),
-                 progress=(Progress(ballots="partial", close_vote=False, step1=""),)),
+    DemoBuilding(
+        "JJ",
+        "阳光花园",
+        "晋江市青阳街道阳光花园5幢",
+        11,
+        2003,
+        (("1单元", 3),),
+        progress=(Progress(ballots="partial", close_vote=False, step1=""),),
+    ),
     # All eight procedures done: the case is completed.
-    DemoBuilding("TZ", "东园小区", "泉州台商投资区洛阳镇东园小区2幢", 6, 2001, (("1单元", 1),),
-                 progress=(Progress(step1="approved", notice="over", approve_through=8),)),
+    DemoBuilding(
+        "TZ",
+        "东园小区",
+        "泉州台商投资区洛阳镇东园小区2幢",
+        6,
+        2001,
+        (("1单元", 1),),
+        progress=(Progress(step1="approved", notice="over", approve_through=8),),
+    ),
     # Refused by the eligibility gate: in the five-year demolition plan.
-    DemoBuilding("NA", "溪州新村", "南安市溪美街道溪州新村8幢", 7, 1990, (("1单元", 2),),
-                 in_demolition_plan=True, open_case=False),
+    DemoBuilding(
+        "NA",
+        "溪州新村",
+        "南安市溪美街道溪州新村8幢",
+        7,
+        1990,
+        (("1单元", 2),),
+        in_demolition_plan=True,
+        open_case=False,
+    ),
 )
 
 DEMO_USERS = (
@@ -111,10 +151,15 @@ def _register_sample(unit: ElevatorUnit) -> None:
     for row in _sample_rows() or []:
         names, ids = _split(row["业主姓名"]), _split(row["证件号码"])
         services.flat_register(
-            unit=unit, room=row["房号"], floor=int(row["楼层"]), area=Decimal(row["专有部分面积"]),
-            area_source=_SOURCE[row["面积来源"]], certificate_no=row["不动产权证号"],
+            unit=unit,
+            room=row["房号"],
+            floor=int(row["楼层"]),
+            area=Decimal(row["专有部分面积"]),
+            area_source=_SOURCE[row["面积来源"]],
+            certificate_no=row["不动产权证号"],
             developer_held=row["开发商持有"] == "是",
-            owners=[OwnerData(name=n, id_number=i) for n, i in zip(names, ids, strict=True)], actor=None,
+            owners=[OwnerData(name=n, id_number=i) for n, i in zip(names, ids, strict=True)],
+            actor=None,
         )
 
 
@@ -131,7 +176,11 @@ class _People:
             id_number = self.fake.ssn(min_age=30, max_age=90)
             if is_valid_id_number(id_number):
                 break
-        return OwnerData(name=self.fake.name(), id_number=id_number, phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}")
+        return OwnerData(
+            name=self.fake.name(),
+            id_number=id_number,
+            phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}",
+        )
 
 
 def _register_generated(unit: ElevatorUnit, building: DemoBuilding, per_floor: int, seed: int) -> None:
@@ -151,9 +200,15 @@ def _register_generated(unit: ElevatorUnit, building: DemoBuilding, per_floor: i
             source = rng.choices(["register", "survey", "contract"], weights=[8, 1, 1])[0]
             year = rng.randrange(2000, 2025)
             services.flat_register(
-                unit=unit, room=room, floor=floor, area=area, area_source=source,
+                unit=unit,
+                room=room,
+                floor=floor,
+                area=area,
+                area_source=source,
                 certificate_no=f"闽({year})泉州市不动产权第{rng.randrange(10**6, 10**7)}号",
-                developer_held=False, owners=owners, actor=None,
+                developer_held=False,
+                owners=owners,
+                actor=None,
             )
 
 
@@ -200,8 +255,15 @@ def _demo_actor(users: dict[str, User], case, department: str) -> User | None:
     """The seeded reviewer of that department in 丰泽区; elsewhere the system acts (None)."""
     if case.jurisdiction.code != "FZ":
         return None
-    return users[{"housing": "fz_zhujian", "planning": "fz_zigui", "urban": "fz_chengguan",
-                  "market": "fz_shijian", "fund": "fz_gongjijin"}[department]]
+    return users[
+        {
+            "housing": "fz_zhujian",
+            "planning": "fz_zigui",
+            "urban": "fz_chengguan",
+            "market": "fz_shijian",
+            "fund": "fz_gongjijin",
+        }[department]
+    ]
 
 
 def _advance(case, progress: Progress, users: dict[str, User]) -> None:
@@ -234,13 +296,20 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
     step1 = case.steps.get(number=1)
     kinds = [AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING]
     services.paper_submission_record(
-        step=step1, actor=officer or users["admin"], brought_by="业主代表", brought_at=timezone.now(),
+        step=step1,
+        actor=officer or users["admin"],
+        brought_by="业主代表",
+        brought_at=timezone.now(),
         note="申请表、表决结果、设计方案、资金筹集方案、业主协议书",
         files=[(k, _upload(f"{AttachmentKind(k).label}.pdf")) for k in kinds],
     )
     if progress.step1 == "returned":
-        services.case_decide_step(step=step1, actor=officer, decision="return",
-                                  note="该楼栋位于历史风貌区，请补充文物/历史建筑主管部门意见后重新申报。")
+        services.case_decide_step(
+            step=step1,
+            actor=officer,
+            decision="return",
+            note="该楼栋位于历史风貌区，请补充文物/历史建筑主管部门意见后重新申报。",
+        )
         return
     if progress.step1 != "approved":
         return
@@ -253,15 +322,23 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
             if number == 2:
                 start = today - datetime.timedelta(days=25 if progress.notice == "over" else 3)
                 services.step_set_notice_period(
-                    step=step, actor=officer, start=start, end=start + datetime.timedelta(days=case.jurisdiction.notice_days))
+                    step=step,
+                    actor=officer,
+                    start=start,
+                    end=start + datetime.timedelta(days=case.jurisdiction.notice_days),
+                )
             services.paper_submission_record(
-                step=step, actor=officer or users["admin"], brought_by="代建单位经办人", brought_at=timezone.now(),
+                step=step,
+                actor=officer or users["admin"],
+                brought_by="代建单位经办人",
+                brought_at=timezone.now(),
                 files=[(AttachmentKind.OTHER, _upload(f"{step.procedure.name}材料.pdf"))],
             )
         if number == 2 and progress.notice == "running":
             break
-        services.case_decide_step(step=step, actor=_demo_actor(users, case, step.department), decision="approve",
-                                  note="材料齐全，符合要求。")
+        services.case_decide_step(
+            step=step, actor=_demo_actor(users, case, step.department), decision="approve", note="材料齐全，符合要求。"
+        )
 
 
 @transaction.atomic
@@ -277,9 +354,14 @@ def seed(out=print) -> None:
         if building is None:
             building = services.record_save(
                 obj=Building(
-                    jurisdiction=jurisdictions[spec.jurisdiction], compound_name=spec.compound, address=spec.address,
-                    floors=spec.floors, year_built=spec.year_built, has_reserved_shaft=spec.has_reserved_shaft,
-                    in_heritage_area=spec.in_heritage_area, in_demolition_plan=spec.in_demolition_plan,
+                    jurisdiction=jurisdictions[spec.jurisdiction],
+                    compound_name=spec.compound,
+                    address=spec.address,
+                    floors=spec.floors,
+                    year_built=spec.year_built,
+                    has_reserved_shaft=spec.has_reserved_shaft,
+                    in_heritage_area=spec.in_heritage_area,
+                    in_demolition_plan=spec.in_demolition_plan,
                 ),
                 actor=None,
             )
@@ -301,28 +383,41 @@ def seed(out=print) -> None:
                 if created:
                     top_floor_owner = unit.flats.order_by("-floor").first().ownerships.first().owner
                     services.case_update_details(
-                        case=case, actor=None, representatives=[top_floor_owner],
+                        case=case,
+                        actor=None,
+                        representatives=[top_floor_owner],
                         agent_builder=agent if index % 2 == 0 else None,
                         stretcher_capable=index % 2 == 0,
                         scheme_summary=f"在{unit}北侧增设一部{'可容纳担架的' if index % 2 == 0 else ''}"
-                                       f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",
+                        f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",
                         budget=Decimal(380000 + 20000 * index),
-                        design_firm="泉州市城建设计院有限公司", installer="福建闽南电梯安装工程有限公司",
+                        design_firm="泉州市城建设计院有限公司",
+                        installer="福建闽南电梯安装工程有限公司",
                     )
                     budget = Decimal(380000 + 20000 * index)
-                    services.case_set_funding(case=case, actor=None, amounts={
-                        "owners": budget * Decimal("0.70"), "provident_fund": budget * Decimal("0.20"),
-                        "maintenance_fund": budget * Decimal("0.10")})
+                    services.case_set_funding(
+                        case=case,
+                        actor=None,
+                        amounts={
+                            "owners": budget * Decimal("0.70"),
+                            "provident_fund": budget * Decimal("0.20"),
+                            "maintenance_fund": budget * Decimal("0.10"),
+                        },
+                    )
                     services.agreement_update(
-                        case=case, actor=None, using_unit="泉州市安居物业服务有限公司",
+                        case=case,
+                        actor=None,
+                        using_unit="泉州市安居物业服务有限公司",
                         maintenance_company="福建闽南电梯安装工程有限公司",
                         low_floor_compensation="一层住户不分摊建设费用，不承担运行维护费用。" if index % 2 == 0 else "",
                     )
                 if created and unit_index < len(spec.progress):
                     _advance(case, spec.progress[unit_index], users)
                     case.refresh_from_db()
-                out(f"{'新建' if created else '已有'}案件 {case.number}：{unit}（{unit.flats.count()}户）"
-                    f" —— {case.get_status_display()}，当前程序：{case.get_current_step_display()}")
+                out(
+                    f"{'新建' if created else '已有'}案件 {case.number}：{unit}（{unit.flats.count()}户）"
+                    f" —— {case.get_status_display()}，当前程序：{case.get_current_step_display()}"
+                )
             else:
                 problems = services.case_eligibility_problems(unit=unit)
                 out(f"不予立案（演示资格审查）：{unit} —— {'；'.join(problems)}")

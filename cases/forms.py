@@ -13,7 +13,8 @@ class NoteForm(forms.Form):
 
 class ReasonForm(forms.Form):
     note = forms.CharField(
-        label=_("理由"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("写明需要补正或不予通过的具体内容，申请人将看到这段文字。"),
         error_messages={"required": _("请写明理由。")},
     )
@@ -35,7 +36,8 @@ class PaperSubmissionForm(forms.Form):
     brought_by = forms.CharField(label=_("递交人"), max_length=64)
     brought_by_phone = forms.CharField(label=_("递交人手机"), max_length=11, required=False)
     brought_at = forms.DateTimeField(
-        label=_("递交时间"), initial=lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        label=_("递交时间"),
+        initial=lambda: timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )

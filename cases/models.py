@@ -23,15 +23,17 @@ class Jurisdiction(models.Model):
     name = models.CharField(_("名称"), max_length=32, unique=True)
     housing_office = models.CharField(_("受理部门"), max_length=64, help_text=_("公示书落款单位"))
     contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    office_address = models.CharField(_("受理窗口地址"), max_length=200, blank=True, help_text=_("公示书写明的异议递交地点"))
+    office_address = models.CharField(
+        _("受理窗口地址"), max_length=200, blank=True, help_text=_("公示书写明的异议递交地点")
+    )
     notice_days = models.PositiveSmallIntegerField(
         "公示期（日历日）", default=10, help_text=_("[惯例] 默认10日，可按辖区调整")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name=_("辖区")
-        verbose_name_plural=_("辖区")
+        verbose_name = _("辖区")
+        verbose_name_plural = _("辖区")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -54,17 +56,27 @@ class User(AbstractUser):
     )
     # An applicant account acts for the cases of its agent builder or of the owner it is.
     agent_builder = models.ForeignKey(
-        "AgentBuilder", verbose_name=_("代建单位"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", help_text=_("代建单位账号填写"),
+        "AgentBuilder",
+        verbose_name=_("代建单位"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("代建单位账号填写"),
     )
     owner = models.ForeignKey(
-        "Owner", verbose_name=_("业主"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", help_text=_("业主或业主代表账号填写"),
+        "Owner",
+        verbose_name=_("业主"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("业主或业主代表账号填写"),
     )
 
     class Meta(AbstractUser.Meta):
-        verbose_name=_("用户")
-        verbose_name_plural=_("用户")
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
@@ -77,7 +89,9 @@ class User(AbstractUser):
 
 
 class Building(models.Model):
-    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="buildings")
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="buildings"
+    )
     compound_name = models.CharField(_("小区名称"), max_length=100)
     address = models.CharField(_("楼栋地址"), max_length=200, help_text=_("如：丰泽区东湖街道刺桐花园1幢"))
     year_built = models.PositiveSmallIntegerField(_("建成年份"), null=True, blank=True)
@@ -92,8 +106,8 @@ class Building(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name=_("楼栋")
-        verbose_name_plural=_("楼栋")
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
         ordering = ["jurisdiction__sort_order", "address"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "address"], name="building_address_unique_in_jurisdiction"),
@@ -115,8 +129,8 @@ class ElevatorUnit(models.Model):
     name = models.CharField(_("梯号/单元"), max_length=32, help_text=_("如：1单元"))
 
     class Meta:
-        verbose_name=_("梯号（单元）")
-        verbose_name_plural=_("梯号（单元）")
+        verbose_name = _("梯号（单元）")
+        verbose_name_plural = _("梯号（单元）")
         ordering = ["building__address", "name"]
         constraints = [models.UniqueConstraint(fields=["building", "name"], name="unit_name_unique_in_building")]
 
@@ -136,13 +150,15 @@ class Flat(models.Model):
     room = models.CharField(_("房号"), max_length=16)
     floor = models.SmallIntegerField(_("楼层"))
     area = models.DecimalField(_("专有部分面积（㎡）"), max_digits=9, decimal_places=2)
-    area_source = models.CharField(_("面积来源"), max_length=16, choices=AreaSource.choices, default=AreaSource.REGISTER)
+    area_source = models.CharField(
+        _("面积来源"), max_length=16, choices=AreaSource.choices, default=AreaSource.REGISTER
+    )
     certificate_no = models.CharField(_("不动产权证号"), max_length=64, blank=True)
     developer_held = models.BooleanField(_("开发商持有"), default=False, help_text=_("未售出或已售未交付"))
 
     class Meta:
-        verbose_name=_("房屋")
-        verbose_name_plural=_("房屋")
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
         ordering = ["unit", "floor", "room"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "room"], name="flat_room_unique_in_unit"),
@@ -166,8 +182,8 @@ class Owner(models.Model):
     flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name=_("房屋"))
 
     class Meta:
-        verbose_name=_("业主")
-        verbose_name_plural=_("业主")
+        verbose_name = _("业主")
+        verbose_name_plural = _("业主")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -193,8 +209,8 @@ class Ownership(models.Model):
     owner = models.ForeignKey(Owner, verbose_name=_("业主"), on_delete=models.PROTECT, related_name="ownerships")
 
     class Meta:
-        verbose_name=_("产权关系")
-        verbose_name_plural=_("产权关系")
+        verbose_name = _("产权关系")
+        verbose_name_plural = _("产权关系")
         constraints = [models.UniqueConstraint(fields=["flat", "owner"], name="ownership_unique")]
 
     def __str__(self) -> str:
@@ -212,8 +228,8 @@ class AgentBuilder(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=11, blank=True, validators=[validators.validate_mobile])
 
     class Meta:
-        verbose_name=_("代建单位")
-        verbose_name_plural=_("代建单位")
+        verbose_name = _("代建单位")
+        verbose_name_plural = _("代建单位")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -255,18 +271,25 @@ class Case(models.Model):
     installer = models.CharField(_("电梯安装单位"), max_length=100, blank=True)
     opened_at = models.DateTimeField(_("立案时间"), auto_now_add=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("立案人"), on_delete=models.PROTECT, null=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("立案人"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        editable=False,
     )
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name=_("案件")
-        verbose_name_plural=_("案件")
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
         ordering = ["-opened_at"]
         constraints = [
             # 成熟一梯增设一梯: one active case per elevator unit.
             models.UniqueConstraint(fields=["unit"], condition=Q(status="open"), name="one_open_case_per_unit"),
-            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="case_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="case_budget_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(current_step__gte=FIRST_STEP) & Q(current_step__lte=LAST_STEP), name="case_step_in_range"
             ),
@@ -294,7 +317,10 @@ class ProcedureStep(models.Model):
     number = models.PositiveSmallIntegerField(_("程序"), choices=STEP_CHOICES)
     department = models.CharField(_("办理部门"), max_length=16, choices=[(d.value, d.label) for d in Department])
     state = models.CharField(
-        _("状态"), max_length=16, choices=[(s.value, s.label) for s in StepState], default=StepState.NOT_STARTED,
+        _("状态"),
+        max_length=16,
+        choices=[(s.value, s.label) for s in StepState],
+        default=StepState.NOT_STARTED,
         editable=False,
     )
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True, editable=False)
@@ -302,8 +328,13 @@ class ProcedureStep(models.Model):
     due_date = models.DateField(_("办理时限"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("决定人"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     decision_note = models.TextField(_("审查意见"), blank=True, editable=False)
     # Step 2 (公示见证): the notice period; approval waits until it has ended.
@@ -318,7 +349,9 @@ class ProcedureStep(models.Model):
             models.UniqueConstraint(fields=["case", "number"], name="step_unique_per_case"),
             models.CheckConstraint(condition=Q(state__in=[s.value for s in StepState]), name="step_state_known"),
             models.CheckConstraint(
-                condition=Q(notice_start__isnull=True) | Q(notice_end__isnull=True) | Q(notice_end__gte=F("notice_start")),
+                condition=Q(notice_start__isnull=True)
+                | Q(notice_end__isnull=True)
+                | Q(notice_end__gte=F("notice_start")),
                 name="step_notice_period_ordered",
             ),
         ]
@@ -367,9 +400,13 @@ class StepHistory(models.Model):
 class PaperSubmission(models.Model):
     """A submission brought to the office on paper (线下申请): who, when, what; scans attached."""
 
-    step = models.ForeignKey(ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="paper_submissions")
+    step = models.ForeignKey(
+        ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="paper_submissions"
+    )
     brought_by = models.CharField(_("递交人"), max_length=64)
-    brought_by_phone = models.CharField(_("递交人电话"), max_length=11, blank=True, validators=[validators.validate_mobile])
+    brought_by_phone = models.CharField(
+        _("递交人电话"), max_length=11, blank=True, validators=[validators.validate_mobile]
+    )
     brought_at = models.DateTimeField(_("递交时间"))
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+"
@@ -406,9 +443,15 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 class Attachment(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="attachments")
-    step = models.ForeignKey(ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="attachments")
+    step = models.ForeignKey(
+        ProcedureStep, verbose_name=_("程序"), on_delete=models.PROTECT, related_name="attachments"
+    )
     paper_submission = models.ForeignKey(
-        PaperSubmission, verbose_name=_("窗口收件"), on_delete=models.PROTECT, null=True, blank=True,
+        PaperSubmission,
+        verbose_name=_("窗口收件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="attachments",
     )
     kind = models.CharField(_("材料类型"), max_length=32, choices=AttachmentKind.choices)
@@ -491,10 +534,15 @@ class Agreement(models.Model):
 
     case = models.OneToOneField(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="agreement")
     ownership_mode = models.CharField(
-        _("电梯产权"), max_length=8, choices=ElevatorOwnershipMode.choices, default=ElevatorOwnershipMode.SHARES,
+        _("电梯产权"),
+        max_length=8,
+        choices=ElevatorOwnershipMode.choices,
+        default=ElevatorOwnershipMode.SHARES,
         help_text=_("按份共有时，各户份额与费用分摊比例相同"),
     )
-    using_unit = models.CharField(_("使用单位"), max_length=100, blank=True, help_text=_("受托管理电梯的物业服务企业或专业公司"))
+    using_unit = models.CharField(
+        _("使用单位"), max_length=100, blank=True, help_text=_("受托管理电梯的物业服务企业或专业公司")
+    )
     maintenance_company = models.CharField(_("维护保养单位"), max_length=100, blank=True)
     payment_schedule = models.TextField(
         _("缴款安排"),
@@ -532,6 +580,9 @@ class CaseSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["jurisdiction", "year"], name="case_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.jurisdiction_id}-{self.year}: {self.last_value}"
+
 
 class AuditEvent(models.Model):
     """Append-only log of named events; read-only in the admin, for superusers too."""
@@ -541,15 +592,17 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
     )
-    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, null=True, related_name="audit_events")
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.PROTECT, null=True, related_name="audit_events"
+    )
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
     message = models.CharField(_("说明"), max_length=500)
     data = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name=_("审计日志")
-        verbose_name_plural=_("审计日志")
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

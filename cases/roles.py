@@ -41,10 +41,15 @@ _VIEW_CASES = _perms("cases", ("view",), ("case", *_MASTER_DATA, *_CASE_MONEY)) 
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # Receives cases, keeps the unit's master data, runs the housing-led steps.
-    RoleSpec(Role.DISTRICT_OFFICER, "区住建经办人", Department.HOUSING, False,
-             _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA, *_CASE_MONEY))
-             + _perms("cases", ("delete",), ("ownership", "fundingsource", "floorcoefficient"))
-             + ("cases.view_auditevent", "voting.view_vote")),
+    RoleSpec(
+        Role.DISTRICT_OFFICER,
+        "区住建经办人",
+        Department.HOUSING,
+        False,
+        _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA, *_CASE_MONEY))
+        + _perms("cases", ("delete",), ("ownership", "fundingsource", "floorcoefficient"))
+        + ("cases.view_auditevent", "voting.view_vote"),
+    ),
     RoleSpec(Role.PLANNING_REVIEWER, "资规审查员", Department.PLANNING, False, _VIEW_CASES),
     RoleSpec(Role.URBAN_REVIEWER, "城管审查员", Department.URBAN, False, _VIEW_CASES),
     RoleSpec(Role.MARKET_REVIEWER, "市场监管审查员", Department.MARKET, False, _VIEW_CASES),

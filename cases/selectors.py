@@ -134,16 +134,18 @@ def case_timeline(*, case: Case, user) -> list[dict]:
             StepState.RETURNED: "待申请人补正后重新申报",
             StepState.SUBMITTED: f"待{DEPARTMENT_LABELS[Department(step.department)]}审查",
         }.get(state, "")
-        rows.append({
-            "step": step,
-            "state": state,
-            "waiting": waiting,
-            "overdue": state == StepState.SUBMITTED and step.due_date is not None and step.due_date < today,
-            "actions": actions_for(user, step),
-            "attachments": list(step.attachments.all()),
-            "history": list(step.history.all()),
-            "papers": list(step.paper_submissions.all()),
-        })
+        rows.append(
+            {
+                "step": step,
+                "state": state,
+                "waiting": waiting,
+                "overdue": state == StepState.SUBMITTED and step.due_date is not None and step.due_date < today,
+                "actions": actions_for(user, step),
+                "attachments": list(step.attachments.all()),
+                "history": list(step.history.all()),
+                "papers": list(step.paper_submissions.all()),
+            }
+        )
     return rows
 
 

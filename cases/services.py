@@ -18,6 +18,7 @@ from django.utils import timezone
 from . import audit, permissions
 from .deadlines import add_working_days
 from .eligibility import UnitFacts, eligibility_problems
+from .files import FilesWritten, inspect_upload
 from .models import (
     AgentBuilder,
     Agreement,
@@ -272,9 +273,7 @@ def case_open_or_reuse(*, unit: ElevatorUnit, actor) -> tuple[Case, bool]:
 _CASE_DETAIL_FIELDS = ("agent_builder", "stretcher_capable", "scheme_summary", "budget", "design_firm", "installer")
 
 
-def case_update_details(
-    *, case: Case, actor, representatives: Sequence[Owner] | None = None, **changes
-) -> Case:
+def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] | None = None, **changes) -> Case:
     """Change the descriptive fields of an open case (not its number, unit or state)."""
     unknown = set(changes) - set(_CASE_DETAIL_FIELDS)
     if unknown:
@@ -320,8 +319,13 @@ def _move(*, step: ProcedureStep, name: str, actor, note: str = "", channel: str
     if transition.needs_reason and not note.strip():
         raise ValidationError(f"“{transition.label}”须写明理由。", code="reason_required")
     StepHistory.objects.create(
-        step=step, from_state=step.state, to_state=transition.target, transition=name,
-        actor=actor, note=note, channel=channel,
+        step=step,
+        from_state=step.state,
+        to_state=transition.target,
+        transition=name,
+        actor=actor,
+        note=note,
+        channel=channel,
     )
     step.state = transition.target
 
@@ -344,7 +348,13 @@ def _start_next_steps(*, case: Case, actor) -> None:
         if state != StepState.NOT_STARTED:
             return  # this step is under way: it is the current one
         if not step_required(step.number, has_reserved_shaft=has_shaft):
-            _move(step=step, name="skip", actor=None, note="已预留电梯井，无需办理规划审查。", channel=StepHistory.Channel.SYSTEM)
+            _move(
+                step=step,
+                name="skip",
+                actor=None,
+                note="已预留电梯井，无需办理规划审查。",
+                channel=StepHistory.Channel.SYSTEM,
+            )
             step.decided_at = now
             step.save(update_fields=["state", "decided_at"])
             audit.case_step_skipped(step=step)
@@ -362,8 +372,10 @@ def _start_next_steps(*, case: Case, actor) -> None:
 def _locked_step(step: ProcedureStep) -> ProcedureStep:
     # Lock the case first, then the step: every workflow service takes them in this order.
     Case.objects.select_for_update().get(pk=step.case_id)
-    return ProcedureStep.objects.select_for_update().select_related("case__unit__building", "case__jurisdiction").get(
-        pk=step.pk
+    return (
+        ProcedureStep.objects.select_for_update()
+        .select_related("case__unit__building", "case__jurisdiction")
+        .get(pk=step.pk)
     )
 
 
@@ -401,8 +413,13 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
         step = _locked_step(step)
         if paper is None and actor is not None and not permissions.can_submit_online(actor, step):
             raise PermissionDenied("只有本案的代建单位或业主代表可以网上申报。")
-        _move(step=step, name="submit", actor=actor, note=note,
-              channel=StepHistory.Channel.PAPER if paper else StepHistory.Channel.ONLINE)
+        _move(
+            step=step,
+            name="submit",
+            actor=actor,
+            note=note,
+            channel=StepHistory.Channel.PAPER if paper else StepHistory.Channel.ONLINE,
+        )
         step.submitted_at = timezone.now()
         step.due_date = add_working_days(timezone.localdate(), settings.STEP_REVIEW_WORKING_DAYS)
         step.save(update_fields=["state", "submitted_at", "due_date"])
@@ -423,7 +440,9 @@ def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "
     with transaction.atomic():
         step = _locked_step(step)
         if actor is not None and not permissions.can_decide(actor, step):
-            raise PermissionDenied(f"只有{step.case.jurisdiction.name}{step.get_department_display()}的审查人员可以决定“{step.procedure.name}”。")
+            raise PermissionDenied(
+                f"只有{step.case.jurisdiction.name}{step.get_department_display()}的审查人员可以决定“{step.procedure.name}”。"
+            )
         if step.state != StepState.SUBMITTED:
             raise ValidationError(
                 f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，已被处理或尚未申报，不能再作决定。",
@@ -468,96 +487,70 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
 
 # --- attachments and paper submissions -------------------------------------------------------
 
-_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The real type from the file's first bytes; the name and the browser's claim are ignored."""
-    for magic, content_type in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
-
 
 def _store_attachment(*, step: ProcedureStep, kind: str, upload, actor, paper=None) -> Attachment:
-    import hashlib
-
     if kind not in AttachmentKind.values:
         raise ValidationError(f"未知的材料类型：{kind}")
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"文件“{upload.name}”超过{limit} MB的上限。")
-    upload.seek(0)
-    content_type = sniff_content_type(upload.read(16))
-    if content_type is None:
-        raise ValidationError(f"文件“{upload.name}”不是PDF、JPEG或PNG文件（按文件内容判断）。")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    facts = inspect_upload(upload)
     attachment = Attachment(
-        case=step.case, step=step, paper_submission=paper, kind=kind, original_name=upload.name[:200],
-        content_type=content_type, size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor,
+        case=step.case,
+        step=step,
+        paper_submission=paper,
+        kind=kind,
+        original_name=facts.name,
+        content_type=facts.content_type,
+        size=facts.size,
+        sha256=facts.sha256,
+        uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
 
 
-class _FilesWritten:
-    """Deletes the files a failed service wrote, so nothing is half-saved on disk either."""
-
-    def __init__(self):
-        self.attachments: list[Attachment] = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            for attachment in self.attachments:
-                attachment.file.storage.delete(attachment.file.name)
-        return False
-
-
 def attachment_add(*, step: ProcedureStep, kind: str, upload, actor) -> Attachment:
-    with _FilesWritten() as written, transaction.atomic():
+    with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
         if actor is not None and not permissions.can_upload(actor, step):
             raise PermissionDenied("无权为该程序上传材料。")
         if step.state in (StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED, StepState.NOT_STARTED):
             raise ValidationError(f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，不能再上传材料。")
         attachment = _store_attachment(step=step, kind=kind, upload=upload, actor=actor)
-        written.attachments.append(attachment)
+        written.add(attachment.file)
         audit.attachment_added(attachment=attachment, actor=actor)
     return attachment
 
 
 def paper_submission_record(
-    *, step: ProcedureStep, actor, brought_by: str, brought_at, brought_by_phone: str = "", note: str = "",
+    *,
+    step: ProcedureStep,
+    actor,
+    brought_by: str,
+    brought_at,
+    brought_by_phone: str = "",
+    note: str = "",
     files: Sequence[tuple[str, object]] = (),
 ) -> PaperSubmission:
     """An officer records what the applicant brought to the window, with the scans, and the
     step counts as submitted on paper. All or nothing."""
-    with _FilesWritten() as written, transaction.atomic():
+    with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
         if actor is None or not permissions.can_record_paper(actor, step):
             raise PermissionDenied("只有受理辖区的住建经办人可以登记窗口收件。")
         if not brought_by.strip():
             raise ValidationError("请填写递交人。")
         paper = PaperSubmission(
-            step=step, brought_by=brought_by.strip(), brought_by_phone=brought_by_phone, brought_at=brought_at,
-            received_by=actor, note=note,
+            step=step,
+            brought_by=brought_by.strip(),
+            brought_by_phone=brought_by_phone,
+            brought_at=brought_at,
+            received_by=actor,
+            note=note,
         )
         paper.full_clean()
         paper.save()
         for kind, upload in files:
-            written.attachments.append(_store_attachment(step=step, kind=kind, upload=upload, actor=actor, paper=paper))
+            written.add(_store_attachment(step=step, kind=kind, upload=upload, actor=actor, paper=paper).file)
         step_submit(step=step, actor=actor, note=note or f"窗口收件：{paper.brought_by}递交", paper=paper)
         audit.paper_submission_recorded(paper=paper, actor=actor)
     return paper
@@ -593,8 +586,14 @@ def case_set_funding(*, case: Case, actor, amounts: dict[str, Decimal]) -> None:
         FundingSource.objects.bulk_create(
             FundingSource(case=case, kind=k, amount=a) for k, a in amounts.items() if a > 0
         )
-        audit.log_event(event="funding_plan_set", actor=actor, case=case, obj=case, message=f"登记资金筹集方案：{case.number}",
-                        data={k: str(a) for k, a in amounts.items()})
+        audit.log_event(
+            event="funding_plan_set",
+            actor=actor,
+            case=case,
+            obj=case,
+            message=f"登记资金筹集方案：{case.number}",
+            data={k: str(a) for k, a in amounts.items()},
+        )
 
 
 def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, Decimal]) -> None:
@@ -612,8 +611,14 @@ def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, De
         FloorCoefficient.objects.bulk_create(
             FloorCoefficient(case=case, floor=f, coefficient=c) for f, c in sorted(coefficients.items())
         )
-        audit.log_event(event="floor_coefficients_set", actor=actor, case=case, obj=case,
-                        message=f"登记楼层分摊系数：{case.number}", data={str(f): str(c) for f, c in coefficients.items()})
+        audit.log_event(
+            event="floor_coefficients_set",
+            actor=actor,
+            case=case,
+            obj=case,
+            message=f"登记楼层分摊系数：{case.number}",
+            data={str(f): str(c) for f, c in coefficients.items()},
+        )
 
 
 def agreement_update(*, case: Case, actor, **terms) -> Agreement:

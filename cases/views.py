@@ -21,7 +21,9 @@ def _step_for(request, case_pk: int, number: int) -> ProcedureStep:
     cases = selectors.case_list_visible_to(user=request.user)
     return get_object_or_404(
         ProcedureStep.objects.select_related("case__unit__building", "case__jurisdiction"),
-        case__in=cases, case__pk=case_pk, number=number,
+        case__in=cases,
+        case__pk=case_pk,
+        number=number,
     )
 
 
@@ -41,8 +43,13 @@ def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
         return "已登记公示期。"
     if action == "paper":
         services.paper_submission_record(
-            step=step, actor=actor, brought_by=data["brought_by"], brought_by_phone=data["brought_by_phone"],
-            brought_at=data["brought_at"], note=data["note"], files=form.files_with_kinds(),
+            step=step,
+            actor=actor,
+            brought_by=data["brought_by"],
+            brought_by_phone=data["brought_by_phone"],
+            brought_at=data["brought_at"],
+            note=data["note"],
+            files=form.files_with_kinds(),
         )
         return "已登记窗口收件，该程序已提交审查。"
     raise Http404
@@ -84,7 +91,9 @@ def attachment_download(request, admin_site, pk: int):
     attachment = get_object_or_404(selectors.attachment_list_visible_to(user=request.user), pk=pk)
     audit.attachment_downloaded(attachment=attachment, actor=request.user)
     response = FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

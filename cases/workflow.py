@@ -120,16 +120,23 @@ TRANSITIONS: tuple[Transition, ...] = (
     # only buildings without one need it); recorded, never silently absent.
     Transition("skip", "无需办理", frozenset({StepState.NOT_STARTED}), StepState.NOT_REQUIRED, Actor.SYSTEM),
     # The applicant submits; a returned step is corrected and submitted again.
-    Transition("submit", "提交申报", frozenset({StepState.IN_PROGRESS, StepState.RETURNED}), StepState.SUBMITTED,
-               Actor.APPLICANT),
+    Transition(
+        "submit",
+        "提交申报",
+        frozenset({StepState.IN_PROGRESS, StepState.RETURNED}),
+        StepState.SUBMITTED,
+        Actor.APPLICANT,
+    ),
     # Only a submitted step is decided, so a decision always refers to what was submitted.
     Transition("approve", "审查通过", frozenset({StepState.SUBMITTED}), StepState.APPROVED, Actor.DEPARTMENT),
     # Returning keeps the case alive: the reasons tell the applicant what to correct.
-    Transition("return", "退回补正", frozenset({StepState.SUBMITTED}), StepState.RETURNED, Actor.DEPARTMENT,
-               needs_reason=True),
+    Transition(
+        "return", "退回补正", frozenset({StepState.SUBMITTED}), StepState.RETURNED, Actor.DEPARTMENT, needs_reason=True
+    ),
     # Rejection ends the case; the reasons are the legal record of why.
-    Transition("reject", "不予通过", frozenset({StepState.SUBMITTED}), StepState.REJECTED, Actor.DEPARTMENT,
-               needs_reason=True),
+    Transition(
+        "reject", "不予通过", frozenset({StepState.SUBMITTED}), StepState.REJECTED, Actor.DEPARTMENT, needs_reason=True
+    ),
 )
 
 TRANSITION_BY_NAME = {t.name: t for t in TRANSITIONS}

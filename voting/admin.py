@@ -62,8 +62,9 @@ class VoteAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("案件"), ordering="case__number")
     def case_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:voting_case_vote", args=[obj.case_id]),
-                           obj.case.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:voting_case_vote", args=[obj.case_id]), obj.case.number
+        )
 
     @admin.display(description=_("梯号"))
     def unit(self, obj):

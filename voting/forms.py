@@ -17,8 +17,12 @@ _SCAN_HELP = _("PDF、JPEG或PNG，按文件内容判断类型。")
 
 
 def _file_field(label, help_text, **kwargs) -> forms.FileField:
-    return forms.FileField(label=label, help_text=help_text,
-                           error_messages={"required": _("请选择文件。"), "empty": _("文件是空的。")}, **kwargs)
+    return forms.FileField(
+        label=label,
+        help_text=help_text,
+        error_messages={"required": _("请选择文件。"), "empty": _("文件是空的。")},
+        **kwargs,
+    )
 
 
 class TableUploadForm(forms.Form):
@@ -39,8 +43,12 @@ class TableUploadForm(forms.Form):
 class RosterUploadForm(TableUploadForm):
     file = _file_field(
         _("业主名册文件"),
-        _("列：房号、楼层、专有部分面积、面积来源（登记/实测/合同）、业主姓名、证件号码、开发商持有（是/否）、"
-          "不动产权证号；共有人以“、”分隔。") + " " + _TABLE_HELP,
+        _(
+            "列：房号、楼层、专有部分面积、面积来源（登记/实测/合同）、业主姓名、证件号码、开发商持有（是/否）、"
+            "不动产权证号；共有人以“、”分隔。"
+        )
+        + " "
+        + _TABLE_HELP,
     )
 
 
@@ -53,8 +61,10 @@ class BallotFileForm(TableUploadForm):
 
 class VoteOpenForm(forms.Form):
     closes_at = forms.DateTimeField(
-        label=_("表决截止时间"), required=False,
-        help_text=_("可不填：由经办人结束表决。填写后，截止时间之后不再接受选票。"), **_DATETIME,
+        label=_("表决截止时间"),
+        required=False,
+        help_text=_("可不填：由经办人结束表决。填写后，截止时间之后不再接受选票。"),
+        **_DATETIME,
     )
 
     def clean_closes_at(self):
@@ -76,11 +86,19 @@ class PaperBallotForm(forms.Form):
 
     room = forms.ChoiceField(label=_("表决人（房号）"))
     choice = forms.ChoiceField(label=_("表决意见"), choices=BallotChoice.choices, widget=forms.RadioSelect)
-    signed_on = forms.DateField(label=_("签署日期"), initial=timezone.localdate, required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    signed_on = forms.DateField(
+        label=_("签署日期"),
+        initial=timezone.localdate,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     scan = _file_field(_("签字选票扫描件"), _SCAN_HELP)
-    reason = forms.CharField(label=_("更正理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("该表决人已有选票时必填：写明更正原因（如：业主本人书面申请更改意见）。"))
+    reason = forms.CharField(
+        label=_("更正理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("该表决人已有选票时必填：写明更正原因（如：业主本人书面申请更改意见）。"),
+    )
 
     def __init__(self, *args, voters=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +110,9 @@ class PaperBallotForm(forms.Form):
 class WitnessForm(forms.Form):
     witness_name = forms.CharField(label=_("见证人"), max_length=100)
     organisation_kind = forms.ChoiceField(label=_("见证单位类型"), choices=WitnessOrganisation.choices)
-    organisation_name = forms.CharField(label=_("见证单位名称"), max_length=100,
-                                        help_text=_("如：东湖街道刺桐社区居民委员会"))
+    organisation_name = forms.CharField(
+        label=_("见证单位名称"), max_length=100, help_text=_("如：东湖街道刺桐社区居民委员会")
+    )
     witnessed_at = forms.DateTimeField(label=_("见证时间"), **_DATETIME)
     method = forms.CharField(label=_("见证方式"), max_length=200, help_text=_("如：现场见证投票、唱票和计票"))
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -121,5 +140,10 @@ class OnlineBallotForm(forms.Form):
     def save(self, *, actor):
         from .services import ballot_cast_online
 
-        return ballot_cast_online(vote=self.vote, owner=self.owner, choice=self.cleaned_data["choice"], actor=actor,
-                                  voter_key=self.cleaned_data["voter_key"])
+        return ballot_cast_online(
+            vote=self.vote,
+            owner=self.owner,
+            choice=self.cleaned_data["choice"],
+            actor=actor,
+            voter_key=self.cleaned_data["voter_key"],
+        )

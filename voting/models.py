@@ -66,23 +66,34 @@ class Vote(models.Model):
     state = models.CharField(_("状态"), max_length=8, choices=VoteState.choices, default=VoteState.OPEN, editable=False)
     opened_at = models.DateTimeField(_("开始时间"), default=timezone.now, editable=False)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("开始人"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("开始人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     # The planned end of the window (表决截止时间): ballots after it are refused even before
     # an officer closes the vote. Empty: the window lasts until the vote is closed.
     closes_at = models.DateTimeField(_("表决截止时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("结束人"), on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     # The counts at closing, kept as evidence (SPC interpretation art. 12: an owner may
     # challenge the decision within a year). Exact decimals, never floats.
     total_area = models.DecimalField(_("总专有面积"), max_digits=12, decimal_places=2, null=True, editable=False)
     total_headcount = models.PositiveIntegerField(_("总人数"), null=True, editable=False)
-    participating_area = models.DecimalField(_("参与表决面积"), max_digits=12, decimal_places=2, null=True,
-                                             editable=False)
+    participating_area = models.DecimalField(
+        _("参与表决面积"), max_digits=12, decimal_places=2, null=True, editable=False
+    )
     participating_headcount = models.PositiveIntegerField(_("参与表决人数"), null=True, editable=False)
     agreeing_area = models.DecimalField(_("同意面积"), max_digits=12, decimal_places=2, null=True, editable=False)
     agreeing_headcount = models.PositiveIntegerField(_("同意人数"), null=True, editable=False)
@@ -102,10 +113,17 @@ class Vote(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(state="open", closed_at__isnull=True, passed__isnull=True)
-                    | Q(state="closed", closed_at__isnull=False, passed__isnull=False, total_area__isnull=False,
-                        total_headcount__isnull=False, participating_area__isnull=False,
-                        participating_headcount__isnull=False, agreeing_area__isnull=False,
-                        agreeing_headcount__isnull=False)
+                    | Q(
+                        state="closed",
+                        closed_at__isnull=False,
+                        passed__isnull=False,
+                        total_area__isnull=False,
+                        total_headcount__isnull=False,
+                        participating_area__isnull=False,
+                        participating_headcount__isnull=False,
+                        agreeing_area__isnull=False,
+                        agreeing_headcount__isnull=False,
+                    )
                 ),
                 name="vote_closed_has_result",
             ),
@@ -173,7 +191,11 @@ class Ballot(PrivateFileMixin):
     # The signed paper ballot, scanned (PDF/JPEG/PNG); ballots from an imported file point to it instead.
     scan = models.FileField(_("签字选票扫描件"), upload_to=private_file_path, max_length=200, blank=True)
     source_import = models.ForeignKey(
-        BallotImport, verbose_name=_("来源文件"), on_delete=models.PROTECT, null=True, blank=True,
+        BallotImport,
+        verbose_name=_("来源文件"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="ballots",
     )
     source_row = models.PositiveIntegerField(_("文件行号"), null=True, blank=True)
@@ -181,12 +203,20 @@ class Ballot(PrivateFileMixin):
         "cases.Owner", verbose_name=_("网上投票业主"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     entered_at = models.DateTimeField(_("录入时间"), default=timezone.now)
     replaces = models.OneToOneField(
-        "self", verbose_name=_("更正的选票"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("更正的选票"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="replaced_by",
     )
     reason = models.TextField(_("更正理由"), blank=True)
@@ -199,7 +229,8 @@ class Ballot(PrivateFileMixin):
         constraints = [
             # 一人一票: one effective ballot per voter and vote, whatever the services do.
             models.UniqueConstraint(
-                fields=["vote", "voter_key"], condition=Q(superseded_at__isnull=True),
+                fields=["vote", "voter_key"],
+                condition=Q(superseded_at__isnull=True),
                 name="one_effective_ballot_per_voter",
             ),
             models.CheckConstraint(condition=Q(choice__in=BallotChoice.values), name="ballot_choice_known"),

@@ -232,7 +232,7 @@ def _table(data: bytes, filename: str, spec: Sequence[Column], what: str) -> _Ta
             problems.append(f"第{start + 1}行（表头）：缺少“{column.label}”列（英文表头为 {column.key}）。")
     if problems:
         raise TableFileError(problems)
-    body = [(start + 1 + offset, row) for offset, row in enumerate(rows[start + 1:], start=1)]
+    body = [(start + 1 + offset, row) for offset, row in enumerate(rows[start + 1 :], start=1)]
     body = [(line, row) for line, row in body if any(_cell_text(c) for c in row)]
     return _Table(columns=columns, rows=body)
 
@@ -365,8 +365,10 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
         if not ids and not isinstance(raw_ids, float):
             bad("owner_ids", "缺少证件号码")
         if names and ids and len(names) != len(ids):
-            bad("owner_ids", f"业主姓名有{len(names)}个而证件号码有{len(ids)}个，二者须按相同顺序一一对应"
-                             "（多人以“、”分隔）")
+            bad(
+                "owner_ids",
+                f"业主姓名有{len(names)}个而证件号码有{len(ids)}个，二者须按相同顺序一一对应（多人以“、”分隔）",
+            )
         seen_in_row = set()
         for position, id_number in enumerate(ids, start=1):
             problem = _identity_problem(id_number)
@@ -380,18 +382,28 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
             for name, id_number in zip(names, ids, strict=True):
                 earlier = name_of_id.get(id_number)
                 if earlier is not None and earlier[0] != name:
-                    bad("owner_names", f"证件号码“{id_number}”在第{earlier[1]}行登记为“{earlier[0]}”，此处为“{name}”，"
-                                       "同一证件号码只能对应一名业主")
+                    bad(
+                        "owner_names",
+                        f"证件号码“{id_number}”在第{earlier[1]}行登记为“{earlier[0]}”，此处为“{name}”，"
+                        "同一证件号码只能对应一名业主",
+                    )
                 else:
                     name_of_id.setdefault(id_number, (name, line))
 
         problems.extend(row_problems)
         if not row_problems:
-            parsed.append(RosterRow(
-                line=line, room=room, floor=floor, area=area, area_source=area_source,
-                owners=tuple(OwnerData(name=n, id_number=i) for n, i in zip(names, ids, strict=True)),
-                developer_held=developer_held, certificate_no=certificate_no,
-            ))
+            parsed.append(
+                RosterRow(
+                    line=line,
+                    room=room,
+                    floor=floor,
+                    area=area,
+                    area_source=area_source,
+                    owners=tuple(OwnerData(name=n, id_number=i) for n, i in zip(names, ids, strict=True)),
+                    developer_held=developer_held,
+                    certificate_no=certificate_no,
+                )
+            )
     if not table.rows and not problems:
         problems.append("文件只有表头，没有任何房屋数据。")
     if problems:
@@ -424,8 +436,9 @@ def parse_ballots(data: bytes, filename: str = "") -> list[BallotRow]:
         try:
             choice = Choice.parse(choice_text)
         except ValueError:
-            problems.append(f"{table.where(line, 'choice')}：无法识别的表决意见“{choice_text}”，"
-                            "应为“同意”“反对”或“弃权”。")
+            problems.append(
+                f"{table.where(line, 'choice')}：无法识别的表决意见“{choice_text}”，应为“同意”“反对”或“弃权”。"
+            )
             continue
         ballots.append(BallotRow(line=line, room=room, choice=choice))
     if not ballots and not problems:
@@ -458,17 +471,19 @@ def export_roster_xlsx(flats: Iterable, *, title: str = "业主名册") -> bytes
         cell.alignment = Alignment(horizontal="center")
     for flat in flats:
         owners = [ownership.owner for ownership in flat.ownerships.all()]
-        sheet.append([
-            flat.room,
-            flat.floor,
-            flat.area,
-            str(AreaSource(flat.area_source).label),
-            "、".join(owner.name for owner in owners),
-            "、".join(owner.id_number for owner in owners),
-            "是" if flat.developer_held else "否",
-            flat.certificate_no,
-            None,
-        ])
+        sheet.append(
+            [
+                flat.room,
+                flat.floor,
+                flat.area,
+                str(AreaSource(flat.area_source).label),
+                "、".join(owner.name for owner in owners),
+                "、".join(owner.id_number for owner in owners),
+                "是" if flat.developer_held else "否",
+                flat.certificate_no,
+                None,
+            ]
+        )
     last = sheet.max_row
     # Rooms, ID numbers and certificates are text: Excel must not turn them into numbers.
     for letter in ("A", "F", "H"):

@@ -44,9 +44,7 @@ def roster_frozen(*, unit) -> bool:
     counts and the rooms and names on their ballots as evidence."""
     if unit is None or unit.pk is None:
         return False
-    return Vote.objects.filter(
-        case__unit_id=unit.pk, case__status__in=[CaseStatus.OPEN, CaseStatus.COMPLETED]
-    ).exists()
+    return Vote.objects.filter(case__unit_id=unit.pk, case__status__in=[CaseStatus.OPEN, CaseStatus.COMPLETED]).exists()
 
 
 def vote_summary_for_case(*, case) -> str:
@@ -145,25 +143,65 @@ def _area(value) -> str:
 def tally_bars(result: TallyResult) -> list[Bar]:
     two_thirds, three_quarters = format_percent(PARTICIPATION_THRESHOLD), format_percent(CONSENT_THRESHOLD)
     rows = [
-        ("participation_area", "参与表决的专有部分面积", _area(result.participating_area), _area(result.total_area),
-         result.participation_area_ratio, "三分之二", two_thirds, result.participation_area_met),
-        ("participation_headcount", "参与表决的人数", f"{result.participating_headcount} 人",
-         f"{result.total_headcount} 人", result.participation_headcount_ratio, "三分之二", two_thirds,
-         result.participation_headcount_met),
-        ("consent_area", "同意的专有部分面积（占参与表决面积）", _area(result.agreeing_area),
-         _area(result.participating_area), result.consent_area_ratio, "四分之三", three_quarters,
-         result.consent_area_met),
-        ("consent_headcount", "同意的人数（占参与表决人数）", f"{result.agreeing_headcount} 人",
-         f"{result.participating_headcount} 人", result.consent_headcount_ratio, "四分之三", three_quarters,
-         result.consent_headcount_met),
+        (
+            "participation_area",
+            "参与表决的专有部分面积",
+            _area(result.participating_area),
+            _area(result.total_area),
+            result.participation_area_ratio,
+            "三分之二",
+            two_thirds,
+            result.participation_area_met,
+        ),
+        (
+            "participation_headcount",
+            "参与表决的人数",
+            f"{result.participating_headcount} 人",
+            f"{result.total_headcount} 人",
+            result.participation_headcount_ratio,
+            "三分之二",
+            two_thirds,
+            result.participation_headcount_met,
+        ),
+        (
+            "consent_area",
+            "同意的专有部分面积（占参与表决面积）",
+            _area(result.agreeing_area),
+            _area(result.participating_area),
+            result.consent_area_ratio,
+            "四分之三",
+            three_quarters,
+            result.consent_area_met,
+        ),
+        (
+            "consent_headcount",
+            "同意的人数（占参与表决人数）",
+            f"{result.agreeing_headcount} 人",
+            f"{result.participating_headcount} 人",
+            result.consent_headcount_ratio,
+            "四分之三",
+            three_quarters,
+            result.consent_headcount_met,
+        ),
     ]
     bars = []
     for code, label, part, whole, ratio, threshold, threshold_percent, met in rows:
         percent = format_percent(ratio)
         width = format_percent(min(ratio, Fraction(1))) if ratio is not None else "0.00%"
-        bars.append(Bar(code=code, label=label, part=part, whole=whole, percent=percent, width=width,
-                        threshold=threshold, threshold_percent=threshold_percent, met=met,
-                        failure="" if met else CONDITION_LABELS[code]))
+        bars.append(
+            Bar(
+                code=code,
+                label=label,
+                part=part,
+                whole=whole,
+                percent=percent,
+                width=width,
+                threshold=threshold,
+                threshold_percent=threshold_percent,
+                met=met,
+                failure="" if met else CONDITION_LABELS[code],
+            )
+        )
     return bars
 
 
@@ -177,8 +215,9 @@ class BallotRowView:
 
 def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
     ballots = list(
-        vote.ballots.select_related("entered_by", "replaces", "source_import", "cast_by_owner")
-        .order_by("entered_at", "pk")
+        vote.ballots.select_related("entered_by", "replaces", "source_import", "cast_by_owner").order_by(
+            "entered_at", "pk"
+        )
     )
     chains: dict[str, list[Ballot]] = {}
     for ballot in ballots:
@@ -199,9 +238,7 @@ def vote_page(*, case: Case, user) -> dict:
     from cases.selectors import unit_flats_with_owners
 
     from . import rules
-    from .services import tally_for_vote, unit_voters
-
-    from .services import stored_tally
+    from .services import stored_tally, tally_for_vote, unit_voters
 
     votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
     vote = votes[-1] if votes else None

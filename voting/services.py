@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases import services as case_services
+from cases.files import SCAN_TYPES, FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
 from cases.workflow import Department
@@ -33,9 +33,6 @@ from cases.workflow import Department
 from . import audit, rules
 from .models import Ballot, BallotChannel, BallotImport, Vote, VoteState, WitnessOrganisation, WitnessRecord
 from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError
-
-SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
-
 
 # --- voters ------------------------------------------------------------------------------
 
@@ -82,7 +79,9 @@ def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
     flats = list(unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
     facts = [
         rules.FlatFact(
-            room=flat.room, area=flat.area, developer_held=flat.developer_held,
+            room=flat.room,
+            area=flat.area,
+            developer_held=flat.developer_held,
             owner_keys=frozenset(str(o.owner_id) for o in flat.ownerships.all()),
         )
         for flat in flats
@@ -129,9 +128,12 @@ def live_tally(*, vote: Vote) -> rules.TallyResult:
 def stored_tally(*, vote: Vote) -> rules.TallyResult:
     """The result counted when the vote closed (the evidence), from the vote's own columns."""
     return rules.TallyResult(
-        total_area=vote.total_area, total_headcount=vote.total_headcount,
-        participating_area=vote.participating_area, participating_headcount=vote.participating_headcount,
-        agreeing_area=vote.agreeing_area, agreeing_headcount=vote.agreeing_headcount,
+        total_area=vote.total_area,
+        total_headcount=vote.total_headcount,
+        participating_area=vote.participating_area,
+        participating_headcount=vote.participating_headcount,
+        agreeing_area=vote.agreeing_area,
+        agreeing_headcount=vote.agreeing_headcount,
     )
 
 
@@ -178,51 +180,22 @@ def _ensure_window(vote: Vote, now: datetime.datetime) -> None:
     if vote.state != VoteState.OPEN:
         raise ValidationError(f"表决已于{format_local(vote.closed_at)}结束，不再接受选票。", code="outside_window")
     if now < vote.opened_at:
-        raise ValidationError(f"表决尚未开始（{format_local(vote.opened_at)}开始），不能登记选票。",
-                              code="outside_window")
+        raise ValidationError(
+            f"表决尚未开始（{format_local(vote.opened_at)}开始），不能登记选票。", code="outside_window"
+        )
     if vote.closes_at is not None and now > vote.closes_at:
-        raise ValidationError(f"已过表决截止时间（{format_local(vote.closes_at)}），不再接受选票。",
-                              code="outside_window")
+        raise ValidationError(
+            f"已过表决截止时间（{format_local(vote.closes_at)}），不再接受选票。", code="outside_window"
+        )
 
 
-class _FilesWritten:
-    """Deletes the files a failed service wrote, so nothing is half-saved on disk either."""
-
-    def __init__(self):
-        self.names: list[tuple[object, str]] = []
-
-    def add(self, field_file) -> None:
-        self.names.append((field_file.storage, field_file.name))
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            for storage, name in self.names:
-                storage.delete(name)
-        return False
-
-
-def _store_upload(*, obj, field: str, upload, written: _FilesWritten, what: str,
-                  allowed: Sequence[str] = SCAN_TYPES) -> None:
+def _store_upload(
+    *, obj, field: str, upload, written: FilesWritten, what: str, allowed: Sequence[str] = SCAN_TYPES
+) -> None:
     """Check an uploaded scan by its content, then save it privately on `obj.<field>`."""
-    if upload is None:
-        raise ValidationError(f"请上传{what}（PDF、JPEG或PNG）。", code="file_required")
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"{what}“{upload.name}”超过{limit} MB的上限。", code="file_too_large")
-    upload.seek(0)
-    content_type = case_services.sniff_content_type(upload.read(16))
-    if content_type not in allowed:
-        raise ValidationError(f"{what}“{upload.name}”不是PDF、JPEG或PNG文件（按文件内容判断）。", code="file_type")
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    obj.original_name = (upload.name or "")[:200]
-    obj.content_type, obj.size, obj.sha256 = content_type, upload.size, digest.hexdigest()
+    facts = inspect_upload(upload, what=what, allowed=allowed)
+    obj.original_name = facts.name
+    obj.content_type, obj.size, obj.sha256 = facts.content_type, facts.size, facts.sha256
     getattr(obj, field).save(upload.name or "file", upload, save=False)
     written.add(getattr(obj, field))
 
@@ -252,8 +225,9 @@ def _row_state(row: RosterRow) -> tuple:
     return row.floor, row.area, row.area_source, row.certificate_no, row.developer_held, owners
 
 
-def roster_import(*, unit: ElevatorUnit, rows: Sequence[RosterRow], actor, file_name: str = "",
-                  sha256: str = "") -> RosterImportResult:
+def roster_import(
+    *, unit: ElevatorUnit, rows: Sequence[RosterRow], actor, file_name: str = "", sha256: str = ""
+) -> RosterImportResult:
     """Make the unit's flats and owners exactly the roster's: create and update through
     `cases.services.flat_register`, remove flats the roster no longer lists. Refused once the
     unit's vote has opened (the roster it counts is frozen). All or nothing."""
@@ -279,8 +253,14 @@ def roster_import(*, unit: ElevatorUnit, rows: Sequence[RosterRow], actor, file_
                 unchanged += 1
                 continue
             case_services.flat_register(
-                unit=unit, room=row.room, floor=row.floor, area=row.area, area_source=row.area_source,
-                certificate_no=row.certificate_no, developer_held=row.developer_held, owners=list(row.owners),
+                unit=unit,
+                room=row.room,
+                floor=row.floor,
+                area=row.area,
+                area_source=row.area_source,
+                certificate_no=row.certificate_no,
+                developer_held=row.developer_held,
+                owners=list(row.owners),
                 actor=actor,
             )
             if before is None:
@@ -294,8 +274,16 @@ def roster_import(*, unit: ElevatorUnit, rows: Sequence[RosterRow], actor, file_
                 case_services.record_delete(obj=flat, actor=actor)
                 removed += 1
         result = RosterImportResult(created=created, updated=updated, unchanged=unchanged, removed=removed)
-        audit.roster_imported(case=case, unit=unit, actor=actor, created=created, updated=updated, removed=removed,
-                              file_name=file_name, sha256=sha256)
+        audit.roster_imported(
+            case=case,
+            unit=unit,
+            actor=actor,
+            created=created,
+            updated=updated,
+            removed=removed,
+            file_name=file_name,
+            sha256=sha256,
+        )
     return result
 
 
@@ -346,8 +334,9 @@ def vote_close(*, vote: Vote, actor) -> Vote:
         vote.agreeing_area, vote.agreeing_headcount = result.agreeing_area, result.agreeing_headcount
         vote.passed = result.passed
         vote.save()
-        audit.vote_closed(vote=vote, actor=actor,
-                          result={**result.as_contract_dict(), "failed": list(result.failed_conditions)})
+        audit.vote_closed(
+            vote=vote, actor=actor, result={**result.as_contract_dict(), "failed": list(result.failed_conditions)}
+        )
     return vote
 
 
@@ -358,13 +347,20 @@ def open_vote_of(*, case: Case) -> Vote | None:
 # --- ballots -------------------------------------------------------------------------------------
 
 
-def _record_ballot(*, vote: Vote, voter: UnitVoter, choice: rules.Choice, channel: str, actor, now,
-                   reason: str = "", prepared: Ballot | None = None) -> Ballot:
+def _record_ballot(
+    *,
+    vote: Vote,
+    voter: UnitVoter,
+    choice: rules.Choice,
+    channel: str,
+    actor,
+    now,
+    reason: str = "",
+    prepared: Ballot | None = None,
+) -> Ballot:
     """Add the voter's ballot; an effective ballot already there is superseded (更正), with its reason."""
     previous = (
-        Ballot.objects.select_for_update()
-        .filter(vote=vote, voter_key=voter.db_key, superseded_at__isnull=True)
-        .first()
+        Ballot.objects.select_for_update().filter(vote=vote, voter_key=voter.db_key, superseded_at__isnull=True).first()
     )
     ballot = prepared or Ballot()
     ballot.vote, ballot.voter_key, ballot.rooms, ballot.voter_names = vote, voter.db_key, voter.rooms_label, voter.names
@@ -396,12 +392,13 @@ def _parse_choice(choice) -> rules.Choice:
         raise ValidationError(str(exc), code="bad_choice") from exc
 
 
-def ballot_record_paper(*, vote: Vote, room: str, choice, scan, actor, signed_on: datetime.date | None = None,
-                        reason: str = "") -> Ballot:
+def ballot_record_paper(
+    *, vote: Vote, room: str, choice, scan, actor, signed_on: datetime.date | None = None, reason: str = ""
+) -> Ballot:
     """Staff enter one voter's signed paper ballot (纸质选票) with its scan. The room names
     the voter: the choice covers all the voter's flats. A second ballot of the same voter
     before closing is a correction and needs a reason."""
-    with _FilesWritten() as written, transaction.atomic():
+    with FilesWritten() as written, transaction.atomic():
         vote = _locked_vote(vote)
         case = vote.case
         _ensure_may_run_vote(actor=actor, case=case)
@@ -424,8 +421,16 @@ def ballot_record_paper(*, vote: Vote, room: str, choice, scan, actor, signed_on
             raise ValidationError(f"房号“{room}”不在本梯业主名册中。", code="unknown_room")
         ballot = Ballot(vote=vote, signed_on=signed_on)
         _store_upload(obj=ballot, field="scan", upload=scan, written=written, what="签字选票扫描件")
-        ballot = _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.PAPER, actor=actor,
-                                now=now, reason=reason, prepared=ballot)
+        ballot = _record_ballot(
+            vote=vote,
+            voter=voter,
+            choice=choice,
+            channel=BallotChannel.PAPER,
+            actor=actor,
+            now=now,
+            reason=reason,
+            prepared=ballot,
+        )
         audit.ballot_recorded(ballot=ballot, actor=actor)
     return ballot
 
@@ -446,7 +451,7 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
     """Record a filled ballot file (房号, 表决意见) as paper ballots, all or nothing. A voter
     already holding a ballot with another choice is corrected by this later file; the same
     choice again changes nothing."""
-    with _FilesWritten() as written, transaction.atomic():
+    with FilesWritten() as written, transaction.atomic():
         vote = _locked_vote(vote)
         case = vote.case
         _ensure_may_run_vote(actor=actor, case=case)
@@ -475,8 +480,12 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
             raise TableFileError(problems)
 
         batch = BallotImport(
-            vote=vote, imported_by=actor, imported_at=now, original_name=(file_name or "选票文件")[:200],
-            size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            vote=vote,
+            imported_by=actor,
+            imported_at=now,
+            original_name=(file_name or "选票文件")[:200],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
             content_type=XLSX_CONTENT_TYPE if data.startswith(b"PK\x03\x04") else "text/csv",
         )
         batch.file.save(batch.original_name, ContentFile(data), save=False)
@@ -497,8 +506,16 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
                 continue
             lines = "、".join(str(row.line) for row in voter_rows)
             ballot = Ballot(source_import=batch, source_row=voter_rows[0].line)
-            _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.PAPER, actor=actor, now=now,
-                           reason=f"以选票文件“{batch.original_name}”第{lines}行更正", prepared=ballot)
+            _record_ballot(
+                vote=vote,
+                voter=voter,
+                choice=choice,
+                channel=BallotChannel.PAPER,
+                actor=actor,
+                now=now,
+                reason=f"以选票文件“{batch.original_name}”第{lines}行更正",
+                prepared=ballot,
+            )
             if current is None:
                 recorded += 1
             else:
@@ -514,8 +531,9 @@ def voters_of_owner(*, case: Case, owner: Owner) -> list[UnitVoter]:
     return [voter for voter in unit_voters(unit=case.unit) if owner.pk in voter.owner_ids]
 
 
-def ballot_cast_online(*, vote: Vote, owner: Owner, choice, actor, voter_key: str | None = None,
-                       reason: str = "") -> Ballot:
+def ballot_cast_online(
+    *, vote: Vote, owner: Owner, choice, actor, voter_key: str | None = None, reason: str = ""
+) -> Ballot:
     """An owner votes online (网上表决) for their flats. Any co-owner may cast the voter's
     ballot; casting again with another choice before closing corrects it. The actor is the
     owner's own account (owner login arrives with the owner portal) or the system."""
@@ -541,9 +559,16 @@ def ballot_cast_online(*, vote: Vote, owner: Owner, choice, actor, voter_key: st
         current = vote.ballots.filter(voter_key=voter.db_key, superseded_at__isnull=True).first()
         if current is not None and current.choice == choice.value:
             return current  # the same choice again: nothing to record
-        ballot = _record_ballot(vote=vote, voter=voter, choice=choice, channel=BallotChannel.ONLINE, actor=actor,
-                                now=now, reason=reason or f"{owner.name}网上更改表决意见",
-                                prepared=Ballot(cast_by_owner=owner))
+        ballot = _record_ballot(
+            vote=vote,
+            voter=voter,
+            choice=choice,
+            channel=BallotChannel.ONLINE,
+            actor=actor,
+            now=now,
+            reason=reason or f"{owner.name}网上更改表决意见",
+            prepared=Ballot(cast_by_owner=owner),
+        )
         audit.ballot_recorded(ballot=ballot, actor=actor)
     return ballot
 
@@ -551,10 +576,20 @@ def ballot_cast_online(*, vote: Vote, owner: Owner, choice, actor, voter_key: st
 # --- witness ---------------------------------------------------------------------------------------
 
 
-def witness_record(*, vote: Vote, actor, witness_name: str, organisation_kind: str, organisation_name: str,
-                   witnessed_at: datetime.datetime, method: str, notes: str = "", upload) -> WitnessRecord:
+def witness_record(
+    *,
+    vote: Vote,
+    actor,
+    witness_name: str,
+    organisation_kind: str,
+    organisation_name: str,
+    witnessed_at: datetime.datetime,
+    method: str,
+    notes: str = "",
+    upload,
+) -> WitnessRecord:
     """Record who witnessed the vote (见证), for which organisation, when and how, with the signed record."""
-    with _FilesWritten() as written, transaction.atomic():
+    with FilesWritten() as written, transaction.atomic():
         vote = _locked_vote(vote)
         case = vote.case
         _ensure_may_run_vote(actor=actor, case=case)
@@ -577,9 +612,15 @@ def witness_record(*, vote: Vote, actor, witness_name: str, organisation_kind: s
         if problems:
             raise ValidationError(problems, code="witness_invalid")
         record = WitnessRecord(
-            vote=vote, witness_name=witness_name.strip(), organisation_kind=organisation_kind,
-            organisation_name=organisation_name.strip(), witnessed_at=witnessed_at, method=method.strip(),
-            notes=(notes or "").strip(), recorded_by=actor, recorded_at=timezone.now(),
+            vote=vote,
+            witness_name=witness_name.strip(),
+            organisation_kind=organisation_kind,
+            organisation_name=organisation_name.strip(),
+            witnessed_at=witnessed_at,
+            method=method.strip(),
+            notes=(notes or "").strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
         )
         _store_upload(obj=record, field="file", upload=upload, written=written, what="见证记录")
         record.full_clean(exclude=["file", "recorded_by"])
@@ -598,7 +639,7 @@ def compound_name_from_address(address: str, *, jurisdiction_name: str = "") -> 
 
     text = address.strip()
     if jurisdiction_name and text.startswith(jurisdiction_name):
-        text = text[len(jurisdiction_name):]
+        text = text[len(jurisdiction_name) :]
     text = re.sub(r"^.*?(街道|镇|乡)", "", text, count=1) or text
     text = re.sub(r"(第?[0-9一二三四五六七八九十百零〇]+(号楼|幢|栋|座|号|楼))$", "", text).strip()
     return (text or address.strip())[:100]
@@ -619,9 +660,14 @@ def building_and_unit_for_import(*, jurisdiction, address: str, unit_name: str, 
     building = Building.objects.select_for_update().filter(jurisdiction=jurisdiction, address=address).first()
     if building is None:
         building = Building(
-            jurisdiction=jurisdiction, address=address, floors=max(2, max_floor),
+            jurisdiction=jurisdiction,
+            address=address,
+            floors=max(2, max_floor),
             compound_name=compound_name_from_address(address, jurisdiction_name=jurisdiction.name),
-            has_reserved_shaft=False, in_heritage_area=False, in_demolition_plan=False, land_inside_plot=True,
+            has_reserved_shaft=False,
+            in_heritage_area=False,
+            in_demolition_plan=False,
+            land_inside_plot=True,
         )
         case_services.record_save(obj=building, actor=None, fields=["address", "floors", "compound_name"])
     elif building.floors < max_floor:
@@ -629,6 +675,7 @@ def building_and_unit_for_import(*, jurisdiction, address: str, unit_name: str, 
         case_services.record_save(obj=building, actor=None, fields=["floors"])
     unit = ElevatorUnit.objects.filter(building=building, name=unit_name).first()
     if unit is None:
-        unit = case_services.record_save(obj=ElevatorUnit(building=building, name=unit_name), actor=None,
-                                         fields=["name"])
+        unit = case_services.record_save(
+            obj=ElevatorUnit(building=building, name=unit_name), actor=None, fields=["name"]
+        )
     return unit

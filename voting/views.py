@@ -44,8 +44,9 @@ def _open_vote_or_refuse(case):
 def _import_roster(case, form, actor, voters):
     data, name = form.read()
     rows = parse_roster(data, name)
-    result = services.roster_import(unit=case.unit, rows=rows, actor=actor, file_name=name,
-                                    sha256=hashlib.sha256(data).hexdigest())
+    result = services.roster_import(
+        unit=case.unit, rows=rows, actor=actor, file_name=name, sha256=hashlib.sha256(data).hexdigest()
+    )
     return _("已导入业主名册：%(summary)s。") % {"summary": result.summary}
 
 
@@ -62,8 +63,13 @@ def _close_vote(case, form, actor, voters):
 def _paper_ballot(case, form, actor, voters):
     data = form.cleaned_data
     ballot = services.ballot_record_paper(
-        vote=_open_vote_or_refuse(case), room=data["room"], choice=data["choice"], scan=data["scan"], actor=actor,
-        signed_on=data["signed_on"], reason=data["reason"],
+        vote=_open_vote_or_refuse(case),
+        room=data["room"],
+        choice=data["choice"],
+        scan=data["scan"],
+        actor=actor,
+        signed_on=data["signed_on"],
+        reason=data["reason"],
     )
     verb = _("已更正") if ballot.replaces_id else _("已登记")
     return f"{verb}：{ballot.rooms}（{ballot.voter_names}）{ballot.get_choice_display()}。"
@@ -72,8 +78,9 @@ def _paper_ballot(case, form, actor, voters):
 def _ballot_file(case, form, actor, voters):
     data, name = form.read()
     rows = parse_ballots(data, name)
-    outcome = services.ballots_import(vote=_open_vote_or_refuse(case), rows=rows, data=data, file_name=name,
-                                      actor=actor)
+    outcome = services.ballots_import(
+        vote=_open_vote_or_refuse(case), rows=rows, data=data, file_name=name, actor=actor
+    )
     return _("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}
 
 
@@ -83,9 +90,15 @@ def _witness(case, form, actor, voters):
         raise ValidationError(_("尚未开始表决，不能登记见证。"))
     data = form.cleaned_data
     services.witness_record(
-        vote=vote, actor=actor, witness_name=data["witness_name"], organisation_kind=data["organisation_kind"],
-        organisation_name=data["organisation_name"], witnessed_at=data["witnessed_at"], method=data["method"],
-        notes=data["notes"], upload=data["file"],
+        vote=vote,
+        actor=actor,
+        witness_name=data["witness_name"],
+        organisation_kind=data["organisation_kind"],
+        organisation_name=data["organisation_name"],
+        witnessed_at=data["witnessed_at"],
+        method=data["method"],
+        notes=data["notes"],
+        upload=data["file"],
     )
     return _("已登记见证记录。")
 
@@ -136,14 +149,16 @@ def case_vote(request, admin_site, case_pk: int):
     context = selectors.vote_page(case=case, user=request.user)
     voters = context["voters"]
     context["forms"] = {action: bound.get(action) or _form(action, voters) for action in ACTIONS}
-    context.update({
-        **admin_site.each_context(request),
-        "title": _("业主表决"),
-        "subtitle": case.number,
-        "failed_action": failed_action,
-        "action_errors": action_errors,
-        "opts": case._meta,
-    })
+    context.update(
+        {
+            **admin_site.each_context(request),
+            "title": _("业主表决"),
+            "subtitle": case.number,
+            "failed_action": failed_action,
+            "action_errors": action_errors,
+            "opts": case._meta,
+        }
+    )
     return TemplateResponse(request, "admin/voting/case_vote.html", context)
 
 
@@ -156,8 +171,12 @@ def roster_export(request, admin_site, case_pk: int):
     flats = list(unit_flats_with_owners(unit=case.unit))
     content = export_roster_xlsx(flats, title=f"{case.number}业主名册")
     audit.roster_exported(case=case, actor=request.user, flat_count=len(flats))
-    response = FileResponse(io.BytesIO(content), as_attachment=True, filename=f"{case.number}-业主名册.xlsx",
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=f"{case.number}-业主名册.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -173,8 +192,11 @@ def file_download(request, admin_site, kind: str, pk: int):
     except FileNotFoundError as exc:
         raise Http404(_("文件已不在存储中，请联系系统管理员。")) from exc
     audit.vote_file_downloaded(obj=obj, case=case, actor=request.user, what=what)
-    response = FileResponse(handle, as_attachment=True,
-                            filename=obj.original_name or field_file.name.rsplit("/", 1)[-1],
-                            content_type=obj.content_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=obj.original_name or field_file.name.rsplit("/", 1)[-1],
+        content_type=obj.content_type or "application/octet-stream",
+    )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -121,7 +121,6 @@ def open_case(*, unit: ElevatorUnit | None = None, actor=None, **building_kwargs
 
 # --- the workflow ---------------------------------------------------------------------
 
-import datetime  # noqa: E402
 
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -142,8 +141,13 @@ def officer(code: str = "FZ", role: str = "district_officer"):
 
 def reviewer_for(step):
     """A user of the step's department in the case's jurisdiction."""
-    role = {"housing": "district_officer", "planning": "planning_reviewer", "urban": "urban_reviewer",
-            "market": "market_reviewer", "fund": "fund_reviewer"}[step.department]
+    role = {
+        "housing": "district_officer",
+        "planning": "planning_reviewer",
+        "urban": "urban_reviewer",
+        "market": "market_reviewer",
+        "fund": "fund_reviewer",
+    }[step.department]
     return UserFactory(with_role=role, jurisdiction=step.case.jurisdiction)
 
 
@@ -152,6 +156,9 @@ def record_paper(step, *, by=None, kinds=(AttachmentKind.OTHER,)):
 
     by = by or UserFactory(with_role="district_officer", jurisdiction=step.case.jurisdiction)
     return services.paper_submission_record(
-        step=step, actor=by, brought_by="业主代表", brought_at=timezone.now(),
+        step=step,
+        actor=by,
+        brought_by="业主代表",
+        brought_at=timezone.now(),
         files=[(kind, pdf_upload(f"{kind}.pdf")) for kind in kinds],
     )

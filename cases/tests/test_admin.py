@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _admin_urls(obj_by_model):
     """Changelist, add and change URL of every registered model."""
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = model._meta.app_label, model._meta.model_name
         yield reverse(f"admin:{info[0]}_{info[1]}_changelist")
         yield reverse(f"admin:{info[0]}_{info[1]}_add")
@@ -40,9 +40,15 @@ def test_every_admin_page_loads(client, demo_case, who):
     client.force_login(user)
     flat = demo_case.unit.flats.first()
     objects = {
-        Case: demo_case, Building: demo_case.unit.building, ElevatorUnit: demo_case.unit, Flat: flat,
-        Owner: flat.ownerships.first().owner, Jurisdiction: demo_case.jurisdiction,
-        AgentBuilder: AgentBuilder.objects.first(), AuditEvent: AuditEvent.objects.first(), User: user,
+        Case: demo_case,
+        Building: demo_case.unit.building,
+        ElevatorUnit: demo_case.unit,
+        Flat: flat,
+        Owner: flat.ownerships.first().owner,
+        Jurisdiction: demo_case.jurisdiction,
+        AgentBuilder: AgentBuilder.objects.first(),
+        AuditEvent: AuditEvent.objects.first(),
+        User: user,
     }
     statuses = {}
     for url in [reverse("admin:index"), *_admin_urls(objects)]:
@@ -172,17 +178,30 @@ def test_officer_saves_the_case_page_with_its_funding_and_coefficients(client):
     data["installer"] = "福建快捷电梯工程有限公司"
     for formset in page.context["inline_admin_formsets"]:
         fs = formset.formset
-        data.update({f"{fs.prefix}-TOTAL_FORMS": str(len(fs.forms)), f"{fs.prefix}-INITIAL_FORMS": str(fs.initial_form_count()),
-                     f"{fs.prefix}-MIN_NUM_FORMS": "0", f"{fs.prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{fs.prefix}-TOTAL_FORMS": str(len(fs.forms)),
+                f"{fs.prefix}-INITIAL_FORMS": str(fs.initial_form_count()),
+                f"{fs.prefix}-MIN_NUM_FORMS": "0",
+                f"{fs.prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
         for i, f in enumerate(fs.forms):
             for name in f.fields:
                 value = f[name].value()
                 data[f"{fs.prefix}-{i}-{name}"] = "" if value is None else value
-    funding = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model.__name__ == "FundingSource")
+    funding = next(
+        f.formset for f in page.context["inline_admin_formsets"] if f.formset.model.__name__ == "FundingSource"
+    )
     n = int(data[f"{funding.prefix}-TOTAL_FORMS"])
     data[f"{funding.prefix}-TOTAL_FORMS"] = str(n + 1)
-    data.update({f"{funding.prefix}-{n}-kind": "owners", f"{funding.prefix}-{n}-amount": "360000.00",
-                 f"{funding.prefix}-{n}-case": str(case.pk)})
+    data.update(
+        {
+            f"{funding.prefix}-{n}-kind": "owners",
+            f"{funding.prefix}-{n}-amount": "360000.00",
+            f"{funding.prefix}-{n}-case": str(case.pk),
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     case.refresh_from_db()

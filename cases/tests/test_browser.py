@@ -46,8 +46,10 @@ def test_officer_and_each_department_take_a_case_from_step_1_to_step_8(browser, 
 
     case = open_case()  # no reserved shaft: planning review is required
     VoteFactory(case=case, passing=True)
-    users = {role: UserFactory(username=role, with_role=role)
-             for role in ("district_officer", "planning_reviewer", "urban_reviewer", "market_reviewer")}
+    users = {
+        role: UserFactory(username=role, with_role=role)
+        for role in ("district_officer", "planning_reviewer", "urban_reviewer", "market_reviewer")
+    }
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     case_url = f"{live_server.url}/admin/cases/case/{case.pk}/change/"

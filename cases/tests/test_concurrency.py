@@ -78,8 +78,10 @@ def test_two_officers_deciding_the_same_step_at_once_cannot_both_win(on_postgres
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=decide, args=(first, "return")),
-               threading.Thread(target=decide, args=(second, "reject"))]
+    threads = [
+        threading.Thread(target=decide, args=(first, "return")),
+        threading.Thread(target=decide, args=(second, "reject")),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -34,8 +34,11 @@ def test_negative_coefficients_are_refused_in_chinese():
 @pytest.mark.django_db
 def test_the_case_table_shares_the_owners_money_only():
     case = open_case()
-    services.case_set_funding(case=case, actor=None, amounts={
-        "owners": Decimal("300000"), "provident_fund": Decimal("60000"), "maintenance_fund": Decimal("40000")})
+    services.case_set_funding(
+        case=case,
+        actor=None,
+        amounts={"owners": Decimal("300000"), "provident_fund": Decimal("60000"), "maintenance_fund": Decimal("40000")},
+    )
     rows = selectors.cost_sharing_table(case=case)
     assert sum(r["amount"] for r in rows) == Decimal("360000.00")
     ground = [r for r in rows if r["flat"].floor == 1]

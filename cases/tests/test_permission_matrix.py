@@ -12,8 +12,16 @@ from .factories import AgentBuilderFactory, UserFactory, jurisdiction, open_case
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["district_officer", "planning_reviewer", "urban_reviewer", "market_reviewer", "fund_reviewer",
-         "city_supervisor", "agent_builder", "anonymous"]
+ROLES = [
+    "district_officer",
+    "planning_reviewer",
+    "urban_reviewer",
+    "market_reviewer",
+    "fund_reviewer",
+    "city_supervisor",
+    "agent_builder",
+    "anonymous",
+]
 
 # endpoint -> the (role, side) pairs allowed; side "own" = the case's jurisdiction (or, for the
 # agent builder, its own case), "other" = another jurisdiction (or another agent's case).
@@ -60,21 +68,25 @@ def probe(client, world):
     step_url = lambda c, n, a: reverse("admin:cases_step_action", args=[c.pk, n, a])  # noqa: E731
     listing = client.get(reverse("admin:cases_case_changelist"))
     queue = client.get(reverse("admin:cases_case_queue"))
-    auto = client.get(reverse("admin:autocomplete"), {
-        "term": case.unit.building.compound_name, "app_label": "cases", "model_name": "case", "field_name": "unit"})
+    auto = client.get(
+        reverse("admin:autocomplete"),
+        {"term": case.unit.building.compound_name, "app_label": "cases", "model_name": "case", "field_name": "unit"},
+    )
     return {
         "case_list_shows_case": listing.status_code == 200 and case.number in listing.content.decode(),
         "case_change": client.get(reverse("admin:cases_case_change", args=[case.pk])).status_code == 200,
         "case_history": client.get(reverse("admin:cases_case_history", args=[case.pk])).status_code == 200,
         "attachment_download": client.get(
-            reverse("admin:cases_attachment_download", args=[world["attachment"].pk])).status_code == 200,
+            reverse("admin:cases_attachment_download", args=[world["attachment"].pk])
+        ).status_code
+        == 200,
         "step1_paper": client.get(step_url(case, 1, "paper")).status_code == 200,
         "step1_approve": client.get(step_url(submitted, 1, "approve")).status_code == 200,
         "step1_return": client.get(step_url(submitted, 1, "return")).status_code == 200,
         "step1_upload": client.get(step_url(submitted, 1, "upload")).status_code == 200,
         "queue_shows_step": queue.status_code == 200 and submitted.number in queue.content.decode(),
-        "unit_autocomplete_finds": auto.status_code == 200 and any(
-            case.unit.building.compound_name in r["text"] for r in auto.json()["results"]),
+        "unit_autocomplete_finds": auto.status_code == 200
+        and any(case.unit.building.compound_name in r["text"] for r in auto.json()["results"]),
     }
 
 
@@ -89,14 +101,17 @@ def test_permission_matrix(client, world, role, side):
     assert observed == expected
 
 
-@pytest.mark.parametrize("role, side", [("district_officer", "other"), ("planning_reviewer", "own"),
-                                        ("city_supervisor", "own"), ("agent_builder", "own")])
+@pytest.mark.parametrize(
+    "role, side",
+    [("district_officer", "other"), ("planning_reviewer", "own"), ("city_supervisor", "own"), ("agent_builder", "own")],
+)
 def test_denied_writes_change_nothing_when_posted(client, world, role, side):
     client.force_login(make_user(role, side, world))
     submitted = world["submitted"]
     client.post(reverse("admin:cases_step_action", args=[submitted.pk, 1, "reject"]), {"note": "越权"})
-    client.post(reverse("admin:cases_step_action", args=[submitted.pk, 1, "upload"]),
-                {"kind": "other", "file": pdf_upload()})
+    client.post(
+        reverse("admin:cases_step_action", args=[submitted.pk, 1, "upload"]), {"kind": "other", "file": pdf_upload()}
+    )
     step = submitted.steps.get(number=1)
     assert step.state == "submitted"
     expected_files = 2 if role == "agent_builder" else 1  # the applicant may add material

@@ -51,7 +51,10 @@ def test_production_settings_pass_check_deploy():
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

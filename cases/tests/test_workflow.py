@@ -71,7 +71,9 @@ def test_return_then_resubmit_keeps_the_history():
     step.refresh_from_db()
     assert step.state == "submitted"
     assert [(h.from_state, h.to_state) for h in step.history.all()] == [
-        ("not_started", "in_progress"), ("in_progress", "submitted"), ("submitted", "returned"),
+        ("not_started", "in_progress"),
+        ("in_progress", "submitted"),
+        ("submitted", "returned"),
         ("returned", "submitted"),
     ]
     assert AuditEvent.objects.filter(event="case_step_decided", case=case).count() == 1
@@ -206,8 +208,9 @@ def test_notice_period_must_last_the_jurisdictions_minimum():
     step2 = steps(case)[2]
     # Step 2 is not under way yet; the service refuses to date a notice that has not started.
     with pytest.raises(ValidationError):
-        services.step_set_notice_period(step=step2, actor=officer(), start=datetime.date(2026, 1, 1),
-                                        end=datetime.date(2026, 1, 20))
+        services.step_set_notice_period(
+            step=step2, actor=officer(), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 20)
+        )
     assert Case.objects.get(pk=case.pk).current_step == 1
 
 

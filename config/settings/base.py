@@ -130,7 +130,6 @@ STORAGES = {
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 
 
-
 def mailer_from_url(url: str) -> dict:
     """One MAILERS entry (Django 6.1) from an EMAIL_URL such as smtp+tls://user:pass@host:587."""
     cfg = environ.Env.email_url_config(url)

@@ -33,8 +33,11 @@ def page_url(case):
 
 
 def post(client, case, action, data=None, **files):
-    payload = {"action": action, **{f"{action}-{k}": v for k, v in (data or {}).items()},
-               **{f"{action}-{k}": v for k, v in files.items()}}
+    payload = {
+        "action": action,
+        **{f"{action}-{k}": v for k, v in (data or {}).items()},
+        **{f"{action}-{k}": v for k, v in files.items()},
+    }
     return client.post(page_url(case), payload)
 
 
@@ -157,9 +160,16 @@ def test_a_district_officer_runs_the_whole_vote_on_the_page(client, officer):
     assert post(client, case, "open_vote").status_code == 302
     vote = Vote.objects.get(case=case)
     assert vote.opened_by == officer
-    assert post(client, case, "paper_ballot", {"room": "502", "choice": "agree",
-                                               "signed_on": vote.opened_at.date().isoformat()},
-                scan=scan_upload()).status_code == 302
+    assert (
+        post(
+            client,
+            case,
+            "paper_ballot",
+            {"room": "502", "choice": "agree", "signed_on": vote.opened_at.date().isoformat()},
+            scan=scan_upload(),
+        ).status_code
+        == 302
+    )
     assert post(client, case, "ballot_file", file=upload(SAMPLE_BALLOTS)).status_code == 302
     page = client.get(page_url(case)).content.decode()
     assert "已导入选票文件" in page and "选票（11 张有效）" in page
@@ -177,8 +187,13 @@ def test_a_correction_needs_a_reason_and_shows_in_the_history(client, officer):
     vote = VoteFactory(choices={"201": "反对"})
     response = post(client, vote.case, "paper_ballot", {"room": "201", "choice": "agree"}, scan=scan_upload())
     assert response.status_code == 200 and "更正须写明理由" in response.content.decode()
-    post(client, vote.case, "paper_ballot", {"room": "201", "choice": "agree", "reason": "业主书面申请更改"},
-         scan=scan_upload())
+    post(
+        client,
+        vote.case,
+        "paper_ballot",
+        {"room": "201", "choice": "agree", "reason": "业主书面申请更改"},
+        scan=scan_upload(),
+    )
     page = client.get(page_url(vote.case)).content.decode()
     assert "更正 1 次" in page and "反对 → 同意" in page and "业主书面申请更改" in page and "陈晓东" in page
 
@@ -222,18 +237,37 @@ def test_the_roster_export_is_a_ballot_sheet_and_is_logged(client, officer):
 def test_files_download_only_through_the_logged_view(client, officer):
     vote = VoteFactory()
     post(client, vote.case, "paper_ballot", {"room": "101", "choice": "agree"}, scan=scan_upload("张三选票.pdf"))
-    too_early = post(client, vote.case, "witness", {"witness_name": "林建国", "organisation_kind": "notary",
-                                                    "organisation_name": "泉州市公证处",
-                                                    "witnessed_at": "2020-01-01T10:00", "method": "现场公证"},
-                     file=scan_upload("见证.pdf"))
+    too_early = post(
+        client,
+        vote.case,
+        "witness",
+        {
+            "witness_name": "林建国",
+            "organisation_kind": "notary",
+            "organisation_name": "泉州市公证处",
+            "witnessed_at": "2020-01-01T10:00",
+            "method": "现场公证",
+        },
+        file=scan_upload("见证.pdf"),
+    )
     assert "见证时间不能早于表决开始的日期" in too_early.content.decode()
     assert not WitnessRecord.objects.exists()
     from django.utils import timezone
 
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-    post(client, vote.case, "witness", {"witness_name": "林建国", "organisation_kind": "notary",
-                                        "organisation_name": "泉州市公证处", "witnessed_at": now,
-                                        "method": "现场公证"}, file=scan_upload("见证.pdf"))
+    post(
+        client,
+        vote.case,
+        "witness",
+        {
+            "witness_name": "林建国",
+            "organisation_kind": "notary",
+            "organisation_name": "泉州市公证处",
+            "witnessed_at": now,
+            "method": "现场公证",
+        },
+        file=scan_upload("见证.pdf"),
+    )
     record = WitnessRecord.objects.get()
     ballot = vote.ballots.get()
     for kind, obj in (("scan", ballot), ("witness", record)):

@@ -72,8 +72,12 @@ def test_import_roster_builds_the_unit_and_prints_the_case_number_last():
     assert (building.address, case.unit.name) == (ADDRESS, "1单元")
     assert building.compound_name == "刺桐花园"
     # Facts the command is not given default to the eligible side.
-    assert (building.has_reserved_shaft, building.in_heritage_area, building.in_demolition_plan,
-            building.land_inside_plot) == (False, False, False, True)
+    assert (
+        building.has_reserved_shaft,
+        building.in_heritage_area,
+        building.in_demolition_plan,
+        building.land_inside_plot,
+    ) == (False, False, False, True)
     rows = sample_roster_rows()
     assert case.unit.flats.count() == len(rows)
     co_owned = next(r for r in rows if "、" in r["业主姓名"])
@@ -197,8 +201,13 @@ def test_unknown_case_numbers_are_named():
 
 def test_the_commands_through_manage_py_exit_status_and_output(tmp_path):
     """The real command line, on a scratch SQLite database: what the acceptance checks run."""
-    env = {**os.environ, "DATABASE_URL": "", "VAR_DIR": str(tmp_path / "var"), "LOG_LEVEL": "WARNING",
-           "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": "",
+        "VAR_DIR": str(tmp_path / "var"),
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+    }
     manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
 
     def cli(*args):

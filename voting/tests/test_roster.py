@@ -61,11 +61,14 @@ def test_csv_in_utf8_with_or_without_bom_and_in_gb18030(encoding):
 
 def test_english_headers_any_column_order_and_every_owner_separator():
     header = ["owner_ids", "room", "area", "Owner Names", "floor", "certificate_no", "area_source", "developer_held"]
-    data = table_csv(header, [
-        [f"{PERSON};{SPOUSE}", "101", "88.5", "张三;李四", "1", "闽(2020)泉州市不动产权第1号", "survey", "no"],
-        [f"{PERSON}；{SPOUSE}", "102", "90", "张三；李四", "1", "闽(2020)泉州市不动产权第2号", "contract", "否"],
-        [COMPANY, "201", "70.10", "泉州某开发有限公司", "2", "闽(2020)泉州市不动产权第3号", "register", "yes"],
-    ])
+    data = table_csv(
+        header,
+        [
+            [f"{PERSON};{SPOUSE}", "101", "88.5", "张三;李四", "1", "闽(2020)泉州市不动产权第1号", "survey", "no"],
+            [f"{PERSON}；{SPOUSE}", "102", "90", "张三；李四", "1", "闽(2020)泉州市不动产权第2号", "contract", "否"],
+            [COMPANY, "201", "70.10", "泉州某开发有限公司", "2", "闽(2020)泉州市不动产权第3号", "register", "yes"],
+        ],
+    )
     rows = parse_roster(data, "roster.csv")
     assert [r.room for r in rows] == ["101", "102", "201"]
     assert [o.id_number for o in rows[0].owners] == [PERSON, SPOUSE]
@@ -76,10 +79,13 @@ def test_english_headers_any_column_order_and_every_owner_separator():
 
 
 def test_xlsx_with_numeric_cells_reads_exact_areas():
-    data = xlsx(ROSTER_HEADER, [
-        [101, 1, 115.7, "登记", "张三", PERSON, "否", "闽(2020)泉州市不动产权第1号"],
-        [102, 1, 84.14, "实测", "李四", SPOUSE, "否", "闽(2020)泉州市不动产权第2号"],
-    ])
+    data = xlsx(
+        ROSTER_HEADER,
+        [
+            [101, 1, 115.7, "登记", "张三", PERSON, "否", "闽(2020)泉州市不动产权第1号"],
+            [102, 1, 84.14, "实测", "李四", SPOUSE, "否", "闽(2020)泉州市不动产权第2号"],
+        ],
+    )
     rows = parse_roster(data, "名册.xlsx")
     assert [(r.room, r.floor, r.area) for r in rows] == [("101", 1, Decimal("115.70")), ("102", 1, Decimal("84.14"))]
     assert all(isinstance(r.area, Decimal) for r in rows)
@@ -90,16 +96,16 @@ def test_every_bad_row_is_named_by_row_and_column_at_once():
     wrong_id = PERSON[:-1] + ("0" if PERSON[-1] != "0" else "1")
     wrong_code = COMPANY[:-1] + ("0" if COMPANY[-1] != "0" else "1")
     rows = [
-        good,                                                                # row 2
-        ["102", "1", "abc", "登记", "李四", SPOUSE, "否", "证2"],               # 3: area not a number
-        ["201", "2", "0", "登记", "王五", SPOUSE, "否", "证3"],                 # 4: area zero
-        ["202", "2", "80.123", "估算", "赵六", SPOUSE, "否", "证4"],            # 5: 3 decimals, unknown source
-        ["301", "3", "80", "登记", "钱七", wrong_id, "否", "证5"],              # 6: ID checksum
-        ["302", "3", "80", "登记", "某公司", wrong_code, "是", "证6"],          # 7: credit code checksum
-        ["101", "1", "80", "登记", "张三", PERSON, "否", "证7"],                # 8: duplicate room
-        ["401", "4", "80", "登记", "孙八、周九", PERSON, "否", "证8"],          # 9: 2 names, 1 ID
-        ["402", "4", "80", "登记", "", SPOUSE, "否", "证9"],                    # 10: no name
-        ["", "4", "80", "登记", "吴十", SPOUSE, "也许", "证10"],                 # 11: no room, bad yes/no
+        good,  # row 2
+        ["102", "1", "abc", "登记", "李四", SPOUSE, "否", "证2"],  # 3: area not a number
+        ["201", "2", "0", "登记", "王五", SPOUSE, "否", "证3"],  # 4: area zero
+        ["202", "2", "80.123", "估算", "赵六", SPOUSE, "否", "证4"],  # 5: 3 decimals, unknown source
+        ["301", "3", "80", "登记", "钱七", wrong_id, "否", "证5"],  # 6: ID checksum
+        ["302", "3", "80", "登记", "某公司", wrong_code, "是", "证6"],  # 7: credit code checksum
+        ["101", "1", "80", "登记", "张三", PERSON, "否", "证7"],  # 8: duplicate room
+        ["401", "4", "80", "登记", "孙八、周九", PERSON, "否", "证8"],  # 9: 2 names, 1 ID
+        ["402", "4", "80", "登记", "", SPOUSE, "否", "证9"],  # 10: no name
+        ["", "4", "80", "登记", "吴十", SPOUSE, "也许", "证10"],  # 11: no room, bad yes/no
     ]
     problems = problems_of(table_csv(ROSTER_HEADER, rows))
     text = "\n".join(problems)
@@ -128,8 +134,13 @@ def test_missing_columns_are_named_with_their_english_header():
 
 
 def test_one_id_number_with_two_names_is_refused():
-    data = table_csv(ROSTER_HEADER, [["101", "1", "80", "登记", "张三", PERSON, "否", "证1"],
-                                     ["102", "1", "80", "登记", "张叁", PERSON, "否", "证2"]])
+    data = table_csv(
+        ROSTER_HEADER,
+        [
+            ["101", "1", "80", "登记", "张三", PERSON, "否", "证1"],
+            ["102", "1", "80", "登记", "张叁", PERSON, "否", "证2"],
+        ],
+    )
     assert any("第3行“业主姓名”列" in p and "第2行登记为“张三”" in p for p in problems_of(data))
 
 
@@ -162,11 +173,16 @@ def test_the_export_has_an_empty_choice_column_and_reads_back_as_the_same_roster
 
 
 def test_ballot_files_read_chinese_and_english_and_skip_blank_choices():
-    data = table_csv(["房号", "业主姓名", "表决意见"], [["101", "张三", "同意"], ["102", "李四", "disagree"],
-                                                       ["201", "王五", ""], ["202", "赵六", "弃权"]])
+    data = table_csv(
+        ["房号", "业主姓名", "表决意见"],
+        [["101", "张三", "同意"], ["102", "李四", "disagree"], ["201", "王五", ""], ["202", "赵六", "弃权"]],
+    )
     ballots = parse_ballots(data, "ballots.csv")
     assert [(b.line, b.room, b.choice) for b in ballots] == [
-        (2, "101", Choice.AGREE), (3, "102", Choice.DISAGREE), (5, "202", Choice.ABSTAIN)]
+        (2, "101", Choice.AGREE),
+        (3, "102", Choice.DISAGREE),
+        (5, "202", Choice.ABSTAIN),
+    ]
     english = parse_ballots(table_csv(["room", "choice"], [["101", "Abstain"]]), "b.csv")
     assert english[0].choice is Choice.ABSTAIN
 

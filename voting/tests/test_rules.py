@@ -44,7 +44,7 @@ def unit(*areas: str) -> list[Voter]:
 def vote(voters: list[Voter], *choices: Choice | None) -> TallyResult:
     """Give the i-th voter the i-th choice; None = no ballot."""
     assert len(choices) == len(voters)
-    by_key = {voter.key: choice for voter, choice in zip(voters, choices) if choice is not None}
+    by_key = {voter.key: choice for voter, choice in zip(voters, choices, strict=True) if choice is not None}
     return tally(voters, by_key)
 
 

@@ -66,9 +66,14 @@ def test_roster_frozen_also_stops_the_cases_app_changing_a_flat():
     vote = VoteFactory()
     flat = vote.case.unit.flats.first()
     with pytest.raises(ValidationError, match="冻结"):
-        case_services.flat_register(unit=flat.unit, room=flat.room, floor=flat.floor, area=Decimal("1.00"),
-                                    owners=[OwnerData(name="x", id_number=owner_of(vote.case, flat.room).id_number)],
-                                    actor=None)
+        case_services.flat_register(
+            unit=flat.unit,
+            room=flat.room,
+            floor=flat.floor,
+            area=Decimal("1.00"),
+            owners=[OwnerData(name="x", id_number=owner_of(vote.case, flat.room).id_number)],
+            actor=None,
+        )
 
 
 def test_roster_frozen_follows_the_units_vote():
@@ -86,8 +91,10 @@ def test_roster_frozen_follows_the_units_vote():
 def test_only_the_district_housing_officer_imports_a_roster():
     case = sample_case()
     rows = parse_roster(SAMPLE_ROSTER.read_bytes(), SAMPLE_ROSTER.name)
-    for user in (UserFactory(with_role="planning_reviewer"), UserFactory(with_role="district_officer",
-                                                                          jurisdiction=jurisdiction("LC"))):
+    for user in (
+        UserFactory(with_role="planning_reviewer"),
+        UserFactory(with_role="district_officer", jurisdiction=jurisdiction("LC")),
+    ):
         with pytest.raises(PermissionDenied):
             services.roster_import(unit=case.unit, rows=rows, actor=user)
     officer = UserFactory(with_role="district_officer")
@@ -107,8 +114,11 @@ def test_open_and_close_keep_the_counts_and_the_audit():
     vote = services.vote_close(vote=vote, actor=officer)
     assert (vote.state, vote.closed_by, vote.passed) == (VoteState.CLOSED, officer, False)
     assert (vote.participating_headcount, vote.agreeing_headcount, vote.total_headcount) == (2, 1, 13)
-    events = list(AuditEvent.objects.filter(case=case, event__in=["vote_opened", "vote_closed"])
-                  .order_by("pk").values_list("event", flat=True))
+    events = list(
+        AuditEvent.objects.filter(case=case, event__in=["vote_opened", "vote_closed"])
+        .order_by("pk")
+        .values_list("event", flat=True)
+    )
     assert events == ["vote_opened", "vote_closed"]
     with pytest.raises(ValidationError, match="已经结束"):
         services.vote_close(vote=vote, actor=officer)
@@ -133,8 +143,11 @@ def test_a_re_vote_may_follow_a_failed_vote_but_not_a_passed_one():
 
 def test_other_staff_cannot_open_or_close_a_vote():
     case = sample_case()
-    for user in (UserFactory(with_role="planning_reviewer"), UserFactory(with_role="city_supervisor"),
-                 UserFactory(with_role="district_officer", jurisdiction=jurisdiction("LC"))):
+    for user in (
+        UserFactory(with_role="planning_reviewer"),
+        UserFactory(with_role="city_supervisor"),
+        UserFactory(with_role="district_officer", jurisdiction=jurisdiction("LC")),
+    ):
         with pytest.raises(PermissionDenied):
             services.vote_open(case=case, actor=user)
     assert not Vote.objects.exists()
@@ -160,13 +173,19 @@ def test_a_correction_before_closing_keeps_the_history():
     first = services.ballot_record_paper(vote=vote, room="201", choice="反对", scan=scan_upload(), actor=clerk)
     with pytest.raises(ValidationError, match="更正须写明理由"):
         services.ballot_record_paper(vote=vote, room="201", choice="同意", scan=scan_upload(), actor=senior)
-    second = services.ballot_record_paper(vote=vote, room="201", choice="同意", scan=scan_upload(), actor=senior,
-                                          reason="业主本人书面申请更改意见")
+    second = services.ballot_record_paper(
+        vote=vote, room="201", choice="同意", scan=scan_upload(), actor=senior, reason="业主本人书面申请更改意见"
+    )
     first.refresh_from_db()
     assert first.superseded_at is not None and second.superseded_at is None
     # who, when, old, new, why
     assert (second.entered_by, second.replaces, second.replaces.choice, second.choice, second.reason) == (
-        senior, first, "disagree", "agree", "业主本人书面申请更改意见")
+        senior,
+        first,
+        "disagree",
+        "agree",
+        "业主本人书面申请更改意见",
+    )
     assert second.entered_at >= first.entered_at
     assert effective(vote) == {"201": "agree"}
     event = AuditEvent.objects.get(event="ballot_corrected")
@@ -177,8 +196,9 @@ def test_the_database_holds_one_effective_ballot_per_voter():
     vote = VoteFactory(choices={"101": "同意"})
     ballot = vote.ballots.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Ballot.objects.create(vote=vote, voter_key=ballot.voter_key, rooms="101", voter_names="x", choice="disagree",
-                              channel="online")
+        Ballot.objects.create(
+            vote=vote, voter_key=ballot.voter_key, rooms="101", voter_names="x", choice="disagree", channel="online"
+        )
 
 
 def test_different_choices_for_one_voters_flats_are_refused_and_nothing_recorded():
@@ -234,11 +254,13 @@ def test_ballots_outside_the_window_are_refused():
     # Signed before the vote opened: not a ballot of this vote.
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     with pytest.raises(ValidationError, match="不在表决期间"):
-        services.ballot_record_paper(vote=vote, room="101", choice="同意", scan=scan_upload(), actor=None,
-                                     signed_on=yesterday)
+        services.ballot_record_paper(
+            vote=vote, room="101", choice="同意", scan=scan_upload(), actor=None, signed_on=yesterday
+        )
     # Past the announced closing time, even before an officer closes the vote.
-    Vote.objects.filter(pk=vote.pk).update(opened_at=timezone.now() - datetime.timedelta(days=8),
-                                           closes_at=timezone.now() - datetime.timedelta(minutes=1))
+    Vote.objects.filter(pk=vote.pk).update(
+        opened_at=timezone.now() - datetime.timedelta(days=8), closes_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
     vote.refresh_from_db()
     with pytest.raises(ValidationError, match="已过表决截止时间"):
         import_ballots(vote, {"101": "同意"})
@@ -248,8 +270,9 @@ def test_ballots_outside_the_window_are_refused():
     # After closing.
     closed = VoteFactory(passing=True)
     with pytest.raises(ValidationError, match="结束，不再接受选票"):
-        services.ballot_record_paper(vote=closed, room="101", choice="反对", scan=scan_upload(), actor=None,
-                                     reason="迟到")
+        services.ballot_record_paper(
+            vote=closed, room="101", choice="反对", scan=scan_upload(), actor=None, reason="迟到"
+        )
     assert not vote.ballots.exists()
     assert effective(closed)["101"] == "agree"
 
@@ -308,8 +331,9 @@ def test_the_online_form_for_a_single_voter_needs_only_the_choice():
     owner = owner_of(vote.case, "302")
     form = OnlineBallotForm(owner=owner, vote=vote)
     assert form.fields["voter_key"].widget.is_hidden
-    bound = OnlineBallotForm({"voter_key": form.fields["voter_key"].initial, "choice": "abstain"}, owner=owner,
-                             vote=vote)
+    bound = OnlineBallotForm(
+        {"voter_key": form.fields["voter_key"].initial, "choice": "abstain"}, owner=owner, vote=vote
+    )
     assert bound.is_valid()
     assert bound.save(actor=None).rooms == "302"
 
@@ -321,19 +345,40 @@ def test_the_witness_record_keeps_who_what_when_how_and_the_file():
     vote = VoteFactory()
     officer = UserFactory(with_role="district_officer")
     record = services.witness_record(
-        vote=vote, actor=officer, witness_name="林建国", organisation_kind="community",
-        organisation_name="东湖街道刺桐社区居民委员会", witnessed_at=timezone.now(), method="现场见证投票、唱票和计票",
-        notes="无异议", upload=scan_upload("见证记录.pdf"),
+        vote=vote,
+        actor=officer,
+        witness_name="林建国",
+        organisation_kind="community",
+        organisation_name="东湖街道刺桐社区居民委员会",
+        witnessed_at=timezone.now(),
+        method="现场见证投票、唱票和计票",
+        notes="无异议",
+        upload=scan_upload("见证记录.pdf"),
     )
     assert (record.get_organisation_kind_display(), record.recorded_by, record.original_name) == (
-        "社区居民委员会", officer, "见证记录.pdf")
+        "社区居民委员会",
+        officer,
+        "见证记录.pdf",
+    )
     assert AuditEvent.objects.filter(event="vote_witness_recorded", case=vote.case).exists()
     with pytest.raises(ValidationError) as err:
-        services.witness_record(vote=vote, actor=officer, witness_name="", organisation_kind="court",
-                                organisation_name="", witnessed_at=timezone.now() + datetime.timedelta(days=1),
-                                method="", upload=scan_upload())
-    assert {"请填写见证人。", "请选择见证单位类型。", "请填写见证单位名称。", "请填写见证方式。",
-            "见证时间不能晚于现在。"} <= set(err.value.messages)
+        services.witness_record(
+            vote=vote,
+            actor=officer,
+            witness_name="",
+            organisation_kind="court",
+            organisation_name="",
+            witnessed_at=timezone.now() + datetime.timedelta(days=1),
+            method="",
+            upload=scan_upload(),
+        )
+    assert {
+        "请填写见证人。",
+        "请选择见证单位类型。",
+        "请填写见证单位名称。",
+        "请填写见证方式。",
+        "见证时间不能晚于现在。",
+    } <= set(err.value.messages)
     assert WitnessRecord.objects.count() == 1
 
 

@@ -39,8 +39,9 @@ class Command(BaseCommand):
                 opened = vote is None
                 if opened:
                     vote = services.vote_open(case=case, actor=None)
-                outcome = services.ballots_import(vote=vote, rows=rows, data=data, file_name=Path(file).name,
-                                                  actor=None)
+                outcome = services.ballots_import(
+                    vote=vote, rows=rows, data=data, file_name=Path(file).name, actor=None
+                )
         except (ValidationError, PermissionDenied) as exc:
             raise refusal(exc, what="导入选票") from exc
         if opened:

@@ -23,8 +23,10 @@ from ._common import read_file, refusal
 
 
 class Command(BaseCommand):
-    help = ("导入一个梯号的业主名册（.xlsx 或 .csv），建立或更新楼栋、梯号、房屋和业主，"
-            "并立案或沿用办理中的案件；最后一行输出案件编号。")
+    help = (
+        "导入一个梯号的业主名册（.xlsx 或 .csv），建立或更新楼栋、梯号、房屋和业主，"
+        "并立案或沿用办理中的案件；最后一行输出案件编号。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="名册文件（.xlsx 或 .csv）")
@@ -47,8 +49,13 @@ class Command(BaseCommand):
                 elevator_unit = services.building_and_unit_for_import(
                     jurisdiction=jurisdiction, address=address, unit_name=unit, max_floor=max(r.floor for r in rows)
                 )
-                result = services.roster_import(unit=elevator_unit, rows=rows, actor=None, file_name=Path(file).name,
-                                                sha256=hashlib.sha256(data).hexdigest())
+                result = services.roster_import(
+                    unit=elevator_unit,
+                    rows=rows,
+                    actor=None,
+                    file_name=Path(file).name,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                )
                 case, created = case_services.case_open_or_reuse(unit=elevator_unit, actor=None)
         except case_services.CaseNotEligible as exc:
             raise refusal(exc, what="资格审查未通过，名册未导入，立案") from exc
