@@ -6,6 +6,7 @@ so jurisdiction isolation is written once.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 from cases.models import Case, CaseStatus
 from cases.selectors import case_list_visible_to
 
+from . import rules
 from .models import Ballot, BallotImport, Vote, VoteState, WitnessRecord
 from .rules import (
     CONDITION_LABELS,
@@ -282,3 +284,33 @@ def vote_page(*, case: Case, user) -> dict:
         "witness_records": list(vote.witness_records.select_related("recorded_by")) if vote else [],
         "imports": list(vote.imports.select_related("imported_by")) if vote else [],
     }
+
+
+@dataclass(frozen=True)
+class ClosedVoteRecord:
+    """What the printed papers state about the vote step 1 relies on."""
+
+    result: TallyResult
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime
+    choice_by_room: dict[str, rules.Choice]  # each flat's effective ballot
+    witnesses: list  # WitnessRecord, in the order they were witnessed
+
+
+def closed_vote_record_for_case(*, case) -> ClosedVoteRecord | None:
+    """The case's latest closed vote (the one `vote_result_for_case` reports), or None."""
+    result = vote_result_for_case(case=case)
+    if result is None:
+        return None
+    vote = case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
+    choice_by_room = {}
+    for ballot in vote.ballots.filter(superseded_at__isnull=True):
+        for room in ballot.rooms.split("、"):
+            choice_by_room[room.strip()] = rules.Choice(ballot.choice)
+    return ClosedVoteRecord(
+        result=result,
+        opened_at=vote.opened_at,
+        closed_at=vote.closed_at,
+        choice_by_room=choice_by_room,
+        witnesses=list(vote.witness_records.order_by("witnessed_at", "pk")),
+    )

@@ -165,10 +165,14 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every rendering step at INFO; that would bury each command's output.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # --- Portal settings -------------------------------------------------------------------
 PORTAL_NAME = "泉州市既有住宅增设电梯服务平台"
+# Where the QR codes on printed documents point (the public verification page).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # [practice] departments answer within about five working days.
 STEP_REVIEW_WORKING_DAYS = env.int("STEP_REVIEW_WORKING_DAYS", default=5)
 # Attachments: PDF, JPEG, PNG up to this size.

@@ -1,0 +1,89 @@
+"""Staff side of the documents: the list of generated versions (read-only) and the print
+and download views, served inside the admin so they share its login and staff check.
+
+URL names (for the case page's print panel and for other apps):
+- `admin:documents_case_render` (case_pk, template): print one template for a case;
+- `admin:documents_document_download` (pk): download a kept version.
+"""
+
+from functools import partial
+
+from django.contrib import admin
+from django.db.models import OuterRef, Subquery
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from . import selectors, views
+from .models import GeneratedDocument
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    """Read-only: versions are written by documents.services only, and never changed."""
+
+    list_display = [
+        "case",
+        "template",
+        "version",
+        "is_current_display",
+        "generated_at",
+        "generated_by",
+        "pages",
+        "size",
+        "code",
+        "short_hash",
+        "download_link",
+    ]
+    list_filter = ["template"]
+    search_fields = ["case__number", "code"]
+    list_select_related = ["case", "generated_by"]
+    ordering = ["-generated_at", "-pk"]
+    fields = ["case", "template", "version", "code", "sha256", "pages", "size", "generated_at", "generated_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        latest = GeneratedDocument.objects.filter(case=OuterRef("case"), template=OuterRef("template"))
+        return (
+            selectors.document_list_visible_to(user=request.user)
+            .select_related("case", "generated_by")
+            .annotate(latest_version=Subquery(latest.order_by("-version").values("version")[:1]))
+        )
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
+
+        return [
+            path("case/<int:case_pk>/render/<str:template>/", wrap(views.case_render), name="documents_case_render"),
+            path("<int:pk>/download/", wrap(views.document_download), name="documents_document_download"),
+            *super().get_urls(),
+        ]
+
+    # Every staff user may list what they can see (the queryset is scoped to their cases);
+    # nobody adds, changes or deletes a version.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="最新版本", boolean=True)
+    def is_current_display(self, obj):
+        return obj.version == obj.latest_version
+
+    @admin.display(description="SHA-256")
+    def short_hash(self, obj):
+        return format_html('<span title="{}">{}…</span>', obj.sha256, obj.sha256[:12])
+
+    @admin.display(description="下载")
+    def download_link(self, obj):
+        return format_html('<a href="{}">下载</a>', reverse("admin:documents_document_download", args=[obj.pk]))

@@ -1,0 +1,101 @@
+"""Generated documents: every PDF the portal prints is kept as a numbered version.
+
+A printed copy carries its verification code; the public page /verify/<code>/ says which
+document and version it is, its SHA-256, and whether a newer version has replaced it, so
+a forged or outdated paper is caught at the counter. Records are written only by
+`documents.services.document_render`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case
+
+
+class DocumentTemplate(models.TextChoices):
+    """The city's four format templates (4种格式范本), plus the unit's ballot papers alone."""
+
+    APPLICATION = "application", _("既有住宅增设电梯申请表")
+    BALLOTS = "ballots", _("业主表决票及表决结果汇总表")
+    AGREEMENT = "agreement", _("增设电梯协议书")
+    NOTICE = "notice", _("增设电梯公示书")
+    # The ballot pages of template b without the tally sheet: what staff hand out before
+    # the vote ("本单元全部表决票"); kept and verified like the others.
+    BALLOT_PAPERS = "ballot_papers", _("本单元全部业主表决票")
+
+
+# The four official templates, in the order of the issue and of `render_documents`.
+OFFICIAL_TEMPLATES = (
+    DocumentTemplate.APPLICATION,
+    DocumentTemplate.BALLOTS,
+    DocumentTemplate.AGREEMENT,
+    DocumentTemplate.NOTICE,
+)
+
+# No 0/O, 1/I/L: the code is read off paper and typed on a phone. 31**10 ≈ 8×10^14
+# (about 50 bits), drawn with `secrets`: not guessable, not enumerable.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _position in range(CODE_LENGTH))
+
+
+def document_path(instance: "GeneratedDocument", filename: str) -> str:
+    # Private storage; the name never includes anything a user typed.
+    return f"documents/{instance.case.number}/{instance.template}-v{instance.version:03d}-{instance.code}.pdf"
+
+
+class GeneratedDocument(models.Model):
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="generated_documents")
+    template = models.CharField(_("文书"), max_length=20, choices=DocumentTemplate.choices)
+    version = models.PositiveIntegerField(_("版本"))
+    code = models.CharField(_("验证码"), max_length=CODE_LENGTH, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    pages = models.PositiveSmallIntegerField(_("页数"))
+    file = models.FileField(_("文件"), upload_to=document_path, max_length=200)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("生成人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The moment printed on the pages, fixed before rendering.
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("已生成文书")
+        verbose_name_plural = _("已生成文书")
+        ordering = ["case", "template", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "template", "version"], name="document_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="document_version_positive"),
+            models.CheckConstraint(condition=Q(template__in=DocumentTemplate.values), name="document_template_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.get_template_display()} 第{self.version}版"
+
+    @property
+    def title(self) -> str:
+        return str(self.get_template_display())
+
+    @property
+    def is_current(self) -> bool:
+        """The latest version of this case's template (a newer one makes this copy outdated)."""
+        latest = (
+            GeneratedDocument.objects.filter(case_id=self.case_id, template=self.template)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        return latest == self.version

@@ -1,0 +1,197 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files.
+
+The documents carry owners' names; a template that pointed at the network (or at
+file:///etc/…) must not be able to leak them or pull content in. The fetcher below serves
+exactly:
+- files under the static directories (the site's `static/`, each app's `static/`, and
+  STATIC_ROOT after collectstatic), addressed as `{% static %}` URLs on the internal base
+  URL or as file:// URLs inside those directories;
+- what this render made in memory and handed to it: the font subsets (documents.fonts)
+  and the QR code's data: URI.
+Everything else — http(s) to any real host, file:// elsewhere, other data: URIs, ftp: —
+is refused, and WeasyPrint renders without it.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from urllib import request
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import weasyprint
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import fonts
+
+# RFC 2606 reserves .invalid: this origin can never reach a real server, it only names
+# the static files and font subsets the fetcher serves from disk and memory.
+INTERNAL_ORIGIN = "https://documents.invalid"
+BASE_URL = INTERNAL_ORIGIN + "/"
+FONT_PATHS = {
+    "regular": "/_fonts/noto-serif-cjk-sc-subset-regular.otf",
+    "bold": "/_fonts/noto-serif-cjk-sc-subset-bold.otf",
+}
+
+
+class RefusedURL(ValueError):
+    """The documents' fetcher does not serve this URL."""
+
+
+def static_roots() -> tuple[Path, ...]:
+    """Every directory static files are served from, resolved."""
+    dirs = tuple(str(d if isinstance(d, str | Path) else d[1]) for d in settings.STATICFILES_DIRS)
+    return _static_roots(dirs, str(settings.STATIC_ROOT or ""))
+
+
+@cache
+def _static_roots(dirs: tuple[str, ...], static_root: str) -> tuple[Path, ...]:
+    # Keyed on the settings, so a test that changes them gets fresh roots.
+    roots = [Path(d) for d in dirs] + [Path(app.path) / "static" for app in apps.get_app_configs()]
+    if static_root:
+        roots.append(Path(static_root))
+    return tuple(r.resolve() for r in roots if r.is_dir())
+
+
+def _inside_static(path: Path) -> Path | None:
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if resolved.is_file() and any(resolved.is_relative_to(root) for root in static_roots()):
+        return resolved
+    return None
+
+
+def _find_static(name: str) -> Path | None:
+    """A static file by its name under STATIC_URL: the app and site sources first (what
+    `{% static %}` names in development and tests), then collectstatic's copies (hashed
+    names in production)."""
+    try:
+        found = finders.find(name)
+    except SuspiciousFileOperation:
+        return None
+    candidates = [Path(found)] if found else []
+    if settings.STATIC_ROOT:
+        candidates.append(Path(settings.STATIC_ROOT) / name)
+    for candidate in candidates:
+        inside = _inside_static(candidate)  # also stops ../ and symlinks leaving the roots
+        if inside is not None:
+            return inside
+    return None
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """WeasyPrint URL fetcher for the documents: local static files and font subsets only."""
+
+    def __init__(self, *, font_files: Mapping[str, bytes] | None = None, data_uris: Iterable[str] = ()):
+        # Deliberately not URLFetcher.__init__: it installs the HTTP(S), FTP and file
+        # handlers (and loads the system's CA certificates, ~20 ms a render) that this
+        # fetcher never uses — fetch() below never reaches them. WeasyPrint reads only
+        # these attributes.
+        request.OpenerDirector.__init__(self)
+        self._timeout = 1
+        self._http_headers = {}
+        self._allowed_protocols = ()
+        self._fail_on_errors = False
+        self._request = None
+        self.font_files = dict(font_files or {})
+        # data: URIs are self-contained, but only the ones this render made itself (the QR
+        # code) are decoded: a template cannot slip anything else in this way either.
+        self.data_uris = frozenset(data_uris)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url in self.data_uris:
+            header, _, payload = url.partition(",")
+            return URLFetcherResponse(url, base64.b64decode(payload), {"Content-Type": header[5:].split(";")[0]})
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            if parts.netloc not in ("", "localhost"):
+                raise RefusedURL(f"文书渲染拒绝访问：{url}")
+            path = _inside_static(Path(url2pathname(unquote(parts.path))))
+            if path is not None:
+                return self._file(url, path)
+        elif scheme == "https" and parts.netloc == urlsplit(INTERNAL_ORIGIN).netloc:
+            if parts.path in self.font_files:
+                return URLFetcherResponse(url, self.font_files[parts.path], {"Content-Type": "font/otf"})
+            static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+            if parts.path.startswith(static_prefix):
+                path = _find_static(unquote(parts.path[len(static_prefix) :]))
+                if path is not None:
+                    return self._file(url, path)
+        raise RefusedURL(f"文书渲染拒绝访问：{url}")
+
+    @staticmethod
+    def _file(url: str, path: Path) -> URLFetcherResponse:
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+STYLESHEET = "documents/pdf/documents.css"
+
+
+@cache
+def _stylesheet(path: Path, mtime_ns: int) -> tuple[weasyprint.CSS, str]:
+    """The documents' stylesheet, parsed once per process (and again when the file changes):
+    parsing it and compiling its selectors cost more than laying out a short form. Fetched
+    through the same local-only fetcher as everything else."""
+    fetcher = LocalOnlyFetcher()
+    css = weasyprint.CSS(url=f"{BASE_URL}{settings.STATIC_URL.strip('/')}/{STYLESHEET}", url_fetcher=fetcher)
+    return css, path.read_text(encoding="utf-8")
+
+
+def stylesheet() -> tuple[weasyprint.CSS, str]:
+    path = _find_static(STYLESHEET)
+    if path is None:
+        raise RuntimeError(f"static file {STYLESHEET} not found")
+    return _stylesheet(path, path.stat().st_mtime_ns)
+
+
+def _stylesheet_text() -> str:
+    """For the characters the CSS's generated content prints (第 页 共 …)."""
+    return stylesheet()[1]
+
+
+# Always in the subset: digits and Latin for numbers, codes and URLs, and the
+# punctuation the templates and CSS counters print.
+_ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "　，。、；：？！“”‘’（）《》【】—…·￥¥㎡□☑✓×√"
+
+
+_subset_pool = ThreadPoolExecutor(max_workers=len(FONT_PATHS), thread_name_prefix="font-subset")
+
+
+def font_subsets(html: str) -> dict[str, bytes]:
+    """Font files keyed by the internal path the CSS names, cut for this document.
+
+    The two faces are cut side by side: HarfBuzz runs outside the GIL (cffi releases it)."""
+    text = frozenset(html) | frozenset(_stylesheet_text()) | frozenset(_ALWAYS)
+    futures = {path: _subset_pool.submit(fonts.subset, style, text) for style, path in FONT_PATHS.items()}
+    return {path: data for path, future in futures.items() if (data := future.result())}
+
+
+@dataclass(frozen=True)
+class Pdf:
+    data: bytes
+    pages: int
+
+
+def html_to_pdf(html: str, *, data_uris: Iterable[str] = ()) -> Pdf:
+    """Render HTML (from our templates) to PDF bytes with the documents' stylesheet; only
+    local resources are fetched. The document's own <style> declares the font subsets;
+    `data_uris` are the images the caller made for this document (the QR code)."""
+    fetcher = LocalOnlyFetcher(font_files=font_subsets(html), data_uris=data_uris)
+    css, _text = stylesheet()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=[css])
+    # Subsets only (full_fonts=False is WeasyPrint's default, said here because it matters).
+    return Pdf(data=document.write_pdf(full_fonts=False, hinting=False), pages=len(document.pages))

@@ -1,0 +1,54 @@
+"""Reads of generated documents. Staff reads start at the user's visible cases."""
+
+from django.db.models import QuerySet
+
+from cases.models import Case
+from cases.selectors import case_list_visible_to
+
+from .models import CODE_ALPHABET, CODE_LENGTH, DocumentTemplate, GeneratedDocument
+
+
+def document_list_visible_to(*, user) -> QuerySet[GeneratedDocument]:
+    return GeneratedDocument.objects.filter(case__in=case_list_visible_to(user=user))
+
+
+def document_versions_for_case(*, case: Case) -> QuerySet[GeneratedDocument]:
+    """Every version of every template of the case, newest first within each template."""
+    return case.generated_documents.select_related("generated_by").order_by("template", "-version")
+
+
+def current_document(*, case: Case, template: str) -> GeneratedDocument | None:
+    return case.generated_documents.filter(template=template).order_by("-version").first()
+
+
+def normalize_code(raw: str) -> str | None:
+    """What people type from paper: any case, spaces or dashes; None if it cannot be a code."""
+    code = "".join(raw.split()).replace("-", "").upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return None
+    return code
+
+
+def document_by_code(*, code: str) -> GeneratedDocument | None:
+    normalized = normalize_code(code)
+    if normalized is None:
+        return None
+    return GeneratedDocument.objects.select_related("case__jurisdiction").filter(code=normalized).first()
+
+
+def print_panel_rows(*, case: Case) -> list[dict]:
+    """The case page's print panel: each template with its current version and history."""
+    versions = list(document_versions_for_case(case=case))
+    rows = []
+    for template in DocumentTemplate:
+        mine = [v for v in versions if v.template == template.value]
+        rows.append(
+            {
+                "template": template,
+                "code": template.value,
+                "title": template.label,
+                "current": mine[0] if mine else None,
+                "versions": mine,
+            }
+        )
+    return rows

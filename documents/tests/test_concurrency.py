@@ -1,0 +1,42 @@
+"""Two prints of the same template at the same moment (PostgreSQL: real row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from documents.models import GeneratedDocument
+from documents.services import document_render
+
+from .conftest import build_case, flat_text, pdf_text
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
+
+
+def test_simultaneous_prints_get_consecutive_versions(on_postgres):
+    case = build_case(floors=2)
+    barrier = threading.Barrier(3)
+    errors = []
+
+    def print_one():
+        try:
+            barrier.wait()
+            document_render(case=case, template="notice", actor=None)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=print_one) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    records = list(GeneratedDocument.objects.filter(case=case).order_by("version"))
+    assert [r.version for r in records] == [1, 2, 3]
+    # Each kept file is the PDF that printed its own version and code.
+    for record in records:
+        text = flat_text(pdf_text(record.file.open("rb").read()))
+        assert record.code in text and f"第{record.version}版" in text
+    assert len({r.code for r in records}) == 3

@@ -1,0 +1,125 @@
+"""Views of the documents app.
+
+Public: the verification page a QR code on any printed page points to. It answers which
+document, case and version the code belongs to, its SHA-256, and whether a newer version
+has replaced it — and nothing personal: no names, ID numbers, addresses of owners, or who
+printed it. An uploaded PDF can be compared with the recorded hash.
+
+Staff (served inside the admin, `GeneratedDocumentAdmin.get_urls`): print one template
+for a case, and download a kept version. Both find the case through
+`case_list_visible_to` (another jurisdiction's case is a 404) and write only through
+`documents.services`.
+"""
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from cases.selectors import case_list_visible_to
+
+from . import permissions, selectors, services
+from .models import DocumentTemplate, GeneratedDocument
+
+# A printed document is at most a few hundred KB; refuse anything far bigger unread.
+MAX_COMPARE_BYTES = 20 * 1024 * 1024
+
+
+def _public(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request, code: str):
+    document = selectors.document_by_code(code=code)
+    if document is None:
+        return _public(render(request, "documents/verify_not_found.html", {"code": code[:40]}, status=404))
+    latest = selectors.current_document(case=document.case, template=document.template)
+    comparison = None
+    if request.method == "POST":
+        upload = request.FILES.get("pdf")
+        if upload is None:
+            comparison = {"error": "请选择要比对的 PDF 文件。"}
+        elif upload.size > MAX_COMPARE_BYTES:
+            comparison = {"error": "文件过大，不是本平台生成的文书。"}
+        else:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            comparison = {"sha256": digest.hexdigest(), "matches": digest.hexdigest() == document.sha256}
+    context = {
+        "document": document,
+        "title": document.title,
+        "case_number": document.case.number,
+        "issuer": document.case.jurisdiction.housing_office,
+        "is_current": latest is not None and latest.pk == document.pk,
+        "latest": latest,
+        "comparison": comparison,
+    }
+    return _public(render(request, "documents/verify.html", context))
+
+
+@never_cache
+def verify_lookup(request):
+    """A form for the code as printed, for those who type rather than scan."""
+    raw = request.GET.get("code", "")
+    error = ""
+    if raw:
+        code = selectors.normalize_code(raw)
+        if code is not None:
+            return HttpResponseRedirect(reverse("documents:verify", args=[code]))
+        error = "验证码应为10位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"
+    return _public(render(request, "documents/verify_lookup.html", {"code": raw[:40], "error": error}))
+
+
+# --- staff (inside the admin) -------------------------------------------------------------
+
+
+def _download_response(document: GeneratedDocument, file) -> FileResponse:
+    filename = f"{document.case.number}-{document.title}-第{document.version}版.pdf"
+    response = FileResponse(file, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def case_render(request, admin_site, case_pk: int, template: str):
+    """Print one template: POST renders a new version, keeps it and downloads it. GET (a
+    plain link without JavaScript) only asks for confirmation: a GET never writes."""
+    case = get_object_or_404(case_list_visible_to(user=request.user).select_related("unit__building"), pk=case_pk)
+    if template not in DocumentTemplate.values:
+        raise Http404
+    template = DocumentTemplate(template)
+    if not permissions.can_render(request.user, case):
+        raise PermissionDenied
+    if request.method == "POST":
+        rendered = services.document_render(case=case, template=template, actor=request.user)
+        file = services.document_open(document=rendered.record, actor=request.user)
+        return _download_response(rendered.record, file)
+    current = selectors.current_document(case=case, template=template)
+    context = {
+        **admin_site.each_context(request),
+        "title": f"打印{template.label}",
+        "subtitle": case.number,
+        "case": case,
+        "template_label": template.label,
+        "current": current,
+        "next_version": (current.version + 1) if current else 1,
+        "opts": GeneratedDocument._meta,
+    }
+    return TemplateResponse(request, "admin/documents/render_confirm.html", context)
+
+
+def document_download(request, admin_site, pk: int):
+    document = get_object_or_404(selectors.document_list_visible_to(user=request.user).select_related("case"), pk=pk)
+    file = services.document_open(document=document, actor=request.user)
+    return _download_response(document, file)
