@@ -313,3 +313,16 @@ def test_a_flat_without_owners_is_named_on_the_page_and_the_vote_cannot_open(cli
     refused = post(client, case, "open_vote")
     assert refused.status_code == 200 and "名册不完整" in refused.content.decode()
     assert not Vote.objects.exists()
+
+
+def test_the_vote_page_speaks_english_when_asked(client):
+    from django.urls import reverse
+
+    from cases.tests.factories import UserFactory, open_case
+
+    case = open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("admin:voting_case_vote", args=[case.pk])).content.decode()
+    assert "Owner voting" in page  # the catalog's translation of 业主表决
+    assert "业主表决" not in page
