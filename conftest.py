@@ -14,6 +14,18 @@ def _private_files_in_tmp(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in zh-hans: a request through LocaleMiddleware leaves its language
+    active in the thread, which would leak English into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def on_postgres():
     from django.db import connection

@@ -364,18 +364,22 @@ class CaseOpenForm(forms.ModelForm):
         return cleaned
 
 
+# The case's descriptive fields, as the change page edits them.
+CASE_DETAIL_FIELDS = (
+    "representatives",
+    "agent_builder",
+    "design_firm",
+    "installer",
+    "stretcher_capable",
+    "scheme_summary",
+    "budget",
+)
+
+
 class CaseDetailsForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = [
-            "representatives",
-            "agent_builder",
-            "design_firm",
-            "installer",
-            "stretcher_capable",
-            "scheme_summary",
-            "budget",
-        ]
+        fields = CASE_DETAIL_FIELDS
 
 
 @admin.register(Case)
@@ -467,18 +471,7 @@ class CaseAdmin(ScopedAdmin):
             (None, {"fields": ("number", "jurisdiction", "status", "current_step", "opened_at", "opened_by")}),
             (
                 _("建设单位与方案"),
-                {
-                    "fields": (
-                        "representatives",
-                        "agent_builder",
-                        "design_firm",
-                        "installer",
-                        "stretcher_capable",
-                        "scheme_summary",
-                        "budget",
-                        "heritage_flag",
-                    )
-                },
+                {"fields": (*CASE_DETAIL_FIELDS, "heritage_flag")},
             ),
             (_("梯号房屋"), {"fields": ("flat_table",)}),
             (_("费用分摊（按楼层系数）"), {"fields": ("cost_table",)}),
@@ -595,8 +588,22 @@ class CaseAdmin(ScopedAdmin):
 # --- audit ----------------------------------------------------------------------------
 
 
+class ReadOnlyAdminMixin:
+    """Evidence (audit rows, generated documents): nobody adds, changes or deletes it in the
+    admin, superusers included; only the services write it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the log is evidence."""
 
     list_display = ["created_at", "event", "actor", "case", "message"]
@@ -616,12 +623,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         return qs.filter(case__jurisdiction_id=request.user.jurisdiction_id) | qs.filter(
             case__isnull=True, actor__jurisdiction_id=request.user.jurisdiction_id
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

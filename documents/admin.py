@@ -13,12 +13,14 @@ from django.db.models import OuterRef, Subquery
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from cases.admin import ReadOnlyAdminMixin
+
 from . import selectors, views
 from .models import GeneratedDocument
 
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: versions are written by documents.services only, and never changed."""
 
     list_display = [
@@ -66,15 +68,6 @@ class GeneratedDocumentAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="最新版本", boolean=True)
     def is_current_display(self, obj):

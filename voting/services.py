@@ -175,6 +175,18 @@ def format_local(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M")
 
 
+def _staff_ballot_start(*, vote: Vote, actor) -> tuple[Vote, Case, datetime.datetime]:
+    """What every staff ballot entry checks first, inside its transaction: the vote locked,
+    the actor allowed to run it, the case open, and now within the vote's window."""
+    vote = _locked_vote(vote)
+    case = vote.case
+    _ensure_may_run_vote(actor=actor, case=case)
+    _ensure_case_open(case)
+    now = timezone.now()
+    _ensure_window(vote, now)
+    return vote, case, now
+
+
 def _ensure_window(vote: Vote, now: datetime.datetime) -> None:
     """Ballots only inside the vote's window (表决期间)."""
     if vote.state != VoteState.OPEN:
@@ -399,12 +411,7 @@ def ballot_record_paper(
     the voter: the choice covers all the voter's flats. A second ballot of the same voter
     before closing is a correction and needs a reason."""
     with FilesWritten() as written, transaction.atomic():
-        vote = _locked_vote(vote)
-        case = vote.case
-        _ensure_may_run_vote(actor=actor, case=case)
-        _ensure_case_open(case)
-        now = timezone.now()
-        _ensure_window(vote, now)
+        vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
         today = timezone.localdate(now)
         signed_on = signed_on or today
         opened_on = timezone.localdate(vote.opened_at)
@@ -452,12 +459,7 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
     already holding a ballot with another choice is corrected by this later file; the same
     choice again changes nothing."""
     with FilesWritten() as written, transaction.atomic():
-        vote = _locked_vote(vote)
-        case = vote.case
-        _ensure_may_run_vote(actor=actor, case=case)
-        _ensure_case_open(case)
-        now = timezone.now()
-        _ensure_window(vote, now)
+        vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
         voters = unit_voters(unit=case.unit)
         by_room = _voter_by_room(voters)
         problems = []
