@@ -488,7 +488,9 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
 # --- attachments and paper submissions -------------------------------------------------------
 
 
-def _store_attachment(*, step: ProcedureStep, kind: str, upload, actor, paper=None) -> Attachment:
+def _store_attachment(
+    *, step: ProcedureStep, kind: str, upload, actor, written: FilesWritten, paper=None
+) -> Attachment:
     if kind not in AttachmentKind.values:
         raise ValidationError(f"未知的材料类型：{kind}")
     facts = inspect_upload(upload)
@@ -504,6 +506,7 @@ def _store_attachment(*, step: ProcedureStep, kind: str, upload, actor, paper=No
         uploaded_by=actor,
     )
     attachment.file.save(upload.name, upload, save=False)
+    written.add(attachment.file)  # from here on, a failure must take the file away too
     attachment.save()
     return attachment
 
@@ -515,8 +518,7 @@ def attachment_add(*, step: ProcedureStep, kind: str, upload, actor) -> Attachme
             raise PermissionDenied("无权为该程序上传材料。")
         if step.state in (StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED, StepState.NOT_STARTED):
             raise ValidationError(f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，不能再上传材料。")
-        attachment = _store_attachment(step=step, kind=kind, upload=upload, actor=actor)
-        written.add(attachment.file)
+        attachment = _store_attachment(step=step, kind=kind, upload=upload, actor=actor, written=written)
         audit.attachment_added(attachment=attachment, actor=actor)
     return attachment
 
@@ -550,7 +552,7 @@ def paper_submission_record(
         paper.full_clean()
         paper.save()
         for kind, upload in files:
-            written.add(_store_attachment(step=step, kind=kind, upload=upload, actor=actor, paper=paper).file)
+            _store_attachment(step=step, kind=kind, upload=upload, actor=actor, written=written, paper=paper)
         step_submit(step=step, actor=actor, note=note or f"窗口收件：{paper.brought_by}递交", paper=paper)
         audit.paper_submission_recorded(paper=paper, actor=actor)
     return paper

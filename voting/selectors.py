@@ -30,12 +30,17 @@ from .rules import (
 # --- for other apps ----------------------------------------------------------------------
 
 
+def _latest_closed_vote(case) -> Vote | None:
+    """The vote that counts: the latest closed one (after a failed vote, the re-vote)."""
+    return case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
+
+
 def vote_result_for_case(*, case) -> TallyResult | None:
     """The tally of the case's closed vote (the latest, after a re-vote), or None when no
     vote has closed. Step 1 (方案初审) approves only on a passed result."""
     from .services import stored_tally
 
-    vote = case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
+    vote = _latest_closed_vote(case)
     return stored_tally(vote=vote) if vote is not None else None
 
 
@@ -299,16 +304,17 @@ class ClosedVoteRecord:
 
 def closed_vote_record_for_case(*, case) -> ClosedVoteRecord | None:
     """The case's latest closed vote (the one `vote_result_for_case` reports), or None."""
-    result = vote_result_for_case(case=case)
-    if result is None:
+    from .services import stored_tally
+
+    vote = _latest_closed_vote(case)
+    if vote is None:
         return None
-    vote = case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
     choice_by_room = {}
     for ballot in vote.ballots.filter(superseded_at__isnull=True):
         for room in ballot.rooms.split("、"):
             choice_by_room[room.strip()] = rules.Choice(ballot.choice)
     return ClosedVoteRecord(
-        result=result,
+        result=stored_tally(vote=vote),
         opened_at=vote.opened_at,
         closed_at=vote.closed_at,
         choice_by_room=choice_by_room,
