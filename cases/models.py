@@ -492,7 +492,15 @@ class FundingSource(models.Model):
     class Meta:
         verbose_name = _("资金来源")
         verbose_name_plural = _("资金筹集方案")
-        ordering = ["case", "kind"]
+        # In the order the guidance lists the channels (the declaration order above), not
+        # alphabetically by code: forms and documents print the owners' own money first.
+        ordering = [
+            "case",
+            models.Case(
+                *(models.When(kind=kind, then=position) for position, kind in enumerate(FundingSourceKind.values)),
+                default=len(FundingSourceKind.values),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "kind"], name="funding_source_unique_per_case"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="funding_amount_not_negative"),

@@ -104,6 +104,44 @@ def test_ballot_papers_are_the_ballots_without_the_tally(case):
     assert "业主表决结果汇总表" not in html
 
 
+@pytest.mark.parametrize("template", [DocumentTemplate.APPLICATION, DocumentTemplate.AGREEMENT])
+def test_funding_plan_prints_in_the_guidance_order_whole_on_one_page(case, template):
+    """Owners' money, then provident fund, then maintenance fund (not alphabetically by
+    code); the plan is never split across pages and its total is printed once."""
+    rendered = document_render(case=case, template=template, actor=None)
+    pages = [flat_text(p) for p in pdf_pages_text(rendered.pdf_bytes)]
+    labels = ["业主共同出资", "提取住房公积金", "使用住宅专项维修资金"]
+    plan = [(p, text) for p, text in enumerate(pages) if "300,000.00" in text]
+    assert len(plan) == 1, "the funding plan is split or repeated across pages"
+    page, text = plan[0]
+    rows = text[text.index("资金来源") :]
+    positions = [rows.index(label + ("300,000.00", "50,000.00", "30,000.00")[i]) for i, label in enumerate(labels)]
+    assert positions == sorted(positions)
+    assert "合计380,000.00人民币叁拾捌万元整" in rows
+    assert sum(p.count("合计380,000.00") for p in pages) == 1
+
+
+def test_totals_of_tables_running_over_pages_print_once_under_the_last_row(db):
+    """33 flats: the parties, the cost table and the tally run over several pages; their
+    headers repeat on each page, their totals do not (a total under a part of the rows
+    would read as that part's total)."""
+    case = build_case(floors=11, per_floor=3)
+    area = f"{sum(f.area for f in case.unit.flats.all()):,.2f}"
+    agreement = [
+        flat_text(p)
+        for p in pdf_pages_text(document_render(case=case, template=DocumentTemplate.AGREEMENT, actor=None).pdf_bytes)
+    ]
+    parties = [p for p in agreement if "合计33户" in p]
+    assert len(parties) == 1 and parties[0].index("1103") < parties[0].index("合计33户")
+    assert sum("证件号码" in p for p in agreement) >= 2  # the parties' header did repeat
+    costs = [p for p in agreement if "合计100.00%" in p]
+    assert len(costs) == 1 and costs[0].index("1103") < costs[0].index("合计100.00%")
+    ballots = document_render(case=case, template=DocumentTemplate.BALLOTS, actor=None).pdf_bytes
+    tally = [flat_text(p) for p in pdf_pages_text(ballots) if "表决意见" in p]
+    assert len(tally) >= 2  # runs over pages
+    assert sum(f"合计{area}" in p for p in tally) == 1 and f"合计{area}" in tally[-1]
+
+
 def test_agreement_cost_table_sums_to_the_shared_total_in_figures_and_capitals(case):
     rendered = document_render(case=case, template=DocumentTemplate.AGREEMENT, actor=None)
     html, text = rendered.html, flat_text(pdf_text(rendered.pdf_bytes))
