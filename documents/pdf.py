@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import mimetypes
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -94,7 +94,9 @@ def _find_static(name: str) -> Path | None:
 class LocalOnlyFetcher(URLFetcher):
     """WeasyPrint URL fetcher for the documents: local static files and font subsets only."""
 
-    def __init__(self, *, font_files: Mapping[str, bytes] | None = None, data_uris: Iterable[str] = ()):
+    def __init__(
+        self, *, font_files: Mapping[str, bytes | Future[bytes | None]] | None = None, data_uris: Iterable[str] = ()
+    ):
         # Deliberately not URLFetcher.__init__: it installs the HTTP(S), FTP and file
         # handlers (and loads the system's CA certificates, ~20 ms a render) that this
         # fetcher never uses — fetch() below never reaches them. WeasyPrint reads only
@@ -105,6 +107,8 @@ class LocalOnlyFetcher(URLFetcher):
         self._allowed_protocols = ()
         self._fail_on_errors = False
         self._request = None
+        # A font may still be being cut (a Future): WeasyPrint asks for it only once it has
+        # parsed the document and its styles, which is the time the cutting takes.
         self.font_files = dict(font_files or {})
         # data: URIs are self-contained, but only the ones this render made itself (the QR
         # code) are decoded: a template cannot slip anything else in this way either.
@@ -123,8 +127,11 @@ class LocalOnlyFetcher(URLFetcher):
             if path is not None:
                 return self._file(url, path)
         elif scheme == "https" and parts.netloc == urlsplit(INTERNAL_ORIGIN).netloc:
-            if parts.path in self.font_files:
-                return URLFetcherResponse(url, self.font_files[parts.path], {"Content-Type": "font/otf"})
+            font = self.font_files.get(parts.path)
+            if isinstance(font, Future):
+                font = font.result()
+            if font:
+                return URLFetcherResponse(url, font, {"Content-Type": "font/otf"})
             static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
             if parts.path.startswith(static_prefix):
                 path = _find_static(unquote(parts.path[len(static_prefix) :]))
@@ -171,13 +178,14 @@ _ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "　，。、；：？！
 _subset_pool = ThreadPoolExecutor(max_workers=len(FONT_PATHS), thread_name_prefix="font-subset")
 
 
-def font_subsets(html: str) -> dict[str, bytes]:
-    """Font files keyed by the internal path the CSS names, cut for this document.
+def font_subsets_started(html: str) -> dict[str, Future[bytes | None]]:
+    """Font files keyed by the internal path the CSS names, being cut for this document.
 
-    The two faces are cut side by side: HarfBuzz runs outside the GIL (cffi releases it)."""
+    The two faces are cut side by side, and beside WeasyPrint's parsing of the document:
+    HarfBuzz runs outside the GIL (cffi releases it). A face that cannot be cut comes out
+    as None, and the fetcher then refuses it (the CSS falls through to the system font)."""
     text = frozenset(html) | frozenset(_stylesheet_text()) | frozenset(_ALWAYS)
-    futures = {path: _subset_pool.submit(fonts.subset, style, text) for style, path in FONT_PATHS.items()}
-    return {path: data for path, future in futures.items() if (data := future.result())}
+    return {path: _subset_pool.submit(fonts.subset, style, text) for style, path in FONT_PATHS.items()}
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,7 @@ def html_to_pdf(html: str, *, data_uris: Iterable[str] = ()) -> Pdf:
     """Render HTML (from our templates) to PDF bytes with the documents' stylesheet; only
     local resources are fetched. The document's own <style> declares the font subsets;
     `data_uris` are the images the caller made for this document (the QR code)."""
-    fetcher = LocalOnlyFetcher(font_files=font_subsets(html), data_uris=data_uris)
+    fetcher = LocalOnlyFetcher(font_files=font_subsets_started(html), data_uris=data_uris)
     css, _text = stylesheet()
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=[css])
     # Subsets only (full_fonts=False is WeasyPrint's default, said here because it matters).

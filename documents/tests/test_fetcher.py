@@ -34,6 +34,17 @@ def test_serves_the_font_subsets_and_images_it_was_given(fetcher):
         LocalOnlyFetcher(data_uris=[own])("data:image/png;base64,AAAA")
 
 
+def test_waits_for_a_subset_still_being_cut_and_refuses_one_that_could_not_be(fetcher):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        cut, failed = pool.submit(lambda: b"OTTO-cut"), pool.submit(lambda: None)
+        pending = LocalOnlyFetcher(font_files={"/_fonts/a.otf": cut, "/_fonts/b.otf": failed})
+        assert pending(f"{BASE_URL}_fonts/a.otf").read() == b"OTTO-cut"
+        with pytest.raises(RefusedURL):
+            pending(f"{BASE_URL}_fonts/b.otf")
+
+
 @pytest.mark.parametrize(
     "url",
     [
