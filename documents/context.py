@@ -32,7 +32,7 @@ from voting.rules import (
     group_voters,
 )
 
-from .models import DocumentTemplate
+from .models import DocumentTemplate, official_title
 
 TEMPLATE_FILES = {
     DocumentTemplate.APPLICATION: "documents/application.html",
@@ -240,7 +240,7 @@ def document_context(
     context = {
         "doc": {
             "template": template.value,
-            "title": DocumentTemplate(template).label,
+            "title": official_title(template),
             "code": code,
             "version": version,
             "generated_at": generated_at,

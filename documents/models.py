@@ -11,7 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -27,6 +27,18 @@ class DocumentTemplate(models.TextChoices):
     # The ballot pages of template b without the tally sheet: what staff hand out before
     # the vote ("本单元全部表决票"); kept and verified like the others.
     BALLOT_PAPERS = "ballot_papers", _("本单元全部业主表决票")
+
+
+# The documents are official Chinese forms: printed in Chinese whatever language the
+# clerk's screen is in (the screens themselves follow the user's language).
+DOCUMENT_LANGUAGE = "zh-hans"
+
+
+def official_title(template: str) -> str:
+    """The template's official (Chinese) title, as printed and as the verification page
+    and the file name give it."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return str(DocumentTemplate(template).label)
 
 
 # The four official templates, in the order of the issue and of `render_documents`.
@@ -87,7 +99,7 @@ class GeneratedDocument(models.Model):
 
     @property
     def title(self) -> str:
-        return str(self.get_template_display())
+        return official_title(self.template)
 
     @property
     def is_current(self) -> bool:

@@ -19,13 +19,13 @@ from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case
 
 from . import audit, permissions
 from .context import TEMPLATE_FILES, document_context, qr_png_data_uri, verification_url
-from .models import OFFICIAL_TEMPLATES, DocumentTemplate, GeneratedDocument, new_verification_code
+from .models import DOCUMENT_LANGUAGE, OFFICIAL_TEMPLATES, DocumentTemplate, GeneratedDocument, new_verification_code
 from .pdf import html_to_pdf
 
 _ATTEMPTS = 5
@@ -52,12 +52,15 @@ def _unused_code() -> str:
 
 
 def document_html(*, case: Case, template: str, code: str, version: int, generated_at=None) -> str:
-    """The HTML of one version (Django autoescapes every value taken from the case)."""
+    """The HTML of one version (Django autoescapes every value taken from the case), in
+    Chinese whatever the request's language: labels taken from the models (funding
+    sources, attachment kinds, procedures) are translated strings too."""
     template = DocumentTemplate(template)
-    context = document_context(
-        case=case, template=template, code=code, version=version, generated_at=generated_at or timezone.now()
-    )
-    return render_to_string(TEMPLATE_FILES[template], context)
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = document_context(
+            case=case, template=template, code=code, version=version, generated_at=generated_at or timezone.now()
+        )
+        return render_to_string(TEMPLATE_FILES[template], context)
 
 
 def document_render(*, case: Case, template: str, actor) -> Rendered:

@@ -1,5 +1,7 @@
 """The public verification page and the staff print and download views."""
 
+from urllib.parse import unquote
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
@@ -120,6 +122,25 @@ def test_officer_prints_a_template_from_the_case_page(client, case, officer):
     assert body.startswith(b"%PDF") and len(body) == record.size
     events = list(AuditEvent.objects.filter(case=case, event__startswith="document_").values_list("event", "actor"))
     assert events == [("document_downloaded", officer.pk), ("document_generated", officer.pk)]
+
+
+def test_a_clerk_on_an_english_screen_still_prints_the_chinese_forms(client, case, officer):
+    """The screens follow the browser's language; the official forms are Chinese."""
+    from .conftest import flat_text, pdf_text
+
+    client.force_login(officer)
+    response = client.post(render_url(case, "application"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = flat_text(pdf_text(b"".join(response.streaming_content)))
+    assert "既有住宅增设电梯申请表案件编号" in text  # the title in every page's verification strip
+    assert "业主共同出资" in text and "提取住房公积金" in text
+    assert not any(word in text for word in ("Application", "owners", "fund"))
+    assert "既有住宅增设电梯申请表" in unquote(response["Content-Disposition"])
+    record = GeneratedDocument.objects.get()
+    page = client.get(verify_url(record), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "既有住宅增设电梯申请表" in page and "Application form" not in page
+    # …while the admin around it is in English.
+    assert "Log out" in client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_download_of_a_kept_version_is_logged(client, case, officer):
