@@ -26,3 +26,18 @@ class PortalAdminSite(admin.AdminSite):
             **(extra_context or {}),
         }
         return super().index(request, extra_context)
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the admin's own
+    page, saying for how long and whom to call, with 429 Too Many Requests."""
+    from django.conf import settings
+    from django.shortcuts import render
+
+    context = {
+        **admin.site.each_context(request),
+        "title": _("登录已暂停"),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "axes/locked_out.html", context, status=429)
