@@ -10,6 +10,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, selectors, services
@@ -132,7 +133,8 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("角色"))
     def group_names(self, obj):
-        return "、".join(g.name for g in obj.groups.all())
+        # The role groups' names are marked in cases.roles; other groups show as named.
+        return "、".join(gettext(g.name) for g in obj.groups.all())
 
 
 # --- buildings, units, flats, owners --------------------------------------------------
@@ -224,8 +226,8 @@ class OwnershipOnFlatInline(ScopedFormFieldsMixin, admin.TabularInline):
     model = Ownership
     extra = 0
     autocomplete_fields = ["owner"]
-    verbose_name = "业主"
-    verbose_name_plural = "业主（共有人逐一列出）"
+    verbose_name = _("业主")
+    verbose_name_plural = _("业主（共有人逐一列出）")
 
 
 @admin.register(Flat)
@@ -254,8 +256,8 @@ class OwnershipOnOwnerInline(ScopedFormFieldsMixin, admin.TabularInline):
     model = Ownership
     extra = 0
     autocomplete_fields = ["flat"]
-    verbose_name = "房屋"
-    verbose_name_plural = "名下房屋"
+    verbose_name = _("房屋")
+    verbose_name_plural = _("名下房屋")
 
     def get_queryset(self, request):
         # Only the flats this user may see, even on an owner who also owns elsewhere.
@@ -357,7 +359,7 @@ class CaseOpenForm(forms.ModelForm):
         if unit is not None:
             existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
             if existing is not None:
-                raise ValidationError(f"该梯号已有办理中的案件：{existing.number}。")
+                raise ValidationError(gettext("该梯号已有办理中的案件：%(number)s。") % {"number": existing.number})
             problems = services.case_eligibility_problems(unit=unit)
             if problems:
                 raise ValidationError(problems)
@@ -513,7 +515,9 @@ class CaseAdmin(ScopedAdmin):
         # The admin redirects using `obj`; point it at the case the service opened.
         obj.pk, obj.number = case.pk, case.number
         if case.needs_heritage_opinion:
-            messages.warning(request, "该楼栋位于文化遗产保护范围：方案初审通过前须上传文物/历史建筑主管部门意见。")
+            messages.warning(
+                request, gettext("该楼栋位于文化遗产保护范围：方案初审通过前须上传文物/历史建筑主管部门意见。")
+            )
 
     def save_related(self, request, form, formsets, change):
         # Representatives are set by the service; the inlines go through record_save.
@@ -527,9 +531,10 @@ class CaseAdmin(ScopedAdmin):
     def heritage_flag(self, obj):
         if obj.needs_heritage_opinion:
             return format_html(
-                '<strong style="color:#b00">{}</strong>', "位于保护范围：须附文物/历史建筑主管部门意见，不自动通过"
+                '<strong style="color:#b00">{}</strong>',
+                gettext("位于保护范围：须附文物/历史建筑主管部门意见，不自动通过"),
             )
-        return "否"
+        return gettext("否")
 
     @admin.display(description=_("分摊表"))
     def cost_table(self, obj):
@@ -554,9 +559,15 @@ class CaseAdmin(ScopedAdmin):
         )
         total = selectors.case_shared_total(case=obj)
         return format_html(
-            "<p>{}</p><table><thead><tr><th>房号</th><th>楼层</th><th>系数</th><th>比例</th><th>金额（元）</th></tr>"
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            f"业主分摊总额：{total} 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）",
+            gettext("业主分摊总额：%(total)s 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）")
+            % {"total": total},
+            gettext("房号"),
+            gettext("楼层"),
+            gettext("系数"),
+            gettext("比例"),
+            gettext("金额（元）"),
             body,
         )
 
@@ -573,14 +584,19 @@ class CaseAdmin(ScopedAdmin):
                     f.area,
                     f.get_area_source_display(),
                     "、".join(o.owner.name for o in f.ownerships.all())
-                    + ("（开发商持有）" if f.developer_held else ""),
+                    + (gettext("（开发商持有）") if f.developer_held else ""),
                 )
                 for f in flats
             ),
         )
         return format_html(
-            "<table><thead><tr><th>房号</th><th>楼层</th><th>面积（㎡）</th><th>来源</th><th>业主</th></tr></thead>"
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
             "<tbody>{}</tbody></table>",
+            gettext("房号"),
+            gettext("楼层"),
+            gettext("面积（㎡）"),
+            gettext("来源"),
+            gettext("业主"),
             rows,
         )
 

@@ -1,13 +1,34 @@
 """Named audit events: one function per event, each writing one AuditEvent row.
 
 Call them inside the service's transaction so the row exists exactly when the change does.
+
+The log is written in Chinese whatever the language of the user who acted: each event
+function runs under `written_in_chinese`, so the labels it takes from the models and the
+workflow table (verbose names, choices, procedure names: translated strings) come out in
+Chinese too.
 """
 
+import functools
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from .models import AuditEvent, Case
+
+AUDIT_LANGUAGE = "zh-hans"
+
+
+def written_in_chinese(event_function):
+    """Decorator for an audit event function: build its message under zh-hans. Other apps'
+    audit modules may use it too."""
+
+    @functools.wraps(event_function)
+    def wrapper(*args, **kwargs):
+        with translation.override(AUDIT_LANGUAGE):
+            return event_function(*args, **kwargs)
+
+    return wrapper
 
 
 def log_event(
@@ -30,12 +51,14 @@ def log_event(
     )
 
 
+@written_in_chinese
 def case_opened(*, case: Case, actor) -> AuditEvent:
     return log_event(
         event="case_opened", actor=actor, case=case, obj=case, message=f"立案：{case.number}（{case.unit}）"
     )
 
 
+@written_in_chinese
 def case_details_changed(*, case: Case, actor, fields: list[str]) -> AuditEvent:
     return log_event(
         event="case_details_changed",
@@ -47,6 +70,7 @@ def case_details_changed(*, case: Case, actor, fields: list[str]) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def record_saved(*, obj: models.Model, actor, created: bool, fields: list[str]) -> AuditEvent:
     verb = "新增" if created else "修改"
     return log_event(
@@ -58,20 +82,24 @@ def record_saved(*, obj: models.Model, actor, created: bool, fields: list[str]) 
     )
 
 
+@written_in_chinese
 def record_deleted(*, obj: models.Model, actor) -> AuditEvent:
     return log_event(event="record_deleted", actor=actor, obj=obj, message=f"删除{obj._meta.verbose_name}：{obj}")
 
 
+@written_in_chinese
 def personal_data_viewed(*, obj: models.Model, actor) -> AuditEvent:
     return log_event(event="personal_data_viewed", actor=actor, obj=obj, message=f"查看个人信息：{obj}")
 
 
+@written_in_chinese
 def case_completed(*, case: Case, actor) -> AuditEvent:
     return log_event(
         event="case_completed", actor=actor, case=case, obj=case, message=f"八个程序全部办结：{case.number}"
     )
 
 
+@written_in_chinese
 def step_submitted(*, step, actor, paper: bool) -> AuditEvent:
     how = "窗口纸质" if paper else "网上"
     return log_event(
@@ -84,6 +112,7 @@ def step_submitted(*, step, actor, paper: bool) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def case_step_decided(*, step, actor, decision: str, note: str) -> AuditEvent:
     return log_event(
         event="case_step_decided",
@@ -95,6 +124,7 @@ def case_step_decided(*, step, actor, decision: str, note: str) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def notice_period_set(*, step, actor) -> AuditEvent:
     return log_event(
         event="notice_period_set",
@@ -106,6 +136,7 @@ def notice_period_set(*, step, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def attachment_added(*, attachment, actor) -> AuditEvent:
     return log_event(
         event="attachment_added",
@@ -117,6 +148,7 @@ def attachment_added(*, attachment, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def attachment_downloaded(*, attachment, actor) -> AuditEvent:
     return log_event(
         event="attachment_downloaded",
@@ -127,6 +159,7 @@ def attachment_downloaded(*, attachment, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def paper_submission_recorded(*, paper, actor) -> AuditEvent:
     return log_event(
         event="paper_submission_recorded",
@@ -138,6 +171,7 @@ def paper_submission_recorded(*, paper, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def case_step_started(*, step) -> AuditEvent:
     return log_event(
         event="case_step_started",
@@ -149,6 +183,7 @@ def case_step_started(*, step) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def case_step_skipped(*, step) -> AuditEvent:
     return log_event(
         event="case_step_skipped",

@@ -1,11 +1,14 @@
 """The gate a unit must pass before its case can open (适用范围).
 
 Pure Python: the service gathers the facts and this module names every failed
-condition, in Chinese, so one refusal tells the applicant all that is wrong.
+condition, in the user's language (Chinese unless they asked for English), so one
+refusal tells the applicant all that is wrong.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,15 @@ def eligibility_problems(facts: UnitFacts) -> list[str]:
     """
     problems = []
     if facts.flat_count == 0:
-        problems.append("该梯号尚未登记任何房屋，无法立案。")
+        problems.append(_("该梯号尚未登记任何房屋，无法立案。"))
     if facts.rooms_without_certificate:
         rooms = "、".join(facts.rooms_without_certificate)
-        problems.append(f"以下房屋未登记房屋所有权证或不动产权证号：{rooms}。仅已取得产权证的既有住宅可申请增设电梯。")
+        problems.append(
+            _("以下房屋未登记房屋所有权证或不动产权证号：%(rooms)s。仅已取得产权证的既有住宅可申请增设电梯。")
+            % {"rooms": rooms}
+        )
     if facts.in_demolition_plan:
-        problems.append("该住宅已列入城市规划五年内拆迁改造范围，不列入增设电梯范围。")
+        problems.append(_("该住宅已列入城市规划五年内拆迁改造范围，不列入增设电梯范围。"))
     if not facts.land_inside_plot:
-        problems.append("增设电梯用地不在现住宅小区或现住宅用地范围内。")
+        problems.append(_("增设电梯用地不在现住宅小区或现住宅用地范围内。"))
     return problems

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -32,17 +33,27 @@ class UploadFacts:
     sha256: str
 
 
-def inspect_upload(upload, *, what: str = "文件", allowed=SCAN_TYPES) -> UploadFacts:
-    """Refuse a missing, oversized or mistyped upload in Chinese; return its facts."""
+def inspect_upload(upload, *, what: str | None = None, allowed=SCAN_TYPES) -> UploadFacts:
+    """Refuse a missing, oversized or mistyped upload in the user's language; return its facts.
+
+    `what` names the file in the refusal (a gettext_lazy string for callers that want it
+    translated too); by default “文件”."""
+    what = _("文件") if what is None else what
     if upload is None:
-        raise ValidationError(f"请上传{what}（PDF、JPEG或PNG）。", code="file_required")
+        raise ValidationError(_("请上传%(what)s（PDF、JPEG或PNG）。") % {"what": what}, code="file_required")
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
-        raise ValidationError(f"{what}“{upload.name}”超过{limit} MB的上限。", code="file_too_large")
+        raise ValidationError(
+            _("%(what)s“%(name)s”超过%(limit)s MB的上限。") % {"what": what, "name": upload.name, "limit": limit},
+            code="file_too_large",
+        )
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     if content_type not in allowed:
-        raise ValidationError(f"{what}“{upload.name}”不是PDF、JPEG或PNG文件（按文件内容判断）。", code="file_type")
+        raise ValidationError(
+            _("%(what)s“%(name)s”不是PDF、JPEG或PNG文件（按文件内容判断）。") % {"what": what, "name": upload.name},
+            code="file_type",
+        )
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -10,10 +10,19 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import validators
-from .workflow import FIRST_STEP, LAST_STEP, PROCEDURE_BY_NUMBER, STEP_CHOICES, Department, StepState
+from .workflow import (
+    FIRST_STEP,
+    LAST_STEP,
+    PROCEDURE_BY_NUMBER,
+    STEP_CHOICES,
+    TRANSITION_BY_NAME,
+    Department,
+    StepState,
+)
 
 
 class Jurisdiction(models.Model):
@@ -27,7 +36,7 @@ class Jurisdiction(models.Model):
         _("受理窗口地址"), max_length=200, blank=True, help_text=_("公示书写明的异议递交地点")
     )
     notice_days = models.PositiveSmallIntegerField(
-        "公示期（日历日）", default=10, help_text=_("[惯例] 默认10日，可按辖区调整")
+        _("公示期（日历日）"), default=10, help_text=_("[惯例] 默认10日，可按辖区调整")
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -85,7 +94,9 @@ class User(AbstractUser):
         return self.get_full_name()
 
     def __str__(self) -> str:
-        return f"{self.full_name}（{self.username}）" if self.full_name else self.username
+        if not self.full_name:
+            return self.username
+        return gettext("%(name)s（%(username)s）") % {"name": self.full_name, "username": self.username}
 
 
 class Building(models.Model):
@@ -98,7 +109,7 @@ class Building(models.Model):
     floors = models.PositiveSmallIntegerField(_("地上层数"))
     has_reserved_shaft = models.BooleanField(_("已预留电梯井"), default=False, help_text=_("未预留的须办理规划审查"))
     in_heritage_area = models.BooleanField(
-        "位于文化遗产保护范围", default=False, help_text=_("文化遗产、不可移动文物、历史建筑、传统风貌建筑保护区")
+        _("位于文化遗产保护范围"), default=False, help_text=_("文化遗产、不可移动文物、历史建筑、传统风貌建筑保护区")
     )
     in_demolition_plan = models.BooleanField(_("列入五年内拆迁改造计划"), default=False)
     land_inside_plot = models.BooleanField(_("电梯用地在小区或住宅用地范围内"), default=True)
@@ -168,7 +179,7 @@ class Flat(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.room}室"
+        return gettext("%(room)s室") % {"room": self.room}
 
 
 class Owner(models.Model):
@@ -396,6 +407,12 @@ class StepHistory(models.Model):
     def __str__(self) -> str:
         return f"{self.step} {self.from_state}→{self.to_state}"
 
+    @property
+    def transition_label(self):
+        """The move's name as the screens show it (提交申报, 审查通过...), not its code."""
+        transition = TRANSITION_BY_NAME.get(self.transition)
+        return transition.label if transition is not None else self.transition
+
 
 class PaperSubmission(models.Model):
     """A submission brought to the office on paper (线下申请): who, when, what; scans attached."""
@@ -471,7 +488,7 @@ class Attachment(models.Model):
         ordering = ["step__number", "uploaded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.original_name}"
+        return gettext("%(kind)s：%(name)s") % {"kind": self.get_kind_display(), "name": self.original_name}
 
 
 class FundingSourceKind(models.TextChoices):
@@ -527,7 +544,7 @@ class FloorCoefficient(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.floor}层 × {self.coefficient}"
+        return gettext("%(floor)s层 × %(coefficient)s") % {"floor": self.floor, "coefficient": self.coefficient}
 
 
 class ElevatorOwnershipMode(models.TextChoices):
@@ -575,7 +592,7 @@ class Agreement(models.Model):
         verbose_name_plural = _("业主协议条款")
 
     def __str__(self) -> str:
-        return f"{self.case.number} 协议条款"
+        return gettext("%(number)s 协议条款") % {"number": self.case.number}
 
 
 class CaseSequence(models.Model):

@@ -1,6 +1,8 @@
 """Who may do what on a case. Services enforce these; screens use them to show exactly
 the buttons the user may press. Seeing a case at all is `selectors.case_list_visible_to`."""
 
+from django.utils.translation import gettext_lazy as _
+
 from .roles import SPEC_BY_ROLE, Role, is_city_wide, roles_of
 from .workflow import Department
 
@@ -60,13 +62,13 @@ def can_run_vote(user, case) -> bool:
 # The moves a user may make on a step now, for the buttons on the case page; the services
 # check the same rules again when the move is made.
 ACTION_LABELS = {
-    "submit": "网上申报",
-    "paper": "登记窗口收件",
-    "approve": "审查通过",
-    "return": "退回补正",
-    "reject": "不予通过",
-    "notice": "登记公示期",
-    "upload": "上传材料",
+    "submit": _("网上申报"),
+    "paper": _("登记窗口收件"),
+    "approve": _("审查通过"),
+    "return": _("退回补正"),
+    "reject": _("不予通过"),
+    "notice": _("登记公示期"),
+    "upload": _("上传材料"),
 }
 
 

@@ -8,6 +8,8 @@ user's jurisdiction in `cases.selectors`, not here.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 from .workflow import Department
 
 _MASTER_DATA = ("building", "elevatorunit", "flat", "owner", "ownership", "agentbuilder")
@@ -27,6 +29,8 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class RoleSpec:
     role: Role
+    # The group's name in the database, always Chinese (the code finds groups by it);
+    # marked with gettext_noop so screens can show it translated: gettext(group.name).
     group_name: str
     department: Department | None
     city_wide: bool
@@ -43,21 +47,21 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     # Receives cases, keeps the unit's master data, runs the housing-led steps.
     RoleSpec(
         Role.DISTRICT_OFFICER,
-        "区住建经办人",
+        gettext_noop("区住建经办人"),
         Department.HOUSING,
         False,
         _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA, *_CASE_MONEY))
         + _perms("cases", ("delete",), ("ownership", "fundingsource", "floorcoefficient"))
         + ("cases.view_auditevent", "voting.view_vote"),
     ),
-    RoleSpec(Role.PLANNING_REVIEWER, "资规审查员", Department.PLANNING, False, _VIEW_CASES),
-    RoleSpec(Role.URBAN_REVIEWER, "城管审查员", Department.URBAN, False, _VIEW_CASES),
-    RoleSpec(Role.MARKET_REVIEWER, "市场监管审查员", Department.MARKET, False, _VIEW_CASES),
-    RoleSpec(Role.FUND_REVIEWER, "公积金审查员", Department.FUND, False, _VIEW_CASES),
+    RoleSpec(Role.PLANNING_REVIEWER, gettext_noop("资规审查员"), Department.PLANNING, False, _VIEW_CASES),
+    RoleSpec(Role.URBAN_REVIEWER, gettext_noop("城管审查员"), Department.URBAN, False, _VIEW_CASES),
+    RoleSpec(Role.MARKET_REVIEWER, gettext_noop("市场监管审查员"), Department.MARKET, False, _VIEW_CASES),
+    RoleSpec(Role.FUND_REVIEWER, gettext_noop("公积金审查员"), Department.FUND, False, _VIEW_CASES),
     # Reads every district; writes nothing on cases.
-    RoleSpec(Role.CITY_SUPERVISOR, "市住建局督导", None, True, _VIEW_CASES + ("cases.view_auditevent",)),
+    RoleSpec(Role.CITY_SUPERVISOR, gettext_noop("市住建局督导"), None, True, _VIEW_CASES + ("cases.view_auditevent",)),
     # Prepares and submits its own cases' applications (the case screens arrive with the workflow).
-    RoleSpec(Role.AGENT_BUILDER, "代建单位/业主代表", None, False, _perms("cases", ("view",), ("case",))),
+    RoleSpec(Role.AGENT_BUILDER, gettext_noop("代建单位/业主代表"), None, False, _perms("cases", ("view",), ("case",))),
 )
 
 SPEC_BY_ROLE = {spec.role: spec for spec in ROLE_SPECS}

@@ -116,6 +116,7 @@ def case_timeline(*, case: Case, user) -> list[dict]:
     """The eight steps as the case page shows them: state, who it waits for, due date,
     attachments, history, and the moves this user may make now."""
     from django.utils import timezone
+    from django.utils.translation import gettext as _
 
     from .permissions import actions_for
     from .workflow import DEPARTMENT_LABELS, Department, StepState
@@ -130,9 +131,10 @@ def case_timeline(*, case: Case, user) -> list[dict]:
     for step in steps:
         state = StepState(step.state)
         waiting = {
-            StepState.IN_PROGRESS: "待申请人申报",
-            StepState.RETURNED: "待申请人补正后重新申报",
-            StepState.SUBMITTED: f"待{DEPARTMENT_LABELS[Department(step.department)]}审查",
+            StepState.IN_PROGRESS: _("待申请人申报"),
+            StepState.RETURNED: _("待申请人补正后重新申报"),
+            StepState.SUBMITTED: _("待%(department)s审查")
+            % {"department": DEPARTMENT_LABELS[Department(step.department)]},
         }.get(state, "")
         rows.append(
             {

@@ -13,7 +13,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import audit, permissions
 from .deadlines import add_working_days
@@ -86,9 +88,9 @@ def ensure_actor_in_jurisdiction(*, actor, jurisdiction: Jurisdiction | None) ->
     if actor is None or actor.is_superuser or jurisdiction is None:
         return
     if is_city_wide(actor):
-        raise PermissionDenied("市级督导账号只能查看，不能修改案件数据。")
+        raise PermissionDenied(_("市级督导账号只能查看，不能修改案件数据。"))
     if actor.jurisdiction_id != jurisdiction.pk:
-        raise PermissionDenied(f"无权操作{jurisdiction.name}的数据。")
+        raise PermissionDenied(_("无权操作%(jurisdiction)s的数据。") % {"jurisdiction": jurisdiction.name})
 
 
 # --- master data ----------------------------------------------------------------------
@@ -100,7 +102,9 @@ def ensure_roster_not_frozen(*, obj: models.Model) -> None:
 
     unit = {Flat: lambda o: o.unit, Ownership: lambda o: o.flat.unit}.get(type(obj), lambda o: None)(obj)
     if unit is not None and unit.pk and roster_frozen(unit=unit):
-        raise ValidationError(f"{unit}的业主表决已开始，房屋与业主名册已冻结，不能修改。", code="roster_frozen")
+        raise ValidationError(
+            _("%(unit)s的业主表决已开始，房屋与业主名册已冻结，不能修改。") % {"unit": unit}, code="roster_frozen"
+        )
 
 
 def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> models.Model:
@@ -171,7 +175,7 @@ def flat_register(
     record_save(obj=flat, actor=actor, fields=["floor", "area", "area_source", "certificate_no", "developer_held"])
     owner_objs = [owner_upsert(data=o, actor=actor) for o in owners]
     if not owner_objs:
-        raise ValidationError(f"{room}室至少需要一名业主。")
+        raise ValidationError(_("%(room)s室至少需要一名业主。") % {"room": room})
     ensure_roster_not_frozen(obj=flat)
     Ownership.objects.filter(flat=flat).exclude(owner__in=owner_objs).delete()
     for owner in owner_objs:
@@ -199,7 +203,7 @@ def case_eligibility_problems(*, unit: ElevatorUnit) -> list[str]:
 def _next_case_number(*, jurisdiction: Jurisdiction, year: int) -> str:
     """FZ-2026-0001. The UPDATE takes the sequence row's lock, so two cases opening at the
     same moment wait for each other instead of reading the same last value."""
-    seq, _ = CaseSequence.objects.get_or_create(jurisdiction=jurisdiction, year=year)
+    seq, _created = CaseSequence.objects.get_or_create(jurisdiction=jurisdiction, year=year)
     CaseSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
     value = CaseSequence.objects.values_list("last_value", flat=True).get(pk=seq.pk)
     return f"{jurisdiction.code}-{year}-{value:04d}"
@@ -209,7 +213,7 @@ def _check_representatives(*, unit: ElevatorUnit, representatives: Sequence[Owne
     unit_owner_ids = set(Ownership.objects.filter(flat__unit=unit).values_list("owner_id", flat=True))
     strangers = [o.name for o in representatives if o.pk not in unit_owner_ids]
     if strangers:
-        raise ValidationError(f"业主代表必须是本梯号的业主：{'、'.join(strangers)}不是。")
+        raise ValidationError(_("业主代表必须是本梯号的业主：%(names)s不是。") % {"names": "、".join(strangers)})
 
 
 def case_open(
@@ -231,13 +235,15 @@ def case_open(
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction)
         existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
         if existing is not None:
-            raise ValidationError(f"该梯号已有办理中的案件：{existing.number}。", code="case_exists")
+            raise ValidationError(
+                _("该梯号已有办理中的案件：%(number)s。") % {"number": existing.number}, code="case_exists"
+            )
         problems = case_eligibility_problems(unit=unit)
         if problems:
             raise CaseNotEligible(problems)
         _check_representatives(unit=unit, representatives=representatives)
         if budget is not None and budget < 0:
-            raise ValidationError("工程预算不能为负数。")
+            raise ValidationError(_("工程预算不能为负数。"))
         case = Case(
             number=_next_case_number(jurisdiction=jurisdiction, year=timezone.localdate().year),
             jurisdiction=jurisdiction,
@@ -252,7 +258,7 @@ def case_open(
             with transaction.atomic():
                 case.save()
         except IntegrityError as exc:
-            raise ValidationError("该梯号已有办理中的案件。", code="case_exists") from exc
+            raise ValidationError(_("该梯号已有办理中的案件。"), code="case_exists") from exc
         case.representatives.set(representatives)
         _create_steps(case=case)
         Agreement.objects.create(case=case)
@@ -282,12 +288,12 @@ def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] |
         case = Case.objects.select_for_update().select_related("unit__building").get(pk=case.pk)
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
         if case.status != CaseStatus.OPEN:
-            raise ValidationError("案件已结束，不能再修改。")
+            raise ValidationError(_("案件已结束，不能再修改。"))
         changed = [name for name, value in changes.items() if getattr(case, name) != value]
         for name in changed:
             setattr(case, name, changes[name])
         if case.budget is not None and case.budget < 0:
-            raise ValidationError("工程预算不能为负数。")
+            raise ValidationError(_("工程预算不能为负数。"))
         case.save()
         if representatives is not None:
             _check_representatives(unit=case.unit, representatives=representatives)
@@ -317,7 +323,7 @@ def _move(*, step: ProcedureStep, name: str, actor, note: str = "", channel: str
     except TransitionNotAllowed as exc:
         raise ValidationError(str(exc), code="transition_not_allowed") from exc
     if transition.needs_reason and not note.strip():
-        raise ValidationError(f"“{transition.label}”须写明理由。", code="reason_required")
+        raise ValidationError(_("“%(action)s”须写明理由。") % {"action": transition.label}, code="reason_required")
     StepHistory.objects.create(
         step=step,
         from_state=step.state,
@@ -388,21 +394,23 @@ def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     if step.number == 1:
         result = vote_result_for_case(case=case)
         if result is None:
-            problems.append("表决结果缺失：须先完成业主表决。")
+            problems.append(_("表决结果缺失：须先完成业主表决。"))
         elif not result.passed:
-            problems.append("业主表决未通过，不能通过方案初审。")
+            problems.append(_("业主表决未通过，不能通过方案初审。"))
         kinds = set(case.attachments.filter(step__number=1).values_list("kind", flat=True))
         if AttachmentKind.OWNERS_AGREEMENT not in kinds:
-            problems.append("缺少业主协议书。")
+            problems.append(_("缺少业主协议书。"))
         if AttachmentKind.SCHEME_DRAWING not in kinds:
-            problems.append("缺少设计方案图。")
+            problems.append(_("缺少设计方案图。"))
         if case.needs_heritage_opinion and AttachmentKind.HERITAGE_OPINION not in kinds:
-            problems.append("该楼栋位于文化遗产保护范围，缺少文物/历史建筑主管部门意见。")
+            problems.append(_("该楼栋位于文化遗产保护范围，缺少文物/历史建筑主管部门意见。"))
     if step.number == 2:
         if step.notice_end is None:
-            problems.append("尚未登记公示期。")
+            problems.append(_("尚未登记公示期。"))
         elif timezone.localdate() <= step.notice_end:
-            problems.append(f"公示期至{step.notice_end:%Y年%m月%d日}，公示期结束后方可通过。")
+            # The date's format is translated too (Django date-format characters).
+            end = dateformat.format(step.notice_end, _("Y年m月d日"))
+            problems.append(_("公示期至%(date)s，公示期结束后方可通过。") % {"date": end})
     return problems
 
 
@@ -412,7 +420,7 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
     with transaction.atomic():
         step = _locked_step(step)
         if paper is None and actor is not None and not permissions.can_submit_online(actor, step):
-            raise PermissionDenied("只有本案的代建单位或业主代表可以网上申报。")
+            raise PermissionDenied(_("只有本案的代建单位或业主代表可以网上申报。"))
         _move(
             step=step,
             name="submit",
@@ -428,9 +436,9 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "审查通过"
-    RETURN = "return", "退回补正"
-    REJECT = "reject", "不予通过"
+    APPROVE = "approve", gettext_lazy("审查通过")
+    RETURN = "return", gettext_lazy("退回补正")
+    REJECT = "reject", gettext_lazy("不予通过")
 
 
 def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "") -> ProcedureStep:
@@ -441,11 +449,17 @@ def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "
         step = _locked_step(step)
         if actor is not None and not permissions.can_decide(actor, step):
             raise PermissionDenied(
-                f"只有{step.case.jurisdiction.name}{step.get_department_display()}的审查人员可以决定“{step.procedure.name}”。"
+                _("只有%(jurisdiction)s%(department)s的审查人员可以决定“%(procedure)s”。")
+                % {
+                    "jurisdiction": step.case.jurisdiction.name,
+                    "department": step.get_department_display(),
+                    "procedure": step.procedure.name,
+                }
             )
         if step.state != StepState.SUBMITTED:
             raise ValidationError(
-                f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，已被处理或尚未申报，不能再作决定。",
+                _("“%(procedure)s”当前为“%(state)s”，已被处理或尚未申报，不能再作决定。")
+                % {"procedure": step.procedure.name, "state": StepState(step.state).label},
                 code="already_decided",
             )
         if decision == Decision.APPROVE:
@@ -469,16 +483,19 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
     with transaction.atomic():
         step = _locked_step(step)
         if step.number != 2:
-            raise ValidationError("只有“公示见证”程序有公示期。")
+            raise ValidationError(_("只有“公示见证”程序有公示期。"))
         if actor is not None and not permissions.can_set_notice(actor, step):
-            raise PermissionDenied("只有受理辖区的住建经办人可以登记公示期。")
+            raise PermissionDenied(_("只有受理辖区的住建经办人可以登记公示期。"))
         if step.state not in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
-            raise ValidationError("该程序当前不能修改公示期。")
+            raise ValidationError(_("该程序当前不能修改公示期。"))
         minimum = step.case.jurisdiction.notice_days
         if end < start:
-            raise ValidationError("公示结束日期不能早于开始日期。")
+            raise ValidationError(_("公示结束日期不能早于开始日期。"))
         if (end - start).days + 1 < minimum:
-            raise ValidationError(f"公示期不得少于{minimum}个日历日（{step.case.jurisdiction.name}的设定）。")
+            raise ValidationError(
+                _("公示期不得少于%(days)s个日历日（%(jurisdiction)s的设定）。")
+                % {"days": minimum, "jurisdiction": step.case.jurisdiction.name}
+            )
         step.notice_start, step.notice_end = start, end
         step.save(update_fields=["notice_start", "notice_end"])
         audit.notice_period_set(step=step, actor=actor)
@@ -492,7 +509,7 @@ def _store_attachment(
     *, step: ProcedureStep, kind: str, upload, actor, written: FilesWritten, paper=None
 ) -> Attachment:
     if kind not in AttachmentKind.values:
-        raise ValidationError(f"未知的材料类型：{kind}")
+        raise ValidationError(_("未知的材料类型：%(kind)s") % {"kind": kind})
     facts = inspect_upload(upload)
     attachment = Attachment(
         case=step.case,
@@ -515,9 +532,12 @@ def attachment_add(*, step: ProcedureStep, kind: str, upload, actor) -> Attachme
     with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
         if actor is not None and not permissions.can_upload(actor, step):
-            raise PermissionDenied("无权为该程序上传材料。")
+            raise PermissionDenied(_("无权为该程序上传材料。"))
         if step.state in (StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED, StepState.NOT_STARTED):
-            raise ValidationError(f"“{step.procedure.name}”当前为“{StepState(step.state).label}”，不能再上传材料。")
+            raise ValidationError(
+                _("“%(procedure)s”当前为“%(state)s”，不能再上传材料。")
+                % {"procedure": step.procedure.name, "state": StepState(step.state).label}
+            )
         attachment = _store_attachment(step=step, kind=kind, upload=upload, actor=actor, written=written)
         audit.attachment_added(attachment=attachment, actor=actor)
     return attachment
@@ -538,9 +558,9 @@ def paper_submission_record(
     with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
         if actor is None or not permissions.can_record_paper(actor, step):
-            raise PermissionDenied("只有受理辖区的住建经办人可以登记窗口收件。")
+            raise PermissionDenied(_("只有受理辖区的住建经办人可以登记窗口收件。"))
         if not brought_by.strip():
-            raise ValidationError("请填写递交人。")
+            raise ValidationError(_("请填写递交人。"))
         paper = PaperSubmission(
             step=step,
             brought_by=brought_by.strip(),
@@ -581,9 +601,9 @@ def case_set_funding(*, case: Case, actor, amounts: dict[str, Decimal]) -> None:
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
         unknown = set(amounts) - set(FundingSourceKind.values)
         if unknown:
-            raise ValidationError(f"未知的资金来源：{'、'.join(sorted(unknown))}")
+            raise ValidationError(_("未知的资金来源：%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
         if any(a < 0 for a in amounts.values()):
-            raise ValidationError("资金金额不能为负数。")
+            raise ValidationError(_("资金金额不能为负数。"))
         case.funding_sources.all().delete()
         FundingSource.objects.bulk_create(
             FundingSource(case=case, kind=k, amount=a) for k, a in amounts.items() if a > 0
@@ -606,9 +626,11 @@ def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, De
         floors = set(case.unit.flats.values_list("floor", flat=True))
         missing = sorted(floors - set(coefficients))
         if missing:
-            raise ValidationError(f"以下楼层缺少分摊系数：{'、'.join(str(f) for f in missing)}")
+            raise ValidationError(
+                _("以下楼层缺少分摊系数：%(floors)s") % {"floors": "、".join(str(f) for f in missing)}
+            )
         if any(c < 0 for c in coefficients.values()):
-            raise ValidationError("分摊系数不能为负数。")
+            raise ValidationError(_("分摊系数不能为负数。"))
         case.floor_coefficients.all().delete()
         FloorCoefficient.objects.bulk_create(
             FloorCoefficient(case=case, floor=f, coefficient=c) for f, c in sorted(coefficients.items())

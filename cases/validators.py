@@ -10,6 +10,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"  # indexed by the weighted sum mod 11
@@ -60,7 +61,7 @@ def is_valid_credit_code(value: str) -> bool:
 def validate_id_number(value: str) -> None:
     if not is_valid_id_number(value):
         raise ValidationError(
-            "身份证号码“%(value)s”无效：应为18位，出生日期真实，末位校验码正确（GB 11643）。",
+            _("身份证号码“%(value)s”无效：应为18位，出生日期真实，末位校验码正确（GB 11643）。"),
             code="invalid_id_number",
             params={"value": value},
         )
@@ -69,7 +70,7 @@ def validate_id_number(value: str) -> None:
 def validate_credit_code(value: str) -> None:
     if not is_valid_credit_code(value):
         raise ValidationError(
-            "统一社会信用代码“%(value)s”无效：应为18位，末位校验码正确（GB 32100）。",
+            _("统一社会信用代码“%(value)s”无效：应为18位，末位校验码正确（GB 32100）。"),
             code="invalid_credit_code",
             params={"value": value},
         )
@@ -79,8 +80,10 @@ def validate_owner_identity(value: str) -> None:
     """An owner is a person (ID number) or an organisation such as the developer (credit code)."""
     if not (is_valid_id_number(value) or is_valid_credit_code(value)):
         raise ValidationError(
-            "证件号码“%(value)s”无效：个人应填18位身份证号码（GB 11643），"
-            "单位应填18位统一社会信用代码（GB 32100），请核对末位校验码。",
+            _(
+                "证件号码“%(value)s”无效：个人应填18位身份证号码（GB 11643），"
+                "单位应填18位统一社会信用代码（GB 32100），请核对末位校验码。"
+            ),
             code="invalid_identity",
             params={"value": value},
         )
@@ -89,7 +92,7 @@ def validate_owner_identity(value: str) -> None:
 def validate_mobile(value: str) -> None:
     if value and not _MOBILE.fullmatch(value):
         raise ValidationError(
-            "手机号码“%(value)s”无效：应为以1开头的11位数字。",
+            _("手机号码“%(value)s”无效：应为以1开头的11位数字。"),
             code="invalid_mobile",
             params={"value": value},
         )

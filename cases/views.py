@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
 from .forms import FORM_FOR_ACTION
@@ -31,16 +32,19 @@ def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
     data = form.cleaned_data
     if action == "submit":
         services.step_submit(step=step, actor=actor, note=data["note"])
-        return "已提交申报。"
+        return _("已提交申报。")
     if action in ("approve", "return", "reject"):
         step = services.case_decide_step(step=step, actor=actor, decision=action, note=data["note"])
-        return f"已{permissions.ACTION_LABELS[action]}：{step.procedure.name}。"
+        return _("已%(action)s：%(procedure)s。") % {
+            "action": permissions.ACTION_LABELS[action],
+            "procedure": step.procedure.name,
+        }
     if action == "upload":
         attachment = services.attachment_add(step=step, kind=data["kind"], upload=data["file"], actor=actor)
-        return f"已上传：{attachment.original_name}。"
+        return _("已上传：%(name)s。") % {"name": attachment.original_name}
     if action == "notice":
         services.step_set_notice_period(step=step, actor=actor, start=data["notice_start"], end=data["notice_end"])
-        return "已登记公示期。"
+        return _("已登记公示期。")
     if action == "paper":
         services.paper_submission_record(
             step=step,
@@ -51,7 +55,7 @@ def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
             note=data["note"],
             files=form.files_with_kinds(),
         )
-        return "已登记窗口收件，该程序已提交审查。"
+        return _("已登记窗口收件，该程序已提交审查。")
     raise Http404
 
 
@@ -74,7 +78,12 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
             return redirect(reverse("admin:cases_case_change", args=[case_pk]) + f"#step-{number}")
     context = {
         **admin_site.each_context(request),
-        "title": f"{permissions.ACTION_LABELS[action]}：{step.procedure.number}. {step.procedure.name}",
+        "title": _("%(action)s：%(number)s. %(procedure)s")
+        % {
+            "action": permissions.ACTION_LABELS[action],
+            "number": step.procedure.number,
+            "procedure": step.procedure.name,
+        },
         "subtitle": step.case.number,
         "case": step.case,
         "step": step,
@@ -104,7 +113,7 @@ def my_queue(request, admin_site):
     steps = selectors.step_queue_for(user=request.user)
     context = {
         **admin_site.each_context(request),
-        "title": "我的待办",
+        "title": _("我的待办"),
         "steps": steps,
         "opts": ProcedureStep._meta,
     }

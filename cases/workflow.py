@@ -1,6 +1,7 @@
 """The eight procedures (申报程序) of the 2025 Quanzhou guidance, as one table.
 
-Pure Python, no ORM: this module can be read and tested alone. The report names the
+Pure Python, no ORM: this module can be read and tested alone (labels shown on screen are
+gettext_lazy strings, translated when displayed). The report names the
 procedures and the five departments that issued the guidance (住建、资规、城管、市场
 监管、公积金) but not who acts at each step; the assignment below is what a district
 housing office would expect and is documented per step.
@@ -8,6 +9,10 @@ housing office would expect and is documented per step.
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Department(StrEnum):
@@ -23,11 +28,11 @@ class Department(StrEnum):
 
 
 DEPARTMENT_LABELS = {
-    Department.HOUSING: "住建部门",
-    Department.PLANNING: "资规部门",
-    Department.URBAN: "城管部门",
-    Department.MARKET: "市场监管部门",
-    Department.FUND: "公积金中心",
+    Department.HOUSING: _("住建部门"),
+    Department.PLANNING: _("资规部门"),
+    Department.URBAN: _("城管部门"),
+    Department.MARKET: _("市场监管部门"),
+    Department.FUND: _("公积金中心"),
 }
 
 
@@ -35,7 +40,7 @@ DEPARTMENT_LABELS = {
 class Procedure:
     number: int
     code: str
-    name: str
+    name: str  # gettext_lazy: shown in the user's language
     department: Department
     note: str
 
@@ -43,25 +48,27 @@ class Procedure:
 PROCEDURES: tuple[Procedure, ...] = (
     # The district housing bureau leads the joint preliminary review (others answer within
     # about five working days in practice), so housing decides.
-    Procedure(1, "scheme_review", "方案初审", Department.HOUSING, "申请、表决结果、设计方案、资金筹集方案、业主协议"),
+    Procedure(
+        1, "scheme_review", _("方案初审"), Department.HOUSING, "申请、表决结果、设计方案、资金筹集方案、业主协议"
+    ),
     # Notice and witnessing are run by the office that received the application.
-    Procedure(2, "public_notice", "公示见证", Department.HOUSING, "单元及小区公示、异议期、表决与协议见证"),
+    Procedure(2, "public_notice", _("公示见证"), Department.HOUSING, "单元及小区公示、异议期、表决与协议见证"),
     # The guidance: only a building without a reserved shaft needs planning review.
-    Procedure(3, "planning_review", "规划审查", Department.PLANNING, "未预留电梯井的须办理；已预留的不需办理"),
+    Procedure(3, "planning_review", _("规划审查"), Department.PLANNING, "未预留电梯井的须办理；已预留的不需办理"),
     # Construction-drawing review is supervised by the housing bureau.
-    Procedure(4, "drawing_review", "施工图设计、审查", Department.HOUSING, "有资质单位设计并审查"),
+    Procedure(4, "drawing_review", _("施工图设计、审查"), Department.HOUSING, "有资质单位设计并审查"),
     # Site occupation, greening and similar simplified approvals sit with urban management.
-    Procedure(5, "joint_approval", "部门简化审批", Department.URBAN, "相关部门联合简化审批"),
+    Procedure(5, "joint_approval", _("部门简化审批"), Department.URBAN, "相关部门联合简化审批"),
     # Shaft works are building works: housing's quality and safety supervision.
-    Procedure(6, "shaft_supervision", "井道施工监管", Department.HOUSING, "井道施工现场监管记录"),
-    Procedure(7, "shaft_acceptance", "井道工程竣工验收", Department.HOUSING, "竣工验收记录，15日内备案"),
+    Procedure(6, "shaft_supervision", _("井道施工监管"), Department.HOUSING, "井道施工现场监管记录"),
+    Procedure(7, "shaft_acceptance", _("井道工程竣工验收"), Department.HOUSING, "竣工验收记录，15日内备案"),
     # Elevators are special equipment: installation notice and supervisory inspection go
     # to market supervision (Special Equipment Safety Law arts. 23 and 25).
-    Procedure(8, "installation", "电梯安装", Department.MARKET, "有资质单位安装、特种设备监督检验"),
+    Procedure(8, "installation", _("电梯安装"), Department.MARKET, "有资质单位安装、特种设备监督检验"),
 )
 
 PROCEDURE_BY_NUMBER = {p.number: p for p in PROCEDURES}
-STEP_CHOICES = [(p.number, f"{p.number}. {p.name}") for p in PROCEDURES]
+STEP_CHOICES = [(p.number, format_lazy("{}. {}", p.number, p.name)) for p in PROCEDURES]
 FIRST_STEP = PROCEDURES[0].number
 LAST_STEP = PROCEDURES[-1].number
 
@@ -84,13 +91,13 @@ class StepState(StrEnum):
 
 
 STATE_LABELS = {
-    StepState.NOT_STARTED: "未开始",
-    StepState.IN_PROGRESS: "待申报",
-    StepState.SUBMITTED: "待审查",
-    StepState.RETURNED: "退回补正",
-    StepState.APPROVED: "已通过",
-    StepState.REJECTED: "不予通过",
-    StepState.NOT_REQUIRED: "无需办理",
+    StepState.NOT_STARTED: _("未开始"),
+    StepState.IN_PROGRESS: _("待申报"),
+    StepState.SUBMITTED: _("待审查"),
+    StepState.RETURNED: _("退回补正"),
+    StepState.APPROVED: _("已通过"),
+    StepState.REJECTED: _("不予通过"),
+    StepState.NOT_REQUIRED: _("无需办理"),
 }
 
 DONE_STATES = frozenset({StepState.APPROVED, StepState.NOT_REQUIRED})
@@ -106,7 +113,7 @@ class Actor(StrEnum):
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str  # gettext_lazy: shown in the user's language
     sources: frozenset[StepState]
     target: StepState
     actor: Actor
@@ -115,27 +122,37 @@ class Transition:
 
 TRANSITIONS: tuple[Transition, ...] = (
     # A step opens when every earlier step is approved or not required (see `can_start`).
-    Transition("start", "开始办理", frozenset({StepState.NOT_STARTED}), StepState.IN_PROGRESS, Actor.SYSTEM),
+    Transition("start", _("开始办理"), frozenset({StepState.NOT_STARTED}), StepState.IN_PROGRESS, Actor.SYSTEM),
     # Planning review is skipped when the building kept a reserved elevator shaft (the guidance:
     # only buildings without one need it); recorded, never silently absent.
-    Transition("skip", "无需办理", frozenset({StepState.NOT_STARTED}), StepState.NOT_REQUIRED, Actor.SYSTEM),
+    Transition("skip", _("无需办理"), frozenset({StepState.NOT_STARTED}), StepState.NOT_REQUIRED, Actor.SYSTEM),
     # The applicant submits; a returned step is corrected and submitted again.
     Transition(
         "submit",
-        "提交申报",
+        _("提交申报"),
         frozenset({StepState.IN_PROGRESS, StepState.RETURNED}),
         StepState.SUBMITTED,
         Actor.APPLICANT,
     ),
     # Only a submitted step is decided, so a decision always refers to what was submitted.
-    Transition("approve", "审查通过", frozenset({StepState.SUBMITTED}), StepState.APPROVED, Actor.DEPARTMENT),
+    Transition("approve", _("审查通过"), frozenset({StepState.SUBMITTED}), StepState.APPROVED, Actor.DEPARTMENT),
     # Returning keeps the case alive: the reasons tell the applicant what to correct.
     Transition(
-        "return", "退回补正", frozenset({StepState.SUBMITTED}), StepState.RETURNED, Actor.DEPARTMENT, needs_reason=True
+        "return",
+        _("退回补正"),
+        frozenset({StepState.SUBMITTED}),
+        StepState.RETURNED,
+        Actor.DEPARTMENT,
+        needs_reason=True,
     ),
     # Rejection ends the case; the reasons are the legal record of why.
     Transition(
-        "reject", "不予通过", frozenset({StepState.SUBMITTED}), StepState.REJECTED, Actor.DEPARTMENT, needs_reason=True
+        "reject",
+        _("不予通过"),
+        frozenset({StepState.SUBMITTED}),
+        StepState.REJECTED,
+        Actor.DEPARTMENT,
+        needs_reason=True,
     ),
 )
 
@@ -150,11 +167,12 @@ def transition_for(name: str, state: StepState) -> Transition:
     """The transition `name` from `state`, or a clear error naming the rule."""
     transition = TRANSITION_BY_NAME.get(name)
     if transition is None:
-        raise TransitionNotAllowed(f"未知操作：{name}")
+        raise TransitionNotAllowed(gettext("未知操作：%(name)s") % {"name": name})
     if state not in transition.sources:
-        allowed = "、".join(STATE_LABELS[s] for s in sorted(transition.sources))
+        allowed = "、".join(str(STATE_LABELS[s]) for s in sorted(transition.sources))
         raise TransitionNotAllowed(
-            f"“{transition.label}”只能在{allowed}状态下进行，当前状态为“{STATE_LABELS[state]}”。"
+            gettext("“%(action)s”只能在%(allowed)s状态下进行，当前状态为“%(state)s”。")
+            % {"action": transition.label, "allowed": allowed, "state": STATE_LABELS[state]}
         )
     return transition
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,7 +21,9 @@ class PortalAdminSite(admin.AdminSite):
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
         extra_context = {
             "scope_name": _("全市") if request.user.jurisdiction_id is None else request.user.jurisdiction.name,
-            "role_names": [g.name for g in request.user.groups.all()],
+            # Group names are stored in Chinese and translated for display (cases.roles).
+            # Translators: the separator between the items of a list.
+            "role_list": gettext("、").join(gettext(g.name) for g in request.user.groups.all()),
             "step_counts": [(p, by_step.get(p.number, 0)) for p in PROCEDURES],
             "open_count": sum(by_step.values()),
             **(extra_context or {}),
