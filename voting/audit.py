@@ -1,10 +1,16 @@
 """Named audit events of the vote, one per service; written inside the service's transaction
-through the portal's one log (`cases.audit.log_event`)."""
+through the portal's one log (`cases.audit.log_event`).
 
-from cases.audit import log_event
+The log is kept in Chinese whatever language the user's screen is in: the labels the
+messages take from the models (choices, channels, witness organisations) are translated
+strings, so every event runs under `cases.audit.written_in_chinese`.
+"""
+
+from cases.audit import log_event, written_in_chinese
 from cases.models import AuditEvent
 
 
+@written_in_chinese
 def roster_imported(
     *, case, unit, actor, created: int, updated: int, removed: int, file_name: str, sha256: str
 ) -> AuditEvent:
@@ -18,6 +24,7 @@ def roster_imported(
     )
 
 
+@written_in_chinese
 def roster_exported(*, case, actor, flat_count: int) -> AuditEvent:
     # The export carries full ID numbers: personal data leaving the portal.
     return log_event(
@@ -30,6 +37,7 @@ def roster_exported(*, case, actor, flat_count: int) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def vote_opened(*, vote, actor) -> AuditEvent:
     closes = f"，截止{vote.closes_at:%Y-%m-%d %H:%M}" if vote.closes_at else ""
     return log_event(
@@ -42,6 +50,7 @@ def vote_opened(*, vote, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def vote_closed(*, vote, actor, result: dict) -> AuditEvent:
     verdict = "通过" if vote.passed else "未通过"
     return log_event(
@@ -54,6 +63,7 @@ def vote_closed(*, vote, actor, result: dict) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def ballot_recorded(*, ballot, actor) -> AuditEvent:
     how = ballot.get_channel_display()
     verb = "更正" if ballot.replaces_id else "登记"
@@ -72,6 +82,7 @@ def ballot_recorded(*, ballot, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def ballots_imported(*, batch, actor) -> AuditEvent:
     return log_event(
         event="ballots_imported",
@@ -83,6 +94,7 @@ def ballots_imported(*, batch, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def witness_recorded(*, record, actor) -> AuditEvent:
     return log_event(
         event="vote_witness_recorded",
@@ -95,6 +107,7 @@ def witness_recorded(*, record, actor) -> AuditEvent:
     )
 
 
+@written_in_chinese
 def vote_file_downloaded(*, obj, case, actor, what: str) -> AuditEvent:
     return log_event(
         event="vote_file_downloaded",

@@ -4,6 +4,7 @@ services decide (and check everything again under lock)."""
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .models import BallotChoice, WitnessOrganisation
@@ -43,12 +44,15 @@ class TableUploadForm(forms.Form):
 class RosterUploadForm(TableUploadForm):
     file = _file_field(
         _("业主名册文件"),
-        _(
-            "列：房号、楼层、专有部分面积、面积来源（登记/实测/合同）、业主姓名、证件号码、开发商持有（是/否）、"
-            "不动产权证号；共有人以“、”分隔。"
-        )
-        + " "
-        + _TABLE_HELP,
+        # format_lazy, not +: adding to a lazy string translates it once, at import.
+        format_lazy(
+            "{} {}",
+            _(
+                "列：房号、楼层、专有部分面积、面积来源（登记/实测/合同）、业主姓名、证件号码、开发商持有（是/否）、"
+                "不动产权证号；共有人以“、”分隔。"
+            ),
+            _TABLE_HELP,
+        ),
     )
 
 
@@ -102,7 +106,7 @@ class PaperBallotForm(forms.Form):
 
     def __init__(self, *args, voters=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].choices = [("", "—— 请选择 ——")] + [
+        self.fields["room"].choices = [("", _("—— 请选择 ——"))] + [
             (voter.rooms[0], f"{voter.rooms_label} {voter.names}") for voter in voters
         ]
 
@@ -132,7 +136,9 @@ class OnlineBallotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.owner, self.vote = owner, vote
         mine = voters_of_owner(case=vote.case, owner=owner)
-        self.fields["voter_key"].choices = [(v.key, f"{v.rooms_label}（{v.area:.2f} ㎡）") for v in mine]
+        self.fields["voter_key"].choices = [
+            (v.key, _("%(rooms)s（%(area)s ㎡）") % {"rooms": v.rooms_label, "area": f"{v.area:.2f}"}) for v in mine
+        ]
         if len(mine) == 1:
             self.fields["voter_key"].initial = mine[0].key
             self.fields["voter_key"].widget = forms.HiddenInput()

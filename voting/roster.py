@@ -7,9 +7,10 @@ A roster file has one row per flat. Headers in Chinese or English, columns in an
     developer_held (是/否 or yes/no; blank = 否) · 不动产权证号 certificate_no
 
 Several owners in one cell are separated by 、 ; or ；, names and ID numbers in the same
-order. Every row is checked and every problem is reported at once, in Chinese, naming the
-row (as the spreadsheet numbers it: the header is row 1) and the column; a file with any
-problem gives no rows at all, so nothing is half-imported.
+order. Every row is checked and every problem is reported at once, in the user's language
+(the headers and values it quotes stay as the file has them), naming the row (as the
+spreadsheet numbers it: the header is row 1) and the column; a file with any problem gives
+no rows at all, so nothing is half-imported.
 
 A ballot file has 房号 room and 表决意见 choice (同意/反对/弃权 or agree/disagree/abstain);
 other columns are ignored, so the exported roster with its 表决意见 column filled in is a
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from cases.models import AreaSource
 from cases.services import OwnerData
@@ -58,7 +60,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 class TableFileError(ValidationError):
-    """The file cannot be used; `.messages` lists every problem, in Chinese."""
+    """The file cannot be used; `.messages` lists every problem, in the user's language."""
 
     def __init__(self, problems: Sequence[str]):
         self.problems = list(problems)
@@ -127,7 +129,7 @@ def _read_rows(data: bytes, filename: str) -> list[list[object]]:
     """All rows of the file's first sheet, cells as the reader gives them."""
     name = (filename or "").casefold()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableFileError(["不支持旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入。"])
+        raise TableFileError([_("不支持旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入。")])
     if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
         return _read_xlsx(data)
     return _read_csv(data)
@@ -139,17 +141,23 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableFileError([f"无法读取该 Excel 文件（{exc.__class__.__name__}）：请确认是 .xlsx 格式。"]) from exc
+        raise TableFileError(
+            [_("无法读取该 Excel 文件（%(error)s）：请确认是 .xlsx 格式。") % {"error": exc.__class__.__name__}]
+        ) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = []
         for row in sheet.iter_rows(values_only=True):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
-                raise TableFileError([f"文件超过 {MAX_ROWS} 行，请确认选择了正确的文件。"])
+                raise TableFileError([_too_many_rows()])
         return rows
     finally:
         workbook.close()
+
+
+def _too_many_rows() -> str:
+    return _("文件超过 %(max)s 行，请确认选择了正确的文件。") % {"max": MAX_ROWS}
 
 
 def _read_csv(data: bytes) -> list[list[object]]:
@@ -161,14 +169,14 @@ def _read_csv(data: bytes) -> list[list[object]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise TableFileError(["无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV 文件。"])
+        raise TableFileError([_("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV 文件。")])
     if "\x00" in text:
-        raise TableFileError(["文件不是 CSV 或 .xlsx 表格：请导入 .xlsx 或 CSV 文件。"])
+        raise TableFileError([_("文件不是 CSV 或 .xlsx 表格：请导入 .xlsx 或 CSV 文件。")])
     rows = []
     for row in csv.reader(io.StringIO(text, newline="")):
         rows.append(list(row))
         if len(rows) > MAX_ROWS + 1:
-            raise TableFileError([f"文件超过 {MAX_ROWS} 行，请确认选择了正确的文件。"])
+            raise TableFileError([_too_many_rows()])
     return rows
 
 
@@ -201,15 +209,24 @@ class _Table:
 
     def where(self, line: int, key: str) -> str:
         index, header = self.columns[key]
-        return f"第{line}行“{header}”列（{_column_letter(index)}列）"
+        return _("第%(line)s行“%(header)s”列（%(letter)s列）") % {
+            "line": line,
+            "header": header,
+            "letter": _column_letter(index),
+        }
+
+    def problem(self, line: int, key: str, text: str) -> str:
+        """One problem of one cell: where it is, then what is wrong."""
+        return _("%(where)s：%(problem)s。") % {"where": self.where(line, key), "problem": text}
 
 
-def _table(data: bytes, filename: str, spec: Sequence[Column], what: str) -> _Table:
+def _table(data: bytes, filename: str, spec: Sequence[Column], empty: str) -> _Table:
+    """The file's table; `empty` is the problem reported for a file with nothing in it."""
     rows = _read_rows(data, filename)
     # The header is the first non-blank row (a title row above it would be a mistake we name).
     start = next((i for i, row in enumerate(rows) if any(_cell_text(c) for c in row)), None)
     if start is None:
-        raise TableFileError([f"文件是空的：没有表头，也没有{what}数据。"])
+        raise TableFileError([empty])
     header = rows[start]
     known = {}
     for column in spec:
@@ -224,12 +241,18 @@ def _table(data: bytes, filename: str, spec: Sequence[Column], what: str) -> _Ta
         if column.key in columns:
             first = _column_letter(columns[column.key][0])
             second = _column_letter(index)
-            problems.append(f"第{start + 1}行（表头）：“{column.label}”列出现了两次（{first}列和{second}列）。")
+            problems.append(
+                _("第%(line)s行（表头）：“%(label)s”列出现了两次（%(first)s列和%(second)s列）。")
+                % {"line": start + 1, "label": column.label, "first": first, "second": second}
+            )
             continue
         columns[column.key] = (index, _cell_text(text))
     for column in spec:
         if column.required and column.key not in columns:
-            problems.append(f"第{start + 1}行（表头）：缺少“{column.label}”列（英文表头为 {column.key}）。")
+            problems.append(
+                _("第%(line)s行（表头）：缺少“%(label)s”列（英文表头为 %(key)s）。")
+                % {"line": start + 1, "label": column.label, "key": column.key}
+            )
     if problems:
         raise TableFileError(problems)
     body = [(start + 1 + offset, row) for offset, row in enumerate(rows[start + 1 :], start=1)]
@@ -248,13 +271,17 @@ def _room(value: object) -> str:
     return text[:-1].strip() if text.endswith("室") else text
 
 
+def _duplicate_room(room: str, first_line: int) -> str:
+    return _("房号“%(room)s”与第%(line)s行重复") % {"room": room, "line": first_line}
+
+
 # --- rosters -----------------------------------------------------------------------------
 
 
 def _parse_area(value: object) -> tuple[Decimal | None, str]:
     """The area as an exact Decimal, or an error text."""
     if isinstance(value, bool):
-        return None, f"面积“{value}”不是数字"
+        return None, _("面积“%(value)s”不是数字") % {"value": value}
     if isinstance(value, float):
         # The shortest text that reads back as the same binary number: what the cell showed.
         text = repr(value)
@@ -262,34 +289,34 @@ def _parse_area(value: object) -> tuple[Decimal | None, str]:
         text = _cell_text(value)
         text = re.sub(r"\s*(m2|平方米|平米)$", "", text, flags=re.IGNORECASE)  # NFKC turns ㎡ into m2
     if not text:
-        return None, "缺少专有部分面积"
+        return None, _("缺少专有部分面积")
     try:
         area = Decimal(text.replace(",", ""))
     except InvalidOperation:
-        return None, f"面积“{text}”不是数字"
+        return None, _("面积“%(value)s”不是数字") % {"value": text}
     if not area.is_finite():
-        return None, f"面积“{text}”不是数字"
+        return None, _("面积“%(value)s”不是数字") % {"value": text}
     if area <= 0:
-        return None, f"面积“{text}”必须大于0"
+        return None, _("面积“%(value)s”必须大于0") % {"value": text}
     if area.as_tuple().exponent < -2 and area != area.quantize(Decimal("0.01")):
-        return None, f"面积“{text}”最多保留两位小数（单位：㎡）"
+        return None, _("面积“%(value)s”最多保留两位小数（单位：㎡）") % {"value": text}
     if area > MAX_AREA:
-        return None, f"面积“{text}”过大"
+        return None, _("面积“%(value)s”过大") % {"value": text}
     return area.quantize(Decimal("0.01")), ""
 
 
 def _parse_floor(value: object) -> tuple[int | None, str]:
     if isinstance(value, bool):
-        return None, f"楼层“{value}”不是整数"
+        return None, _("楼层“%(value)s”不是整数") % {"value": value}
     text = _cell_text(value)
     if not text:
-        return None, "缺少楼层"
+        return None, _("缺少楼层")
     text = re.sub(r"(层|楼|f)$", "", text, flags=re.IGNORECASE)
     if not re.fullmatch(r"\d+", text):
-        return None, f"楼层“{_cell_text(value)}”不是正整数"
+        return None, _("楼层“%(value)s”不是正整数") % {"value": _cell_text(value)}
     floor = int(text)
     if not 1 <= floor <= MAX_FLOOR:
-        return None, f"楼层“{floor}”应在1至{MAX_FLOOR}之间"
+        return None, _("楼层“%(value)s”应在1至%(max)s之间") % {"value": floor, "max": MAX_FLOOR}
     return floor, ""
 
 
@@ -298,15 +325,18 @@ def _identity_problem(id_number: str) -> str:
     if is_valid_id_number(id_number) or is_valid_credit_code(id_number):
         return ""
     if len(id_number) != 18:
-        return f"证件号码“{id_number}”应为18位（身份证号码或统一社会信用代码），实为{len(id_number)}位"
+        return _("证件号码“%(id)s”应为18位（身份证号码或统一社会信用代码），实为%(length)s位") % {
+            "id": id_number,
+            "length": len(id_number),
+        }
     if re.fullmatch(r"\d{17}[\dX]", id_number):
-        return f"身份证号码“{id_number}”校验位或出生日期错误（GB 11643），请核对"
-    return f"统一社会信用代码“{id_number}”校验位错误（GB 32100），请核对"
+        return _("身份证号码“%(id)s”校验位或出生日期错误（GB 11643），请核对") % {"id": id_number}
+    return _("统一社会信用代码“%(id)s”校验位错误（GB 32100），请核对") % {"id": id_number}
 
 
 def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
     """Every row of a roster file, or `TableFileError` naming every problem."""
-    table = _table(data, filename, ROSTER_COLUMNS, "房屋")
+    table = _table(data, filename, ROSTER_COLUMNS, _("文件是空的：没有表头，也没有房屋数据。"))
     problems: list[str] = []
     parsed: list[RosterRow] = []
     first_line_of_room: dict[str, int] = {}
@@ -316,15 +346,15 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
         row_problems: list[str] = []
 
         def bad(key: str, text: str, _line: int = line, _problems: list[str] = row_problems) -> None:
-            _problems.append(f"{table.where(_line, key)}：{text}。")
+            _problems.append(table.problem(_line, key, text))
 
         room = _room(table.cell(row, "room"))
         if not room:
-            bad("room", "缺少房号")
+            bad("room", _("缺少房号"))
         elif len(room) > 16:
-            bad("room", f"房号“{room}”过长（最多16个字符）")
+            bad("room", _("房号“%(room)s”过长（最多16个字符）") % {"room": room})
         elif room in first_line_of_room:
-            bad("room", f"房号“{room}”与第{first_line_of_room[room]}行重复")
+            bad("room", _duplicate_room(room, first_line_of_room[room]))
         else:
             first_line_of_room[room] = line
 
@@ -338,45 +368,48 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
         source_text = _cell_text(table.cell(row, "area_source"))
         area_source = _AREA_SOURCES.get(source_text.casefold())
         if not source_text:
-            bad("area_source", "缺少面积来源（登记、实测或合同）")
+            bad("area_source", _("缺少面积来源（登记、实测或合同）"))
         elif area_source is None:
-            bad("area_source", f"未知的面积来源“{source_text}”，应为“登记”“实测”或“合同”")
+            bad("area_source", _("未知的面积来源“%(value)s”，应为“登记”“实测”或“合同”") % {"value": source_text})
 
         developer_text = _cell_text(table.cell(row, "developer_held")).casefold()
         developer_held = developer_text in _YES
         if developer_text not in _YES | _NO:
-            bad("developer_held", f"“{developer_text}”无法识别，应填“是”或“否”")
+            bad("developer_held", _("“%(value)s”无法识别，应填“是”或“否”") % {"value": developer_text})
 
         certificate_no = _cell_text(table.cell(row, "certificate_no"))
         if len(certificate_no) > 64:
-            bad("certificate_no", "不动产权证号过长（最多64个字符）")
+            bad("certificate_no", _("不动产权证号过长（最多64个字符）"))
 
         names = split_cell(table.cell(row, "owner_names"))
         raw_ids = table.cell(row, "owner_ids")
         ids = [normalize_id(part) for part in split_cell(raw_ids)]
         if isinstance(raw_ids, float):
-            bad("owner_ids", "证件号码被保存为数字，已丢失位数：请把该列设置为“文本”格式后重新填写")
+            bad("owner_ids", _("证件号码被保存为数字，已丢失位数：请把该列设置为“文本”格式后重新填写"))
             ids = []
         if not names:
-            bad("owner_names", "缺少业主姓名")
+            bad("owner_names", _("缺少业主姓名"))
         for name in names:
             if len(name) > 100:
-                bad("owner_names", f"业主姓名“{name[:20]}…”过长（最多100个字符）")
+                bad("owner_names", _("业主姓名“%(name)s…”过长（最多100个字符）") % {"name": name[:20]})
         if not ids and not isinstance(raw_ids, float):
-            bad("owner_ids", "缺少证件号码")
+            bad("owner_ids", _("缺少证件号码"))
         if names and ids and len(names) != len(ids):
             bad(
                 "owner_ids",
-                f"业主姓名有{len(names)}个而证件号码有{len(ids)}个，二者须按相同顺序一一对应（多人以“、”分隔）",
+                _("业主姓名有%(names)s个而证件号码有%(ids)s个，二者须按相同顺序一一对应（多人以“、”分隔）")
+                % {"names": len(names), "ids": len(ids)},
             )
         seen_in_row = set()
         for position, id_number in enumerate(ids, start=1):
             problem = _identity_problem(id_number)
-            ordinal = f"第{position}个" if len(ids) > 1 else ""
+            if problem and len(ids) > 1:
+                # Which of the cell's ID numbers: "第2个" before the problem.
+                problem = _("第%(position)s个%(problem)s") % {"position": position, "problem": problem}
             if problem:
-                bad("owner_ids", f"{ordinal}{problem}")
+                bad("owner_ids", problem)
             elif id_number in seen_in_row:
-                bad("owner_ids", f"证件号码“{id_number}”在同一格中出现了两次")
+                bad("owner_ids", _("证件号码“%(id)s”在同一格中出现了两次") % {"id": id_number})
             seen_in_row.add(id_number)
         if names and len(names) == len(ids):
             for name, id_number in zip(names, ids, strict=True):
@@ -384,8 +417,11 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
                 if earlier is not None and earlier[0] != name:
                     bad(
                         "owner_names",
-                        f"证件号码“{id_number}”在第{earlier[1]}行登记为“{earlier[0]}”，此处为“{name}”，"
-                        "同一证件号码只能对应一名业主",
+                        _(
+                            "证件号码“%(id)s”在第%(line)s行登记为“%(earlier)s”，此处为“%(name)s”，"
+                            "同一证件号码只能对应一名业主"
+                        )
+                        % {"id": id_number, "line": earlier[1], "earlier": earlier[0], "name": name},
                     )
                 else:
                     name_of_id.setdefault(id_number, (name, line))
@@ -405,7 +441,7 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
                 )
             )
     if not table.rows and not problems:
-        problems.append("文件只有表头，没有任何房屋数据。")
+        problems.append(_("文件只有表头，没有任何房屋数据。"))
     if problems:
         raise TableFileError(problems)
     return parsed
@@ -417,7 +453,7 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
 def parse_ballots(data: bytes, filename: str = "") -> list[BallotRow]:
     """The ballots of a filled ballot file, or `TableFileError` naming every problem.
     A row with a room but a blank 表决意见 is no ballot (the owner did not return one)."""
-    table = _table(data, filename, BALLOT_COLUMNS, "选票")
+    table = _table(data, filename, BALLOT_COLUMNS, _("文件是空的：没有表头，也没有选票数据。"))
     problems: list[str] = []
     ballots: list[BallotRow] = []
     first_line_of_room: dict[str, int] = {}
@@ -427,22 +463,26 @@ def parse_ballots(data: bytes, filename: str = "") -> list[BallotRow]:
         if not choice_text:
             continue
         if not room:
-            problems.append(f"{table.where(line, 'room')}：缺少房号。")
+            problems.append(table.problem(line, "room", _("缺少房号")))
             continue
         if room in first_line_of_room:
-            problems.append(f"{table.where(line, 'room')}：房号“{room}”与第{first_line_of_room[room]}行重复。")
+            problems.append(table.problem(line, "room", _duplicate_room(room, first_line_of_room[room])))
             continue
         first_line_of_room[room] = line
         try:
             choice = Choice.parse(choice_text)
         except ValueError:
             problems.append(
-                f"{table.where(line, 'choice')}：无法识别的表决意见“{choice_text}”，应为“同意”“反对”或“弃权”。"
+                table.problem(
+                    line,
+                    "choice",
+                    _("无法识别的表决意见“%(value)s”，应为“同意”“反对”或“弃权”") % {"value": choice_text},
+                )
             )
             continue
         ballots.append(BallotRow(line=line, room=room, choice=choice))
     if not ballots and not problems:
-        problems.append("文件中没有任何已填写表决意见的行。")
+        problems.append(_("文件中没有任何已填写表决意见的行。"))
     if problems:
         raise TableFileError(problems)
     return ballots

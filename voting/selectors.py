@@ -12,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases.models import Case, CaseStatus
 from cases.selectors import case_list_visible_to
@@ -19,13 +21,22 @@ from cases.selectors import case_list_visible_to
 from . import rules
 from .models import Ballot, BallotImport, Vote, VoteState, WitnessRecord
 from .rules import (
-    CONDITION_LABELS,
     CONSENT_THRESHOLD,
     PARTICIPATION_THRESHOLD,
     TallyResult,
     _room_sort_key,  # the roster's natural room order ("2" < "10")
     format_percent,
 )
+
+# The unmet conditions as the screens name them: `rules.CONDITION_LABELS` in the user's
+# language. rules is pure Python and keeps its Chinese labels (the printed documents use
+# them); test_selectors keeps the two in step.
+CONDITION_TEXT = {
+    "participation_area": gettext_lazy("参与表决的专有部分面积未达三分之二"),
+    "participation_headcount": gettext_lazy("参与表决的人数未达三分之二"),
+    "consent_area": gettext_lazy("同意的专有部分面积未达参与表决面积的四分之三"),
+    "consent_headcount": gettext_lazy("同意的人数未达参与表决人数的四分之三"),
+}
 
 # --- for other apps ----------------------------------------------------------------------
 
@@ -55,7 +66,8 @@ def roster_frozen(*, unit) -> bool:
 
 
 def vote_summary_for_case(*, case) -> str:
-    """One line for the case page, e.g. "表决进行中：已投票 8/13 人" or "表决已结束：通过"."""
+    """One line for the case page, e.g. "表决进行中：已投票 8/13 人" or "表决已结束：通过", in the
+    user's language."""
     from django.core.exceptions import ValidationError
 
     from .services import tally_for_vote
@@ -64,19 +76,24 @@ def vote_summary_for_case(*, case) -> str:
     try:
         return _summary_line(votes, tally_for_vote(vote=votes[-1]) if votes else None)
     except ValidationError:  # an open vote over a roster someone broke outside the services
-        return "表决进行中：名册不完整，暂无法计票"
+        return _("表决进行中：名册不完整，暂无法计票")
 
 
 def _summary_line(votes: list[Vote], result: TallyResult | None) -> str:
     if not votes:
-        return "尚未开始表决"
-    round_label = f"（第{len(votes)}轮）" if len(votes) > 1 else ""
+        return _("尚未开始表决")
+    # Only a re-vote names its round: "（第2轮）".
+    round_label = _("（第%(round)s轮）") % {"round": len(votes)} if len(votes) > 1 else ""
     if votes[-1].state == VoteState.OPEN:
-        return f"表决进行中{round_label}：已投票 {result.participating_headcount}/{result.total_headcount} 人"
+        return _("表决进行中%(round)s：已投票 %(voted)s/%(total)s 人") % {
+            "round": round_label,
+            "voted": result.participating_headcount,
+            "total": result.total_headcount,
+        }
     if result.passed:
-        return f"表决已结束{round_label}：通过"
-    reasons = "；".join(CONDITION_LABELS[code] for code in result.failed_conditions)
-    return f"表决已结束{round_label}：未通过（{reasons}）"
+        return _("表决已结束%(round)s：通过") % {"round": round_label}
+    reasons = "；".join(str(CONDITION_TEXT[code]) for code in result.failed_conditions)
+    return _("表决已结束%(round)s：未通过（%(reasons)s）") % {"round": round_label, "reasons": reasons}
 
 
 # --- scope -------------------------------------------------------------------------------
@@ -147,46 +164,50 @@ def _area(value) -> str:
     return f"{value:.2f} ㎡"
 
 
+def _people(count: int) -> str:
+    return ngettext("%(count)s 人", "%(count)s 人", count) % {"count": count}
+
+
 def tally_bars(result: TallyResult) -> list[Bar]:
     two_thirds, three_quarters = format_percent(PARTICIPATION_THRESHOLD), format_percent(CONSENT_THRESHOLD)
     rows = [
         (
             "participation_area",
-            "参与表决的专有部分面积",
+            _("参与表决的专有部分面积"),
             _area(result.participating_area),
             _area(result.total_area),
             result.participation_area_ratio,
-            "三分之二",
+            _("三分之二"),
             two_thirds,
             result.participation_area_met,
         ),
         (
             "participation_headcount",
-            "参与表决的人数",
-            f"{result.participating_headcount} 人",
-            f"{result.total_headcount} 人",
+            _("参与表决的人数"),
+            _people(result.participating_headcount),
+            _people(result.total_headcount),
             result.participation_headcount_ratio,
-            "三分之二",
+            _("三分之二"),
             two_thirds,
             result.participation_headcount_met,
         ),
         (
             "consent_area",
-            "同意的专有部分面积（占参与表决面积）",
+            _("同意的专有部分面积（占参与表决面积）"),
             _area(result.agreeing_area),
             _area(result.participating_area),
             result.consent_area_ratio,
-            "四分之三",
+            _("四分之三"),
             three_quarters,
             result.consent_area_met,
         ),
         (
             "consent_headcount",
-            "同意的人数（占参与表决人数）",
-            f"{result.agreeing_headcount} 人",
-            f"{result.participating_headcount} 人",
+            _("同意的人数（占参与表决人数）"),
+            _people(result.agreeing_headcount),
+            _people(result.participating_headcount),
             result.consent_headcount_ratio,
-            "四分之三",
+            _("四分之三"),
             three_quarters,
             result.consent_headcount_met,
         ),
@@ -206,7 +227,7 @@ def tally_bars(result: TallyResult) -> list[Bar]:
                 threshold=threshold,
                 threshold_percent=threshold_percent,
                 met=met,
-                failure="" if met else CONDITION_LABELS[code],
+                failure="" if met else str(CONDITION_TEXT[code]),
             )
         )
     return bars
@@ -271,7 +292,7 @@ def vote_page(*, case: Case, user) -> dict:
         "round": len(votes),
         "result": result,
         "bars": tally_bars(result),
-        "failed_labels": [CONDITION_LABELS[code] for code in result.failed_conditions],
+        "failed_labels": [str(CONDITION_TEXT[code]) for code in result.failed_conditions],
         "summary": _summary_line(votes, result),
         "voters": voters,
         "not_voted": [v for v in voters if v.db_key not in voted] if vote is not None else [],

@@ -9,6 +9,10 @@ Lock order, so two services never wait on each other in a circle: case, then uni
 vote. Ballot services lock only the vote row: all ballots of one vote queue on it, so
 100 owners voting at once are counted one after the other, none lost, none doubled (the
 partial unique constraint `one_effective_ballot_per_voter` is the backstop).
+
+Refusals (ValidationError, PermissionDenied) speak the active language: the user's on the
+vote page, the default zh-hans on the command line. What is stored (ballot reasons, voter
+names, the audit log) stays Chinese.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.files import SCAN_TYPES, FilesWritten, inspect_upload
@@ -31,7 +36,16 @@ from cases.permissions import can_run_vote, departments_of
 from cases.workflow import Department
 
 from . import audit, rules
-from .models import Ballot, BallotChannel, BallotImport, Vote, VoteState, WitnessOrganisation, WitnessRecord
+from .models import (
+    Ballot,
+    BallotChannel,
+    BallotChoice,
+    BallotImport,
+    Vote,
+    VoteState,
+    WitnessOrganisation,
+    WitnessRecord,
+)
 from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError
 
 # --- voters ------------------------------------------------------------------------------
@@ -89,7 +103,9 @@ def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
     try:
         voters = rules.group_voters(facts)
     except ValueError as exc:
-        raise ValidationError(f"名册不完整，无法计票：{exc}", code="roster_incomplete") from exc
+        raise ValidationError(
+            _("名册不完整，无法计票：%(problem)s") % {"problem": _roster_problem(facts, exc)}, code="roster_incomplete"
+        ) from exc
     flat_by_room = {flat.room: flat for flat in flats}
     result = []
     for voter in voters:
@@ -103,6 +119,16 @@ def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
             names = f"开发商（未售或未交付房屋）{('：' + names) if names else ''}"
         result.append(UnitVoter(voter=voter, names=names[:500], owner_ids=frozenset(owners), developer=developer))
     return result
+
+
+def _roster_problem(facts: Sequence[rules.FlatFact], exc: ValueError) -> str:
+    """Why `rules.group_voters` refused the unit's flats, in the user's language. Flats in the
+    database have unique rooms and positive areas, so what can be wrong is a flat without
+    owners; anything else is rules' own (Chinese) text."""
+    for fact in facts:
+        if not fact.developer_held and not fact.owner_keys:
+            return _("房号 %(room)s 没有业主证件号码（非开发商持有的房屋必须登记业主）") % {"room": fact.room}
+    return str(exc)
 
 
 def _voter_by_room(voters: Sequence[UnitVoter]) -> dict[str, UnitVoter]:
@@ -155,12 +181,19 @@ def case_tally(*, case: Case) -> rules.TallyResult:
 
 def _ensure_may_run_vote(*, actor, case: Case) -> None:
     if actor is not None and not can_run_vote(actor, case):
-        raise PermissionDenied(f"只有{case.jurisdiction.name}住建部门经办人可以组织业主表决、登记选票和见证。")
+        raise PermissionDenied(
+            _("只有%(jurisdiction)s住建部门经办人可以组织业主表决、登记选票和见证。")
+            % {"jurisdiction": case.jurisdiction.name}
+        )
 
 
 def _ensure_case_open(case: Case) -> None:
     if case.status != CaseStatus.OPEN:
-        raise ValidationError(f"案件{case.number}{case.get_status_display()}，不能再办理表决事项。", code="case_closed")
+        raise ValidationError(
+            _("案件%(number)s%(status)s，不能再办理表决事项。")
+            % {"number": case.number, "status": case.get_status_display()},
+            code="case_closed",
+        )
 
 
 def _locked_case(case: Case) -> Case:
@@ -172,7 +205,13 @@ def _locked_vote(vote: Vote) -> Vote:
 
 
 def format_local(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M")
+    # Translators: a strftime format (date and time) used inside the vote's messages.
+    return timezone.localtime(moment).strftime(_("%Y年%m月%d日 %H:%M"))
+
+
+def format_date(day: datetime.date) -> str:
+    # Translators: a strftime format (a date) used inside the vote's messages.
+    return day.strftime(_("%Y年%m月%d日"))
 
 
 def _staff_ballot_start(*, vote: Vote, actor) -> tuple[Vote, Case, datetime.datetime]:
@@ -190,14 +229,18 @@ def _staff_ballot_start(*, vote: Vote, actor) -> tuple[Vote, Case, datetime.date
 def _ensure_window(vote: Vote, now: datetime.datetime) -> None:
     """Ballots only inside the vote's window (表决期间)."""
     if vote.state != VoteState.OPEN:
-        raise ValidationError(f"表决已于{format_local(vote.closed_at)}结束，不再接受选票。", code="outside_window")
+        raise ValidationError(
+            _("表决已于%(when)s结束，不再接受选票。") % {"when": format_local(vote.closed_at)}, code="outside_window"
+        )
     if now < vote.opened_at:
         raise ValidationError(
-            f"表决尚未开始（{format_local(vote.opened_at)}开始），不能登记选票。", code="outside_window"
+            _("表决尚未开始（%(when)s开始），不能登记选票。") % {"when": format_local(vote.opened_at)},
+            code="outside_window",
         )
     if vote.closes_at is not None and now > vote.closes_at:
         raise ValidationError(
-            f"已过表决截止时间（{format_local(vote.closes_at)}），不再接受选票。", code="outside_window"
+            _("已过表决截止时间（%(when)s），不再接受选票。") % {"when": format_local(vote.closes_at)},
+            code="outside_window",
         )
 
 
@@ -224,7 +267,12 @@ class RosterImportResult:
 
     @property
     def summary(self) -> str:
-        return f"新增{self.created}户，修改{self.updated}户，未变{self.unchanged}户，删除{self.removed}户"
+        return _("新增%(created)s户，修改%(updated)s户，未变%(unchanged)s户，删除%(removed)s户") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+        }
 
 
 def _flat_state(flat: Flat) -> tuple:
@@ -251,12 +299,14 @@ def roster_import(
         if case is not None:
             _ensure_may_run_vote(actor=actor, case=case)
         elif actor is not None and not actor.is_superuser and Department.HOUSING not in departments_of(actor):
-            raise PermissionDenied("只有住建部门经办人可以导入业主名册。")
+            raise PermissionDenied(_("只有住建部门经办人可以导入业主名册。"))
         case_services.ensure_actor_in_jurisdiction(actor=actor, jurisdiction=unit.building.jurisdiction)
         if roster_frozen(unit=unit):
-            raise ValidationError(f"{unit}的业主表决已开始，名册已冻结，不能再导入或修改。", code="roster_frozen")
+            raise ValidationError(
+                _("%(unit)s的业主表决已开始，名册已冻结，不能再导入或修改。") % {"unit": unit}, code="roster_frozen"
+            )
         if not rows:
-            raise ValidationError("名册没有任何房屋。", code="roster_empty")
+            raise ValidationError(_("名册没有任何房屋。"), code="roster_empty")
         existing = {flat.room: flat for flat in unit.flats.select_for_update().prefetch_related("ownerships__owner")}
         created = updated = unchanged = 0
         for row in rows:
@@ -311,21 +361,21 @@ def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None) 
         # The roster freezes with this vote: no roster import may slip in between.
         ElevatorUnit.objects.select_for_update().get(pk=case.unit_id)
         if case.votes.filter(state=VoteState.OPEN).exists():
-            raise ValidationError("该案件已有进行中的业主表决。", code="vote_open")
+            raise ValidationError(_("该案件已有进行中的业主表决。"), code="vote_open")
         if case.votes.filter(state=VoteState.CLOSED, passed=True).exists():
-            raise ValidationError("该案件的业主表决已经通过，不能再次表决。", code="vote_passed")
+            raise ValidationError(_("该案件的业主表决已经通过，不能再次表决。"), code="vote_passed")
         voters = unit_voters(unit=case.unit)
         if not voters:
-            raise ValidationError("该梯号尚未登记任何房屋，请先导入业主名册。", code="roster_empty")
+            raise ValidationError(_("该梯号尚未登记任何房屋，请先导入业主名册。"), code="roster_empty")
         now = timezone.now()
         if closes_at is not None and closes_at <= now:
-            raise ValidationError("表决截止时间须晚于现在。", code="closes_in_past")
+            raise ValidationError(_("表决截止时间须晚于现在。"), code="closes_in_past")
         vote = Vote(case=case, state=VoteState.OPEN, opened_at=now, opened_by=actor, closes_at=closes_at)
         try:
             with transaction.atomic():
                 vote.save()
         except IntegrityError as exc:
-            raise ValidationError("该案件已有进行中的业主表决。", code="vote_open") from exc
+            raise ValidationError(_("该案件已有进行中的业主表决。"), code="vote_open") from exc
         audit.vote_opened(vote=vote, actor=actor)
     return vote
 
@@ -337,7 +387,7 @@ def vote_close(*, vote: Vote, actor) -> Vote:
         _ensure_may_run_vote(actor=actor, case=case)
         vote = _locked_vote(vote)
         if vote.state != VoteState.OPEN:
-            raise ValidationError("该表决已经结束。", code="vote_closed")
+            raise ValidationError(_("该表决已经结束。"), code="vote_closed")
         result = live_tally(vote=vote)
         vote.state, vote.closed_at, vote.closed_by = VoteState.CLOSED, timezone.now(), actor
         vote.total_area, vote.total_headcount = result.total_area, result.total_headcount
@@ -380,8 +430,13 @@ def _record_ballot(
     if previous is not None:
         if not reason.strip():
             raise ValidationError(
-                f"{voter.rooms_label}（{voter.names}）已有表决意见“{previous.get_choice_display()}”"
-                f"（{format_local(previous.entered_at)}登记）；更正须写明理由。",
+                _("%(rooms)s（%(names)s）已有表决意见“%(choice)s”（%(when)s登记）；更正须写明理由。")
+                % {
+                    "rooms": voter.rooms_label,
+                    "names": voter.names,
+                    "choice": previous.get_choice_display(),
+                    "when": format_local(previous.entered_at),
+                },
                 code="reason_required",
             )
         previous.superseded_at = now
@@ -393,7 +448,7 @@ def _record_ballot(
         with transaction.atomic():
             ballot.save()
     except IntegrityError as exc:  # only reachable past the vote lock: the constraint holds
-        raise ValidationError("该表决人已有有效选票，请刷新后重试。", code="ballot_exists") from exc
+        raise ValidationError(_("该表决人已有有效选票，请刷新后重试。"), code="ballot_exists") from exc
     return ballot
 
 
@@ -401,7 +456,9 @@ def _parse_choice(choice) -> rules.Choice:
     try:
         return rules.Choice.parse(choice)
     except ValueError as exc:
-        raise ValidationError(str(exc), code="bad_choice") from exc
+        raise ValidationError(
+            _("无法识别的表决意见：%(value)s（应为“同意”“反对”或“弃权”）") % {"value": repr(choice)}, code="bad_choice"
+        ) from exc
 
 
 def ballot_record_paper(
@@ -417,17 +474,20 @@ def ballot_record_paper(
         opened_on = timezone.localdate(vote.opened_at)
         if signed_on < opened_on or signed_on > today:
             raise ValidationError(
-                f"签署日期{signed_on:%Y年%m月%d日}不在表决期间（{opened_on:%Y年%m月%d日}起至今）。",
+                _("签署日期%(signed)s不在表决期间（%(opened)s起至今）。")
+                % {"signed": format_date(signed_on), "opened": format_date(opened_on)},
                 code="outside_window",
             )
         if vote.closes_at is not None and signed_on > timezone.localdate(vote.closes_at):
-            raise ValidationError(f"签署日期{signed_on:%Y年%m月%d日}晚于表决截止时间。", code="outside_window")
+            raise ValidationError(
+                _("签署日期%(signed)s晚于表决截止时间。") % {"signed": format_date(signed_on)}, code="outside_window"
+            )
         choice = _parse_choice(choice)
         voter = _voter_by_room(unit_voters(unit=case.unit)).get((room or "").strip())
         if voter is None:
-            raise ValidationError(f"房号“{room}”不在本梯业主名册中。", code="unknown_room")
+            raise ValidationError(_("房号“%(room)s”不在本梯业主名册中。") % {"room": room}, code="unknown_room")
         ballot = Ballot(vote=vote, signed_on=signed_on)
-        _store_upload(obj=ballot, field="scan", upload=scan, written=written, what="签字选票扫描件")
+        _store_upload(obj=ballot, field="scan", upload=scan, written=written, what=_("签字选票扫描件"))
         ballot = _record_ballot(
             vote=vote,
             voter=voter,
@@ -451,7 +511,11 @@ class BallotImportOutcome:
 
     @property
     def summary(self) -> str:
-        return f"新增{self.recorded}票，更正{self.corrected}票，未变{self.unchanged}票"
+        return _("新增%(recorded)s票，更正%(corrected)s票，未变%(unchanged)s票") % {
+            "recorded": self.recorded,
+            "corrected": self.corrected,
+            "unchanged": self.unchanged,
+        }
 
 
 def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_name: str, actor) -> BallotImportOutcome:
@@ -467,17 +531,31 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
         for row in rows:
             voter = by_room.get(row.room)
             if voter is None:
-                problems.append(f"第{row.line}行“房号”列：房号“{row.room}”不在本梯业主名册中。")
+                problems.append(
+                    _("第%(line)s行“房号”列：房号“%(room)s”不在本梯业主名册中。") % {"line": row.line, "room": row.room}
+                )
                 continue
             rows_of_voter.setdefault(voter.key, []).append(row)
         voter_by_key = {voter.key: voter for voter in voters}
         for key, voter_rows in rows_of_voter.items():
             if len({row.choice for row in voter_rows}) > 1:
-                conflict = rules.ConflictingChoicesError(
-                    voter_by_key[key].voter, {row.room: row.choice for row in voter_rows}
+                choice_of_room = {row.room: row.choice for row in voter_rows}
+                conflict = rules.ConflictingChoicesError(voter_by_key[key].voter, choice_of_room)
+                detail = "；".join(
+                    _("%(room)s：%(choice)s") % {"room": room, "choice": BallotChoice(choice_of_room[room]).label}
+                    for room in conflict.rooms
                 )
-                lines = "、".join(str(row.line) for row in voter_rows)
-                problems.append(f"第{lines}行：{conflict}。")
+                problems.append(
+                    _(
+                        "第%(lines)s行：同一表决人的房号 %(rooms)s 表决意见不一致（%(detail)s），"
+                        "一个表决人的全部房屋只能作出一个表决意见。"
+                    )
+                    % {
+                        "lines": "、".join(str(row.line) for row in voter_rows),
+                        "rooms": "、".join(conflict.rooms),
+                        "detail": detail,
+                    }
+                )
         if problems:
             raise TableFileError(problems)
 
@@ -543,20 +621,20 @@ def ballot_cast_online(
         vote = _locked_vote(vote)
         case = vote.case
         if actor is not None and getattr(actor, "owner_id", None) != owner.pk:
-            raise PermissionDenied("只能以本人身份为本人名下的房屋投票。")
+            raise PermissionDenied(_("只能以本人身份为本人名下的房屋投票。"))
         _ensure_case_open(case)
         now = timezone.now()
         _ensure_window(vote, now)
         choice = _parse_choice(choice)
         mine = voters_of_owner(case=case, owner=owner)
         if not mine:
-            raise PermissionDenied("您不是本梯号房屋的登记业主，不能参加本次表决。")
+            raise PermissionDenied(_("您不是本梯号房屋的登记业主，不能参加本次表决。"))
         if voter_key is not None:
             mine = [voter for voter in mine if voter.key == voter_key]
             if not mine:
-                raise ValidationError("所选房屋不属于您。", code="not_owner")
+                raise ValidationError(_("所选房屋不属于您。"), code="not_owner")
         elif len(mine) > 1:
-            raise ValidationError("您在本梯有多组房屋（各自表决），请选择为哪一组房屋投票。", code="choose_voter")
+            raise ValidationError(_("您在本梯有多组房屋（各自表决），请选择为哪一组房屋投票。"), code="choose_voter")
         voter = mine[0]
         current = vote.ballots.filter(voter_key=voter.db_key, superseded_at__isnull=True).first()
         if current is not None and current.choice == choice.value:
@@ -598,19 +676,19 @@ def witness_record(
         _ensure_case_open(case)
         problems = []
         if not (witness_name or "").strip():
-            problems.append("请填写见证人。")
+            problems.append(_("请填写见证人。"))
         if organisation_kind not in WitnessOrganisation.values:
-            problems.append("请选择见证单位类型。")
+            problems.append(_("请选择见证单位类型。"))
         if not (organisation_name or "").strip():
-            problems.append("请填写见证单位名称。")
+            problems.append(_("请填写见证单位名称。"))
         if not (method or "").strip():
-            problems.append("请填写见证方式。")
+            problems.append(_("请填写见证方式。"))
         if witnessed_at is None:
-            problems.append("请填写见证时间。")
+            problems.append(_("请填写见证时间。"))
         elif witnessed_at > timezone.now():
-            problems.append("见证时间不能晚于现在。")
+            problems.append(_("见证时间不能晚于现在。"))
         elif timezone.localdate(witnessed_at) < timezone.localdate(vote.opened_at):
-            problems.append("见证时间不能早于表决开始的日期。")
+            problems.append(_("见证时间不能早于表决开始的日期。"))
         if problems:
             raise ValidationError(problems, code="witness_invalid")
         record = WitnessRecord(
@@ -624,7 +702,7 @@ def witness_record(
             recorded_by=actor,
             recorded_at=timezone.now(),
         )
-        _store_upload(obj=record, field="file", upload=upload, written=written, what="见证记录")
+        _store_upload(obj=record, field="file", upload=upload, written=written, what=_("见证记录"))
         record.full_clean(exclude=["file", "recorded_by"])
         record.save()
         audit.witness_recorded(record=record, actor=actor)

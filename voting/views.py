@@ -3,7 +3,7 @@
 The case is found through `cases.selectors.case_list_visible_to` (another jurisdiction's
 case is a 404 whatever the ID); every write needs `cases.permissions.can_run_vote` (403
 otherwise) and calls one service. A refused write re-renders the page with the reason in
-Chinese, never a server error.
+the user's language, never a server error.
 """
 
 import hashlib
@@ -71,8 +71,10 @@ def _paper_ballot(case, form, actor, voters):
         signed_on=data["signed_on"],
         reason=data["reason"],
     )
-    verb = _("已更正") if ballot.replaces_id else _("已登记")
-    return f"{verb}：{ballot.rooms}（{ballot.voter_names}）{ballot.get_choice_display()}。"
+    done = {"rooms": ballot.rooms, "names": ballot.voter_names, "choice": ballot.get_choice_display()}
+    if ballot.replaces_id:
+        return _("已更正：%(rooms)s（%(names)s）%(choice)s。") % done
+    return _("已登记：%(rooms)s（%(names)s）%(choice)s。") % done
 
 
 def _ballot_file(case, form, actor, voters):
