@@ -12,6 +12,8 @@ from django.contrib import admin
 from django.db.models import OuterRef, Subquery
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.admin import ReadOnlyAdminMixin
 
@@ -69,7 +71,7 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
 
-    @admin.display(description="最新版本", boolean=True)
+    @admin.display(description=gettext_lazy("最新版本"), boolean=True)
     def is_current_display(self, obj):
         return obj.version == obj.latest_version
 
@@ -77,6 +79,8 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def short_hash(self, obj):
         return format_html('<span title="{}">{}…</span>', obj.sha256, obj.sha256[:12])
 
-    @admin.display(description="下载")
+    @admin.display(description=gettext_lazy("下载"))
     def download_link(self, obj):
-        return format_html('<a href="{}">下载</a>', reverse("admin:documents_document_download", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:documents_document_download", args=[obj.pk]), _("下载")
+        )

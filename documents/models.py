@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
@@ -95,7 +96,8 @@ class GeneratedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case.number} {self.get_template_display()} 第{self.version}版"
+        version = gettext("第%(version)s版") % {"version": self.version}
+        return f"{self.case.number} {self.get_template_display()} {version}"
 
     @property
     def title(self) -> str:

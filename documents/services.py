@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 
@@ -68,7 +69,7 @@ def document_render(*, case: Case, template: str, actor) -> Rendered:
     it. `actor=None` is the system (a management command on the server)."""
     template = DocumentTemplate(template)
     if actor is not None and not permissions.can_render(actor, case):
-        raise PermissionDenied("无权为该案件生成文书。")
+        raise PermissionDenied(_("无权为该案件生成文书。"))
     for _attempt in range(_ATTEMPTS):
         version = _next_version(case=case, template=template)
         code = _unused_code()
@@ -118,7 +119,7 @@ def documents_render_all(*, case: Case, actor) -> dict[str, Rendered]:
 def document_open(*, document: GeneratedDocument, actor) -> File:
     """Open a stored version for download and log who took it."""
     if actor is not None and not permissions.can_view_documents(actor, document.case):
-        raise PermissionDenied("无权下载该文书。")
+        raise PermissionDenied(_("无权下载该文书。"))
     with transaction.atomic():
         audit.document_downloaded(document=document, actor=actor)
     return document.file.open("rb")

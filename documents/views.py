@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -48,9 +49,9 @@ def verify(request, code: str):
     if request.method == "POST":
         upload = request.FILES.get("pdf")
         if upload is None:
-            comparison = {"error": "请选择要比对的 PDF 文件。"}
+            comparison = {"error": _("请选择要比对的 PDF 文件。")}
         elif upload.size > MAX_COMPARE_BYTES:
-            comparison = {"error": "文件过大，不是本平台生成的文书。"}
+            comparison = {"error": _("文件过大，不是本平台生成的文书。")}
         else:
             digest = hashlib.sha256()
             for chunk in upload.chunks():
@@ -77,7 +78,7 @@ def verify_lookup(request):
         code = selectors.normalize_code(raw)
         if code is not None:
             return HttpResponseRedirect(reverse("documents:verify", args=[code]))
-        error = "验证码应为10位字母和数字（不含 0、1、I、L、O），请核对后重新输入。"
+        error = _("验证码应为10位字母和数字（不含 0、1、I、L、O），请核对后重新输入。")
     return _public(render(request, "documents/verify_lookup.html", {"code": raw[:40], "error": error}))
 
 
@@ -108,7 +109,7 @@ def case_render(request, admin_site, case_pk: int, template: str):
     current = selectors.current_document(case=case, template=template)
     context = {
         **admin_site.each_context(request),
-        "title": f"打印{template.label}",
+        "title": _("打印%(document)s") % {"document": template.label},
         "subtitle": case.number,
         "case": case,
         "template_label": template.label,
