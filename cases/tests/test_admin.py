@@ -218,3 +218,13 @@ def test_chinese_screens_show_none_of_the_english_django_61_added(client):
     assert "按立案时间筛选" in changelist and "Filter by" not in changelist
     change = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert "- 请选择 -" in change and "Select an option" not in change
+
+
+def test_the_date_pickers_speak_chinese_to_screen_readers(client):
+    """The admin's JavaScript catalog carries the picker labels Django 6.1 added."""
+    import json
+
+    client.force_login(UserFactory(with_role="district_officer"))
+    catalog = client.get(reverse("admin:jsi18n")).content.decode()
+    for english, chinese in [("Today (%(date)s)", "今天（%(date)s）"), ("%s (current selection)", "%s（当前选择）")]:
+        assert f"{json.dumps(english)}: {json.dumps(chinese)}" in catalog
