@@ -252,12 +252,31 @@ class FlatAdmin(ScopedAdmin):
         return "、".join(o.owner.name for o in obj.ownerships.all())
 
 
+class AtLeastOneFlatFormSet(forms.BaseInlineFormSet):
+    """An owner belongs to a jurisdiction only through their flats: one saved without a flat
+    (or stripped of the last one this officer sees) would vanish from the officer's lists,
+    so the form refuses it and nothing is saved."""
+
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError(
+                gettext("请至少登记一处名下房屋：业主按房屋归属辖区，没有房屋的业主保存后将无法查到。"),
+                code="owner_without_flat",
+            )
+
+
 class OwnershipOnOwnerInline(ScopedFormFieldsMixin, admin.TabularInline):
     model = Ownership
+    formset = AtLeastOneFlatFormSet
     extra = 0
     autocomplete_fields = ["flat"]
     verbose_name = _("房屋")
     verbose_name_plural = _("名下房屋")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0  # a new owner's form opens with a flat row to fill in
 
     def get_queryset(self, request):
         # Only the flats this user may see, even on an owner who also owns elsewhere.

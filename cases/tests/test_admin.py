@@ -228,3 +228,33 @@ def test_the_date_pickers_speak_chinese_to_screen_readers(client):
     catalog = client.get(reverse("admin:jsi18n")).content.decode()
     for english, chinese in [("Today (%(date)s)", "今天（%(date)s）"), ("%s (current selection)", "%s（当前选择）")]:
         assert f"{json.dumps(english)}: {json.dumps(chinese)}" in catalog
+
+
+def test_an_owner_is_added_with_a_flat_or_not_at_all(client):
+    """Owners belong to a district through their flats: an owner saved without one would
+    vanish from the officer's own lists, so the form asks for a flat and saves nothing."""
+    from cases.models import Owner
+    from cases.tests.factories import valid_id_number
+
+    case = open_case()
+    flat = case.unit.flats.first()
+    client.force_login(UserFactory(with_role="district_officer"))
+    url = reverse("admin:cases_owner_add")
+    prefix = client.get(url).context["inline_admin_formsets"][0].formset.prefix
+    data = {
+        "name": "新业主",
+        "id_number": valid_id_number(),
+        "phone": "",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-flat": "",
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "请至少登记一处名下房屋" in refused.content.decode()
+    assert not Owner.objects.filter(name="新业主").exists()
+
+    data[f"{prefix}-0-flat"] = str(flat.pk)
+    assert client.post(url, data).status_code == 302
+    listed = client.get(reverse("admin:cases_owner_changelist"), {"q": "新业主"}).content.decode()
+    assert "新业主" in listed and flat.room in listed
