@@ -37,3 +37,21 @@ def test_officer_prints_then_a_phone_verifies_the_paper(page, phone_page, live_s
     phone_page.fill("#code", f"{record.code[:5].lower()}-{record.code[5:]}")
     phone_page.get_by_role("button", name="核验").click()
     expect(phone_page.get_by_role("status")).to_contain_text("有效文书")
+
+
+def test_printing_from_the_case_page_shows_progress_and_makes_one_version_per_print(page, live_server):
+    case = build_case()
+    UserFactory(username="fz_officer", with_role="district_officer")
+    login(page, live_server, "fz_officer")
+    page.goto(f"{live_server.url}/admin/cases/case/{case.pk}/change/")
+    row = page.locator(".documents-row-ballots")
+    expect(row).to_contain_text("尚未生成")
+    with page.expect_download() as download_info:
+        # An impatient double click: the second click waits for the first print.
+        row.get_by_role("link", name="打印").dblclick()
+        expect(page.locator(".documents-print-status")).to_have_text("正在生成文书，请稍候……")
+    assert download_info.value.suggested_filename == f"{case.number}-业主表决票及表决结果汇总表-第1版.pdf"
+    # The panel reloads and shows the version just printed; only one was made.
+    expect(page.locator(".documents-row-ballots")).to_contain_text("第1版", timeout=10_000)
+    page.wait_for_timeout(2_000)  # a second print, had one started, would have landed by now
+    assert GeneratedDocument.objects.filter(case=case, template="ballots").count() == 1
