@@ -341,10 +341,30 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
         )
 
 
+# The public notice prints where and how to object: the office's address and phone. Real
+# ones are entered by each office in the admin; the demo's are marked as such on paper.
+DEMO_OFFICE_CONTACTS = {
+    "FZ": ("泉州市丰泽区东湖街演示路1号（演示数据）", "0595-00000001"),
+    "LC": ("泉州市鲤城区演示路2号（演示数据）", "0595-00000002"),
+    "JJ": ("晋江市青阳街道演示路3号（演示数据）", "0595-00000003"),
+    "TZ": ("泉州台商投资区演示路4号（演示数据）", "0595-00000004"),
+    "NA": ("南安市溪美街道演示路5号（演示数据）", "0595-00000005"),
+}
+
+
+def _ensure_office_contacts(jurisdictions: dict[str, Jurisdiction]) -> None:
+    for code, (address, phone) in DEMO_OFFICE_CONTACTS.items():
+        office = jurisdictions[code]
+        if not office.office_address and not office.contact_phone:  # never over an office's own
+            office.office_address, office.contact_phone = address, phone
+            services.record_save(obj=office, actor=None, fields=["office_address", "contact_phone"])
+
+
 @transaction.atomic
 def seed(out=print) -> None:
     users, logins = _ensure_users()
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+    _ensure_office_contacts(jurisdictions)
     agent, _ = AgentBuilder.objects.get_or_create(
         credit_code="91350503MA2Y4K7Q3G",
         defaults={"name": "泉州市安居加梯工程服务有限公司", "contact_name": "王立新", "contact_phone": "13905951234"},

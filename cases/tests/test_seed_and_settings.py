@@ -33,6 +33,9 @@ def test_seed_demo_twice_gives_the_same_data_and_working_logins(client):
     assert skipped.state == "not_required"
     assert Case.objects.filter(steps__number=1, steps__state="returned").exists()
     assert Case.objects.filter(votes__state="open").exists()
+    # The public notice of a demo case says where to object (marked as demo data).
+    office = Case.objects.first().jurisdiction
+    assert "演示数据" in office.office_address and office.contact_phone
 
 
 def test_seed_demo_refuses_outside_local_settings(settings):

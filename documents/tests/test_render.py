@@ -189,6 +189,18 @@ def test_notice_follows_gbt_9704_and_names_no_owner(case):
     assert round(tops[1] - tops[0], 1) == round(225 / 22, 1)
 
 
+def test_the_notices_closing_never_stands_alone_on_a_page(case):
+    """GB/T 9704: no page with only 特此公示, the issuer and the date. Schemes of growing
+    length move the end of the text across a page break line by line."""
+    from cases import services
+
+    for lines in range(0, 24, 2):
+        services.case_update_details(case=case, actor=None, scheme_summary="在单元北侧增设一部无机房电梯。" * 2 * lines)
+        pages = pdf_pages_text(document_render(case=case, template=DocumentTemplate.NOTICE, actor=None).pdf_bytes)
+        closing = next(flat_text(p) for p in pages if "特此公示" in p)
+        assert not closing.startswith("特此公示"), f"{lines} lines: the closing alone on page {len(pages)}"
+
+
 def test_pdfs_embed_only_font_subsets_with_a_real_bold(case):
     rendered = document_render(case=case, template=DocumentTemplate.APPLICATION, actor=None)
     reader = PdfReader(io.BytesIO(rendered.pdf_bytes))
