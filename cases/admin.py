@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,27 @@ class ScopedAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         for obj in instances:
             services.record_save(obj=obj, actor=request.user, fields=["(inline)"])
         formset.save_m2m()
+
+    # A service may still refuse a save or delete the form could not foresee (a roster that
+    # froze meanwhile, a row of an inline in a frozen unit). The admin's transaction has
+    # rolled everything back by then; say why, in Chinese, instead of a server error.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            return self._refused(request, refusal)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as refusal:
+            return self._refused(request, refusal)
+
+    def _refused(self, request, refusal: ValidationError):
+        self.message_user(
+            request, gettext("未保存：%(reasons)s") % {"reasons": "；".join(refusal.messages)}, messages.ERROR
+        )
+        return HttpResponseRedirect(request.get_full_path())
 
 
 # --- jurisdictions and users ----------------------------------------------------------
@@ -242,6 +264,27 @@ class FlatAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("ownerships__owner")
+
+    # Once the unit's vote has opened, its flats and their owners are what the vote counts:
+    # the page shows them read-only and says why, rather than refusing a save afterwards.
+    def _frozen(self, obj) -> bool:
+        from voting.selectors import roster_frozen
+
+        return obj is not None and roster_frozen(unit=obj.unit)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and self._frozen(obj):
+            self.message_user(
+                request, gettext("该梯号的业主表决已开始，房屋与业主名册已冻结，只能查看。"), messages.INFO
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("已登记产权证"), boolean=True)
     def has_certificate(self, obj):

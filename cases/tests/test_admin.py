@@ -258,3 +258,45 @@ def test_an_owner_is_added_with_a_flat_or_not_at_all(client):
     assert client.post(url, data).status_code == 302
     listed = client.get(reverse("admin:cases_owner_changelist"), {"q": "新业主"}).content.decode()
     assert "新业主" in listed and flat.room in listed
+
+
+def test_a_frozen_roster_reads_as_such_in_the_admin_and_nothing_half_saves(client):
+    """Once the vote opens the flats and owners it counts cannot change: a flat's page is
+    read-only and says why; an owner's page that would touch a frozen flat refuses in
+    Chinese, keeps nothing of the attempt, and never answers with a server error."""
+    from cases.models import Ownership
+    from voting.tests.factories import VoteFactory
+
+    vote = VoteFactory()
+    flat = vote.case.unit.flats.first()
+    officer = UserFactory(with_role="district_officer", jurisdiction=vote.case.jurisdiction)
+    client.force_login(officer)
+
+    flat_url = reverse("admin:cases_flat_change", args=[flat.pk])
+    page = client.get(flat_url).content.decode()
+    assert "名册已冻结，只能查看" in page and 'name="_save"' not in page
+    assert client.post(flat_url, {"room": "999"}).status_code == 403
+    flat.refresh_from_db()
+    assert flat.room != "999"
+
+    owner = flat.ownerships.first().owner
+    url = reverse("admin:cases_owner_change", args=[owner.pk])
+    form = client.get(url).context["inline_admin_formsets"][0].formset
+    rows = list(form.queryset)
+    data = {
+        "name": "改过的名字",
+        "id_number": owner.id_number,
+        "phone": owner.phone,
+        f"{form.prefix}-TOTAL_FORMS": str(len(rows) + 1),
+        f"{form.prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{form.prefix}-{len(rows)}-flat": str(vote.case.unit.flats.exclude(pk=flat.pk).first().pk),
+    }
+    for i, row in enumerate(rows):
+        data.update({f"{form.prefix}-{i}-id": str(row.pk), f"{form.prefix}-{i}-flat": str(row.flat_id)})
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("未保存：") and "名册已冻结" in m for m in messages), messages
+    owner.refresh_from_db()
+    assert owner.name != "改过的名字"  # the owner's own change went back with the refused row
+    assert Ownership.objects.filter(owner=owner).count() == len(rows)
