@@ -34,7 +34,10 @@ MAX_COMPARE_BYTES = 20 * 1024 * 1024
 
 def _public(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: the code in the URL still never reaches another site,
+    # while the page's own compare form keeps its Origin header (with no-referrer the
+    # browser posts "Origin: null" and Django's CSRF check refuses the form).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -32,6 +32,11 @@ def test_officer_prints_then_a_phone_verifies_the_paper(page, phone_page, live_s
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone_page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(244, 245, 247)"
 
+    # The PDF the officer downloaded, compared on the same page, is the registered file.
+    phone_page.set_input_files("input[name=pdf]", download.path())
+    phone_page.get_by_role("button", name="比对").click()
+    expect(phone_page.locator(".result-ok")).to_contain_text("一致：上传的文件与登记的第1版完全相同")
+
     # Typing the code from the paper, in lower case with a dash, finds the same page.
     phone_page.goto(f"{live_server.url}/verify/")
     phone_page.fill("#code", f"{record.code[:5].lower()}-{record.code[5:]}")
