@@ -4,6 +4,7 @@ second run finds what the first made and changes nothing but the demo passwords.
 """
 
 import csv
+import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from . import services
@@ -267,10 +269,6 @@ def _demo_actor(users: dict[str, User], case, department: str) -> User | None:
 
 
 def _advance(case, progress: Progress, users: dict[str, User]) -> None:
-    import datetime
-
-    from django.utils import timezone
-
     from voting import services as voting
     from voting.roster import parse_ballots
 
@@ -313,20 +311,13 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
         return
     if progress.step1 != "approved":
         return
-    today = timezone.localdate()
     for number in range(1, progress.approve_through + 1):
         step = case.steps.get(number=number)
         if step.state == "not_required":
             continue
         if step.state in ("in_progress", "returned"):
             if number == 2:
-                start = today - datetime.timedelta(days=25 if progress.notice == "over" else 3)
-                services.step_set_notice_period(
-                    step=step,
-                    actor=officer,
-                    start=start,
-                    end=start + datetime.timedelta(days=case.jurisdiction.notice_days),
-                )
+                _demo_notice(case=case, step=step, officer=officer, progress=progress)
             services.paper_submission_record(
                 step=step,
                 actor=officer or users["admin"],
@@ -334,11 +325,26 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
                 brought_at=timezone.now(),
                 files=[(AttachmentKind.OTHER, _upload(f"{step.procedure.name}材料.pdf"))],
             )
-        if number == 2 and progress.notice == "running":
-            break
         services.case_decide_step(
             step=step, actor=_demo_actor(users, case, step.department), decision="approve", note="材料齐全，符合要求。"
         )
+    if progress.notice == "running":
+        step2 = case.steps.get(number=2)
+        if step2.state == "in_progress" and step2.notice_start is None:
+            _demo_notice(case=case, step=step2, officer=officer, progress=progress)
+
+
+def _demo_notice(*, case, step, officer, progress: Progress) -> None:
+    """A notice that began 3 days ago (running) or 25 days ago (over). Everything the demo
+    does happens today, and a notice may not start before its step did; so the step's
+    start is moved back to the notice's first day — the demo's only rewrite of a date."""
+    start = timezone.localdate() - datetime.timedelta(days=25 if progress.notice == "over" else 3)
+    began = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0)))
+    type(step).objects.filter(pk=step.pk).update(started_at=began)
+    step.refresh_from_db()
+    services.step_set_notice_period(
+        step=step, actor=officer, start=start, end=start + datetime.timedelta(days=case.jurisdiction.notice_days)
+    )
 
 
 # The public notice prints where and how to object: the office's address and phone. Real

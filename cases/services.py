@@ -491,6 +491,14 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
         minimum = step.case.jurisdiction.notice_days
         if end < start:
             raise ValidationError(_("公示结束日期不能早于开始日期。"))
+        # The notice follows the preliminary review: a period dated before this step began
+        # would let the minimum notice be skipped on paper.
+        began = timezone.localdate(step.started_at) if step.started_at else timezone.localdate()
+        if start < began:
+            raise ValidationError(
+                _("公示开始日期不能早于本程序开始的日期（%(date)s）。")
+                % {"date": dateformat.format(began, _("Y年n月j日"))}
+            )
         if (end - start).days + 1 < minimum:
             raise ValidationError(
                 _("公示期不得少于%(days)s个日历日（%(jurisdiction)s的设定）。")

@@ -1,8 +1,12 @@
 """Journeys in a real browser (Debian's Chromium through Playwright)."""
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from cases.models import ProcedureStep
 from conftest import login
 
 from .factories import UserFactory, jurisdiction, open_case
@@ -84,7 +88,11 @@ def test_officer_and_each_department_take_a_case_from_step_1_to_step_8(browser, 
     # Step 1: the window submission with the agreement and the drawing, then approval.
     record_paper(officer, 1, kinds=("owners_agreement", "scheme_drawing"))
     decide(officer, 1, "审查通过", "材料齐全")
-    # Step 2: a notice period that has already ended, then approval.
+    # Step 2: a notice period that has already ended, then approval. (The notice may not
+    # start before the step did, so the step is made to have begun in early January.)
+    ProcedureStep.objects.filter(case=case, number=2).update(
+        started_at=timezone.make_aware(datetime.datetime(2026, 1, 4, 9, 0))
+    )
     act(officer, 2, "登记公示期")
     officer.fill("#id_notice_start", "2026-01-05")
     officer.fill("#id_notice_end", "2026-01-20")

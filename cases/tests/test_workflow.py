@@ -214,6 +214,36 @@ def test_notice_period_must_last_the_jurisdictions_minimum():
     assert Case.objects.get(pk=case.pk).current_step == 1
 
 
+def test_a_notice_cannot_be_dated_before_its_step_began():
+    """Backdating the notice would let the step be approved with no notice at all."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import AttachmentKind
+    from voting.tests.factories import VoteFactory
+
+    case = open_case()
+    VoteFactory(case=case, passing=True)
+    step1 = steps(case)[1]
+    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
+    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
+    step2 = steps(case)[2]
+    today = timezone.localdate()
+    backdated = today - datetime.timedelta(days=30)
+    with pytest.raises(ValidationError) as refused:
+        services.step_set_notice_period(
+            step=step2, actor=officer(), start=backdated, end=backdated + datetime.timedelta(days=10)
+        )
+    assert "公示开始日期不能早于本程序开始的日期" in refused.value.messages[0]
+    step2.refresh_from_db()
+    assert step2.notice_start is None
+    services.step_set_notice_period(step=step2, actor=officer(), start=today, end=today + datetime.timedelta(days=9))
+    record_paper(step2)
+    with pytest.raises(services.StepGuardFailed):  # the notice is still running
+        services.case_decide_step(step=step2, actor=reviewer_for(step2), decision="approve")
+
+
 def test_every_move_has_its_history_row_and_audit_event():
     case = open_case()
     step = steps(case)[1]
