@@ -348,6 +348,12 @@ class OwnerAdmin(ScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("ownerships__flat__unit__building")
 
+    def get_readonly_fields(self, request, obj=None):
+        # Named on a frozen roster and on ballots: who the owner is may no longer change.
+        if obj is not None and services.frozen_unit_of_owner(owner=obj) is not None:
+            return [*super().get_readonly_fields(request, obj), *sorted(services.OWNER_IDENTITY_FIELDS)]
+        return super().get_readonly_fields(request, obj)
+
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj):
         return obj.masked_id_number

@@ -107,11 +107,33 @@ def ensure_roster_not_frozen(*, obj: models.Model) -> None:
         )
 
 
+# Who an owner is, as the frozen roster and the ballots name them. A phone number is
+# contact data, not identity: it may still be corrected.
+OWNER_IDENTITY_FIELDS = frozenset({"name", "id_number"})
+
+
+def frozen_unit_of_owner(*, owner: Owner) -> ElevatorUnit | None:
+    """A unit whose frozen roster lists this owner, if any."""
+    from voting.selectors import roster_frozen
+
+    if owner.pk is None:
+        return None
+    units = ElevatorUnit.objects.filter(flats__ownerships__owner=owner).distinct()
+    return next((unit for unit in units if roster_frozen(unit=unit)), None)
+
+
 def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> models.Model:
     """Validate and save a building, unit, flat, owner, ownership or agent builder."""
     with transaction.atomic():
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction_of(obj))
         ensure_roster_not_frozen(obj=obj)
+        if isinstance(obj, Owner) and OWNER_IDENTITY_FIELDS & set(fields):
+            unit = frozen_unit_of_owner(owner=obj)
+            if unit is not None:
+                raise ValidationError(
+                    _("%(unit)s的业主表决已开始，业主姓名和证件号码已冻结，不能修改。") % {"unit": unit},
+                    code="roster_frozen",
+                )
         created = obj.pk is None
         obj.full_clean()
         obj.save()

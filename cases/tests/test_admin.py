@@ -264,7 +264,10 @@ def test_a_frozen_roster_reads_as_such_in_the_admin_and_nothing_half_saves(clien
     """Once the vote opens the flats and owners it counts cannot change: a flat's page is
     read-only and says why; an owner's page that would touch a frozen flat refuses in
     Chinese, keeps nothing of the attempt, and never answers with a server error."""
-    from cases.models import Ownership
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+    from cases.models import Owner, Ownership
     from voting.tests.factories import VoteFactory
 
     vote = VoteFactory()
@@ -281,7 +284,15 @@ def test_a_frozen_roster_reads_as_such_in_the_admin_and_nothing_half_saves(clien
 
     owner = flat.ownerships.first().owner
     url = reverse("admin:cases_owner_change", args=[owner.pk])
-    form = client.get(url).context["inline_admin_formsets"][0].formset
+    owner_page = client.get(url)
+    # The name and ID number the vote counted are read-only; the phone can be corrected.
+    html = owner_page.content.decode()
+    assert 'name="name"' not in html and 'name="id_number"' not in html and 'name="phone"' in html
+    with pytest.raises(ValidationError, match="业主姓名和证件号码已冻结"):
+        renamed = Owner.objects.get(pk=owner.pk)
+        renamed.name = "改过的名字"
+        services.record_save(obj=renamed, actor=officer, fields=["name"])
+    form = owner_page.context["inline_admin_formsets"][0].formset
     rows = list(form.queryset)
     data = {
         "name": "改过的名字",
