@@ -511,6 +511,12 @@ class CaseAdmin(ScopedAdmin):
                 "action_labels": ACTION_LABELS,
                 "vote_summary": vote_summary_for_case(case=case),
             }
+            if request.method == "GET" and case.status != CaseStatus.OPEN:
+                self.message_user(
+                    request,
+                    gettext("案件已结束（%(status)s），只能查看。") % {"status": case.get_status_display()},
+                    messages.INFO,
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_inlines(self, request, obj):
@@ -594,6 +600,11 @@ class CaseAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases are closed, never deleted: the vote evidence must be kept
+
+    def has_change_permission(self, request, obj=None):
+        # A finished case (completed, rejected, withdrawn) is a record: shown read-only
+        # instead of a form whose save the service would refuse.
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == CaseStatus.OPEN)
 
     @admin.display(description=_("文化遗产保护"))
     def heritage_flag(self, obj):

@@ -311,3 +311,20 @@ def test_a_frozen_roster_reads_as_such_in_the_admin_and_nothing_half_saves(clien
     owner.refresh_from_db()
     assert owner.name != "改过的名字"  # the owner's own change went back with the refused row
     assert Ownership.objects.filter(owner=owner).count() == len(rows)
+
+
+def test_a_finished_case_is_shown_read_only(client):
+    from cases import services
+    from cases.tests.factories import record_paper, reviewer_for
+
+    case = open_case()
+    step = case.steps.get(number=1)
+    record_paper(step)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="reject", note="业主撤回申请")
+    client.force_login(UserFactory(with_role="district_officer"))
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert "案件已结束（不予通过），只能查看。" in page
+    assert 'name="_save"' not in page and 'name="design_firm"' not in page
+    assert "格式文书打印" in page  # its papers can still be printed for the archive
+    assert client.post(url, {"design_firm": "改"}).status_code == 403
