@@ -72,6 +72,21 @@ ACTION_LABELS = {
 }
 
 
+def entitled_to(user, step, action: str) -> bool:
+    """Whether the user may ever take this action on this step — its department, office or
+    applicant — whatever the step's state now. `actions_for` adds the state."""
+    check = {
+        "submit": can_submit_online,
+        "paper": can_record_paper,
+        "approve": can_decide,
+        "return": can_decide,
+        "reject": can_decide,
+        "notice": can_set_notice,
+        "upload": can_upload,
+    }.get(action)
+    return check is not None and check(user, step)
+
+
 def actions_for(user, step) -> list[str]:
     from .models import CaseStatus
     from .workflow import StepState

@@ -64,7 +64,17 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
         raise Http404
     step = _step_for(request, case_pk, number)
     if action not in permissions.actions_for(request.user, step):
-        raise PermissionDenied
+        label = permissions.ACTION_LABELS[action]
+        if not permissions.entitled_to(request.user, step, action):
+            raise PermissionDenied(_("您没有权限对该程序进行“%(action)s”。") % {"action": label})
+        # The user's own kind of action, but the step has moved on: most often a colleague
+        # decided it a moment ago, or a second tab was open. Say so on the case page.
+        messages.error(
+            request,
+            _("“%(procedure)s”当前为“%(state)s”，不能再进行“%(action)s”：可能已由他人处理，请查看最新状态。")
+            % {"procedure": step.procedure.name, "state": step.get_state_display(), "action": label},
+        )
+        return redirect(reverse("admin:cases_case_change", args=[step.case_id]))
     form_class = FORM_FOR_ACTION[action]
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

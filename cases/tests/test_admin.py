@@ -328,3 +328,37 @@ def test_a_finished_case_is_shown_read_only(client):
     assert 'name="_save"' not in page and 'name="design_firm"' not in page
     assert "格式文书打印" in page  # its papers can still be printed for the archive
     assert client.post(url, {"design_firm": "改"}).status_code == 403
+
+
+def test_a_step_decided_meanwhile_sends_the_second_reviewer_back_with_the_reason(client):
+    """Two tabs, or two colleagues: the second approval is not a bare 403 but the case page
+    saying what happened; someone who may never decide the step gets a 403 page that says
+    why, in the portal's own look."""
+    from cases.tests.factories import record_paper, reviewer_for
+
+    case = open_case()
+    step = case.steps.get(number=1)
+    record_paper(step)
+    reviewer = reviewer_for(step)
+    client.force_login(reviewer)
+    url = reverse("admin:cases_step_action", args=[case.pk, 1, "return"])
+    assert client.post(url, {"note": "缺业主协议书"}).status_code == 302
+    again = client.post(url, {"note": "缺业主协议书"}, follow=True)
+    assert again.redirect_chain[-1][0] == reverse("admin:cases_case_change", args=[case.pk])
+    text = [str(m) for m in again.context["messages"]]
+    assert any("“方案初审”当前为“退回补正”，不能再进行“退回补正”" in m for m in text), text
+
+    client.force_login(UserFactory(with_role="planning_reviewer"))
+    refused = client.get(reverse("admin:cases_step_action", args=[case.pk, 1, "approve"]))
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "无权进行此操作" in page and "您没有权限对该程序进行“审查通过”。" in page
+    assert "泉州市既有住宅增设电梯服务平台" in page
+
+
+def test_a_missing_page_is_a_chinese_page_with_a_way_back(client):
+    client.force_login(UserFactory(with_role="district_officer"))
+    missing = client.get("/admin/cases/case/999999/step/1/approve/")
+    assert missing.status_code == 404
+    page = missing.content.decode()
+    assert "页面不存在" in page and 'href="/admin/"' in page
