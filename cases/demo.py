@@ -375,6 +375,11 @@ def seed(out=print) -> None:
         credit_code="91350503MA2Y4K7Q3G",
         defaults={"name": "泉州市安居加梯工程服务有限公司", "contact_name": "王立新", "contact_phone": "13905951234"},
     )
+    # The agent builder's login acts for its company's cases (the applicant's side).
+    builder = users["fz_daijian"]
+    if builder.agent_builder_id is None:
+        builder.agent_builder = agent
+        builder.save(update_fields=["agent_builder"])
     for index, spec in enumerate(DEMO_BUILDINGS):
         building = Building.objects.filter(jurisdiction=jurisdictions[spec.jurisdiction], address=spec.address).first()
         if building is None:

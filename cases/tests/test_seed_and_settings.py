@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases.models import Building, Case, Flat, Owner, User
+from cases.selectors import case_list_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +34,11 @@ def test_seed_demo_twice_gives_the_same_data_and_working_logins(client):
     assert skipped.state == "not_required"
     assert Case.objects.filter(steps__number=1, steps__state="returned").exists()
     assert Case.objects.filter(votes__state="open").exists()
+    # The agent builder's login sees the cases its company builds, and only those.
+    builder = User.objects.get(username="fz_daijian")
+    assert builder.agent_builder is not None
+    visible = case_list_visible_to(user=builder)
+    assert visible.exists() and all(c.agent_builder_id == builder.agent_builder_id for c in visible)
     # The public notice of a demo case says where to object (marked as demo data).
     office = Case.objects.first().jurisdiction
     assert "演示数据" in office.office_address and office.contact_phone
