@@ -609,11 +609,46 @@ class CaseSequence(models.Model):
         return f"{self.jurisdiction_id}-{self.year}: {self.last_value}"
 
 
+class AuditEventKind(models.TextChoices):
+    """Every named event any app writes (cases/audit.py, voting/audit.py, documents/audit.py);
+    a test keeps this list and the code in step. The codes are what is stored; the labels
+    are what the log shows."""
+
+    CASE_OPENED = "case_opened", _("立案")
+    CASE_DETAILS_CHANGED = "case_details_changed", _("修改案件信息")
+    CASE_STEP_STARTED = "case_step_started", _("程序开始")
+    CASE_STEP_SKIPPED = "case_step_skipped", _("程序无需办理")
+    CASE_STEP_SUBMITTED = "case_step_submitted", _("提交申报")
+    CASE_STEP_DECIDED = "case_step_decided", _("部门审查决定")
+    CASE_COMPLETED = "case_completed", _("案件办结")
+    NOTICE_PERIOD_SET = "notice_period_set", _("登记公示期")
+    PAPER_SUBMISSION_RECORDED = "paper_submission_recorded", _("登记窗口收件")
+    ATTACHMENT_ADDED = "attachment_added", _("上传材料")
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("下载材料")
+    FUNDING_PLAN_SET = "funding_plan_set", _("登记资金筹集方案")
+    FLOOR_COEFFICIENTS_SET = "floor_coefficients_set", _("登记楼层分摊系数")
+    RECORD_CREATED = "record_created", _("新增记录")
+    RECORD_CHANGED = "record_changed", _("修改记录")
+    RECORD_DELETED = "record_deleted", _("删除记录")
+    PERSONAL_DATA_VIEWED = "personal_data_viewed", _("查看个人信息")
+    VOTE_ROSTER_IMPORTED = "vote_roster_imported", _("导入业主名册")
+    VOTE_ROSTER_EXPORTED = "vote_roster_exported", _("导出业主名册")
+    VOTE_OPENED = "vote_opened", _("开始表决")
+    VOTE_CLOSED = "vote_closed", _("结束表决")
+    BALLOT_RECORDED = "ballot_recorded", _("登记选票")
+    BALLOT_CORRECTED = "ballot_corrected", _("更正选票")
+    BALLOTS_IMPORTED = "ballots_imported", _("导入选票文件")
+    VOTE_WITNESS_RECORDED = "vote_witness_recorded", _("登记见证记录")
+    VOTE_FILE_DOWNLOADED = "vote_file_downloaded", _("下载表决文件")
+    DOCUMENT_GENERATED = "document_generated", _("生成文书")
+    DOCUMENT_DOWNLOADED = "document_downloaded", _("下载文书")
+
+
 class AuditEvent(models.Model):
     """Append-only log of named events; read-only in the admin, for superusers too."""
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    event = models.CharField(_("事件"), max_length=64, db_index=True)
+    event = models.CharField(_("事件"), max_length=64, db_index=True, choices=AuditEventKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
     )

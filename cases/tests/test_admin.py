@@ -362,3 +362,26 @@ def test_a_missing_page_is_a_chinese_page_with_a_way_back(client):
     assert missing.status_code == 404
     page = missing.content.decode()
     assert "页面不存在" in page and 'href="/admin/"' in page
+
+
+def test_every_audit_event_the_code_writes_has_a_label_the_log_shows(client):
+    """The log lists 立案, 部门审查决定 … rather than case_opened, case_step_decided."""
+    import re
+    from pathlib import Path
+
+    from cases.models import AuditEventKind
+
+    root = Path(__file__).resolve().parents[2]
+    written = {
+        name
+        for app in ("cases", "voting", "documents")
+        for path in (root / app).rglob("*.py")
+        if "tests" not in path.parts
+        for name in re.findall(r'event="([a-z_]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert written and written <= set(AuditEventKind.values), written - set(AuditEventKind.values)
+
+    open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    page = client.get(reverse("admin:cases_auditevent_changelist")).content.decode()
+    assert "立案" in page and ">case_opened<" not in page
