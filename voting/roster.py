@@ -15,6 +15,8 @@ no rows at all, so nothing is half-imported.
 A ballot file has 房号 room and 表决意见 choice (同意/反对/弃权 or agree/disagree/abstain);
 other columns are ignored, so the exported roster with its 表决意见 column filled in is a
 ballot file. A row whose 表决意见 is blank is no ballot (that owner did not return one).
+Its rows are checked the same way, but refused only once the unit's roster is known
+(`ballot_problems`), so that a room not in the roster is named with all the rest.
 
 Parsing only reads bytes; `voting.services` does the writing.
 """
@@ -26,7 +28,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -43,8 +45,10 @@ __all__ = [
     "BALLOT_COLUMNS",
     "ROSTER_COLUMNS",
     "BallotRow",
+    "BallotRows",
     "RosterRow",
     "TableFileError",
+    "ballot_problems",
     "export_roster_xlsx",
     "parse_ballots",
     "parse_roster",
@@ -450,42 +454,92 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
 # --- ballot files ------------------------------------------------------------------------
 
 
-def parse_ballots(data: bytes, filename: str = "") -> list[BallotRow]:
-    """The ballots of a filled ballot file, or `TableFileError` naming every problem.
-    A row with a room but a blank 表决意见 is no ballot (the owner did not return one)."""
-    table = _table(data, filename, BALLOT_COLUMNS, _("文件是空的：没有表头，也没有选票数据。"))
+@dataclass(frozen=True)
+class _BallotLine:
+    """One filled row of a ballot file, good or bad, with what the file itself gets wrong."""
+
+    line: int
+    room: str  # as written, "" when blank
+    room_problem: str = ""  # the room is missing or repeats an earlier row's
+    choice_problem: str = ""  # the choice is unreadable
+
+
+class BallotRows(list[BallotRow]):
+    """What `parse_ballots` gives: a list of the file's readable ballots, in file order, and
+    in `problems` what is wrong with its other rows, every one of them, by row and column.
+
+    Whether a room is in the unit's roster only the roster can tell, so the rows are not
+    refused here: `voting.services.ballots_import` calls `ballot_problems` with the unit's
+    rooms and refuses the file naming the file's problems and the unknown rooms together,
+    in row order. A caller that records rows any other way must refuse a file with
+    `problems` itself."""
+
+    def __init__(self, rows: Iterable[BallotRow], lines: Iterable[_BallotLine]):
+        super().__init__(rows)
+        self.lines = tuple(lines)
+
+    @property
+    def problems(self) -> list[str]:
+        return [text for line in self.lines for text in (line.room_problem, line.choice_problem) if text]
+
+
+def _unknown_room(line: int, room: str) -> str:
+    return _("第%(line)s行“房号”列：房号“%(room)s”不在本梯业主名册中。") % {"line": line, "room": room}
+
+
+def ballot_problems(rows: Sequence[BallotRow], *, rooms: Container[str]) -> list[str]:
+    """Every problem of a ballot file once the unit's `rooms` are known, in row order and,
+    within a row, column order: the file's own (from `parse_ballots`) and each room the
+    roster does not list, the rooms of rows with an unreadable choice included."""
+    lines = rows.lines if isinstance(rows, BallotRows) else [_BallotLine(line=r.line, room=r.room) for r in rows]
     problems: list[str] = []
+    for line in lines:
+        if line.room_problem:
+            problems.append(line.room_problem)
+        elif line.room not in rooms:
+            problems.append(_unknown_room(line.line, line.room))
+        if line.choice_problem:
+            problems.append(line.choice_problem)
+    return problems
+
+
+def parse_ballots(data: bytes, filename: str = "") -> BallotRows:
+    """The ballots of a filled ballot file (a `BallotRows`). A file that cannot be read, or
+    has no usable header or no filled row, raises `TableFileError`; the problems of single
+    rows are all collected in `.problems` (see `BallotRows`), so that they are reported
+    together with the rooms the roster refuses. A row with a room but a blank 表决意见 is no
+    ballot (the owner did not return one)."""
+    table = _table(data, filename, BALLOT_COLUMNS, _("文件是空的：没有表头，也没有选票数据。"))
     ballots: list[BallotRow] = []
+    lines: list[_BallotLine] = []
     first_line_of_room: dict[str, int] = {}
     for line, row in table.rows:
         room = _room(table.cell(row, "room"))
         choice_text = _cell_text(table.cell(row, "choice"))
         if not choice_text:
             continue
+        room_problem = choice_problem = ""
         if not room:
-            problems.append(table.problem(line, "room", _("缺少房号")))
-            continue
-        if room in first_line_of_room:
-            problems.append(table.problem(line, "room", _duplicate_room(room, first_line_of_room[room])))
-            continue
-        first_line_of_room[room] = line
+            room_problem = table.problem(line, "room", _("缺少房号"))
+        elif room in first_line_of_room:
+            room_problem = table.problem(line, "room", _duplicate_room(room, first_line_of_room[room]))
+        else:
+            first_line_of_room[room] = line
         try:
             choice = Choice.parse(choice_text)
         except ValueError:
-            problems.append(
-                table.problem(
-                    line,
-                    "choice",
-                    _("无法识别的表决意见“%(value)s”，应为“同意”“反对”或“弃权”") % {"value": choice_text},
-                )
+            choice = None
+            choice_problem = table.problem(
+                line,
+                "choice",
+                _("无法识别的表决意见“%(value)s”，应为“同意”“反对”或“弃权”") % {"value": choice_text},
             )
-            continue
-        ballots.append(BallotRow(line=line, room=room, choice=choice))
-    if not ballots and not problems:
-        problems.append(_("文件中没有任何已填写表决意见的行。"))
-    if problems:
-        raise TableFileError(problems)
-    return ballots
+        lines.append(_BallotLine(line=line, room=room, room_problem=room_problem, choice_problem=choice_problem))
+        if choice is not None and not room_problem:
+            ballots.append(BallotRow(line=line, room=room, choice=choice))
+    if not lines:
+        raise TableFileError([_("文件中没有任何已填写表决意见的行。")])
+    return BallotRows(ballots, lines)
 
 
 # --- export ------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ from .models import (
     WitnessOrganisation,
     WitnessRecord,
 )
-from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError
+from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError, ballot_problems
 
 # --- voters ------------------------------------------------------------------------------
 
@@ -521,21 +521,20 @@ class BallotImportOutcome:
 def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_name: str, actor) -> BallotImportOutcome:
     """Record a filled ballot file (房号, 表决意见) as paper ballots, all or nothing. A voter
     already holding a ballot with another choice is corrected by this later file; the same
-    choice again changes nothing."""
+    choice again changes nothing. `rows` is what `roster.parse_ballots` gives: a file with
+    any problem (its own rows' or a room not in the roster or one voter's rooms disagreeing)
+    is refused with `TableFileError` naming every one of them."""
     with FilesWritten() as written, transaction.atomic():
         vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
         voters = unit_voters(unit=case.unit)
         by_room = _voter_by_room(voters)
-        problems = []
+        # The file's own problems and the rooms the roster refuses, all at once, in row order.
+        problems = ballot_problems(rows, rooms=by_room)
         rows_of_voter: dict[str, list[BallotRow]] = {}
         for row in rows:
             voter = by_room.get(row.room)
-            if voter is None:
-                problems.append(
-                    _("第%(line)s行“房号”列：房号“%(room)s”不在本梯业主名册中。") % {"line": row.line, "room": row.room}
-                )
-                continue
-            rows_of_voter.setdefault(voter.key, []).append(row)
+            if voter is not None:
+                rows_of_voter.setdefault(voter.key, []).append(row)
         voter_by_key = {voter.key: voter for voter in voters}
         for key, voter_rows in rows_of_voter.items():
             if len({row.choice for row in voter_rows}) > 1:
