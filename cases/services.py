@@ -451,7 +451,7 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
             channel=StepHistory.Channel.PAPER if paper else StepHistory.Channel.ONLINE,
         )
         step.submitted_at = timezone.now()
-        step.due_date = add_working_days(timezone.localdate(), settings.STEP_REVIEW_WORKING_DAYS)
+        step.due_date = _review_due_date(step)
         step.save(update_fields=["state", "submitted_at", "due_date"])
         audit.step_submitted(step=step, actor=actor, paper=paper is not None)
     return step
@@ -500,6 +500,15 @@ def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "
     return step
 
 
+def _review_due_date(step: ProcedureStep):
+    """The department's working days run from the submission, or for the public notice from
+    its last day, before which the step cannot be approved."""
+    begin = timezone.localdate(step.submitted_at) if step.submitted_at else timezone.localdate()
+    if step.notice_end is not None:
+        begin = max(begin, step.notice_end)
+    return add_working_days(begin, settings.STEP_REVIEW_WORKING_DAYS)
+
+
 def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> ProcedureStep:
     """Record the public-notice period of step 2; it must last the jurisdiction's minimum."""
     with transaction.atomic():
@@ -527,7 +536,11 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
                 % {"days": minimum, "jurisdiction": step.case.jurisdiction.name}
             )
         step.notice_start, step.notice_end = start, end
-        step.save(update_fields=["notice_start", "notice_end"])
+        fields = ["notice_start", "notice_end"]
+        if step.state == StepState.SUBMITTED:  # already waiting: the review clock moves with it
+            step.due_date = _review_due_date(step)
+            fields.append("due_date")
+        step.save(update_fields=fields)
         audit.notice_period_set(step=step, actor=actor)
     return step
 

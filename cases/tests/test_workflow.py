@@ -218,8 +218,10 @@ def test_a_notice_cannot_be_dated_before_its_step_began():
     """Backdating the notice would let the step be approved with no notice at all."""
     import datetime
 
+    from django.conf import settings
     from django.utils import timezone
 
+    from cases.deadlines import add_working_days
     from cases.models import AttachmentKind
     from voting.tests.factories import VoteFactory
 
@@ -240,6 +242,10 @@ def test_a_notice_cannot_be_dated_before_its_step_began():
     assert step2.notice_start is None
     services.step_set_notice_period(step=step2, actor=officer(), start=today, end=today + datetime.timedelta(days=9))
     record_paper(step2)
+    # The review time limit counts from the notice's last day, not from the submission:
+    # a step that cannot be approved before then is not overdue before then either.
+    step2.refresh_from_db()
+    assert step2.due_date == add_working_days(step2.notice_end, settings.STEP_REVIEW_WORKING_DAYS)
     with pytest.raises(services.StepGuardFailed):  # the notice is still running
         services.case_decide_step(step=step2, actor=reviewer_for(step2), decision="approve")
 
