@@ -481,6 +481,15 @@ class CaseAdmin(ScopedAdmin):
     inlines = [FundingSourceInline, FloorCoefficientInline, AgreementInline]
     change_form_template = "admin/cases/case/change_form.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once the vote has opened, the scheme and budget on its ballots are what the owners
+        # decide on: read-only here, refused by the service.
+        from voting.selectors import roster_frozen
+
+        if obj is not None and roster_frozen(unit=obj.unit):
+            return [*self.readonly_fields, *sorted(services.VOTED_ON_FIELDS)]
+        return self.readonly_fields
+
     def get_urls(self):
         from functools import partial
 
@@ -511,6 +520,14 @@ class CaseAdmin(ScopedAdmin):
                 "action_labels": ACTION_LABELS,
                 "vote_summary": vote_summary_for_case(case=case),
             }
+            funding = selectors.case_funding_total(case=case)
+            if request.method == "GET" and funding is not None and case.budget is not None and funding != case.budget:
+                self.message_user(
+                    request,
+                    gettext("资金筹集方案合计 %(funding)s 元，与工程预算 %(budget)s 元不一致，请核对。")
+                    % {"funding": f"{funding:,.2f}", "budget": f"{case.budget:,.2f}"},
+                    messages.WARNING,
+                )
             if request.method == "GET" and case.status != CaseStatus.OPEN:
                 self.message_user(
                     request,

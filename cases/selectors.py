@@ -151,6 +151,13 @@ def case_timeline(*, case: Case, user) -> list[dict]:
     return rows
 
 
+def case_funding_total(*, case: Case):
+    """The funding plan's total, or None without a plan."""
+    from django.db.models import Sum
+
+    return case.funding_sources.aggregate(total=Sum("amount"))["total"]
+
+
 def case_shared_total(*, case: Case):
     """The amount the owners share: their own money and provident-fund withdrawals; the
     maintenance fund and other money are collective. Without a funding plan, the budget."""

@@ -301,6 +301,10 @@ def case_open_or_reuse(*, unit: ElevatorUnit, actor) -> tuple[Case, bool]:
 _CASE_DETAIL_FIELDS = ("agent_builder", "stretcher_capable", "scheme_summary", "budget", "design_firm", "installer")
 
 
+# What the owners vote on: the ballot prints the scheme and the budget as the motion.
+VOTED_ON_FIELDS = frozenset({"scheme_summary", "budget"})
+
+
 def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] | None = None, **changes) -> Case:
     """Change the descriptive fields of an open case (not its number, unit or state)."""
     unknown = set(changes) - set(_CASE_DETAIL_FIELDS)
@@ -312,6 +316,14 @@ def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] |
         if case.status != CaseStatus.OPEN:
             raise ValidationError(_("案件已结束，不能再修改。"))
         changed = [name for name, value in changes.items() if getattr(case, name) != value]
+        from voting.selectors import roster_frozen
+
+        voted_on = VOTED_ON_FIELDS.intersection(changed)
+        if voted_on and roster_frozen(unit=case.unit):
+            raise ValidationError(
+                _("业主表决已开始：表决票上的增设方案和工程预算不能再修改。方案或预算确需变更的，须重新组织表决。"),
+                code="voted_on",
+            )
         for name in changed:
             setattr(case, name, changes[name])
         if case.budget is not None and case.budget < 0:

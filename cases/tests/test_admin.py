@@ -385,3 +385,32 @@ def test_every_audit_event_the_code_writes_has_a_label_the_log_shows(client):
     client.force_login(UserFactory(with_role="district_officer"))
     page = client.get(reverse("admin:cases_auditevent_changelist")).content.decode()
     assert "立案" in page and ">case_opened<" not in page
+
+
+def test_what_the_owners_voted_on_stays_as_they_voted_it(client):
+    """The ballots print the scheme and the budget as the motion: once the vote opens they
+    are read-only on the case page and refused by the service; a funding plan that does
+    not add up to the budget is pointed out."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+    from cases.models import FundingSourceKind
+    from voting.tests.factories import VoteFactory
+
+    case = open_case()
+    budget = Decimal("380000.00")
+    services.case_update_details(case=case, actor=None, budget=budget, scheme_summary="北侧增设一部电梯")
+    VoteFactory(case=case, passing=True)
+    with pytest.raises(ValidationError, match="须重新组织表决"):
+        services.case_update_details(case=case, actor=None, budget=Decimal("999999.00"))
+    case.refresh_from_db()
+    assert case.budget == budget
+    services.case_update_details(case=case, actor=None, installer="福建快捷电梯工程有限公司")  # not voted on
+
+    services.case_set_funding(case=case, actor=None, amounts={FundingSourceKind.OWNERS: Decimal("1.00")})
+    client.force_login(UserFactory(with_role="district_officer", jurisdiction=case.jurisdiction))
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert 'name="budget"' not in page and 'name="scheme_summary"' not in page and 'name="installer"' in page
+    assert "资金筹集方案合计 1.00 元，与工程预算" in page
