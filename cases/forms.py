@@ -63,6 +63,29 @@ class PaperSubmissionForm(forms.Form):
         ]
 
 
+# What a window submission or an upload at each step usually carries, preselected so a
+# clerk does not file every scan as the first type in the list. Step 1's two scans are
+# what its approval requires.
+_USUAL_KINDS = {
+    1: (AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING),
+    3: (AttachmentKind.PLANNING_PERMIT,),
+    4: (AttachmentKind.DRAWING_REVIEW,),
+    7: (AttachmentKind.ACCEPTANCE_RECORD,),
+    8: (AttachmentKind.INSPECTION_CERTIFICATE,),
+}
+
+
+def initial_kinds(action: str, step_number: int) -> dict:
+    usual = _USUAL_KINDS.get(step_number, (AttachmentKind.OTHER,))
+    if action == "upload":
+        return {"kind": usual[0]}
+    if action == "paper":
+        return {f"kind_{i}": kind for i, kind in enumerate(usual, start=1)} | {
+            f"kind_{i}": AttachmentKind.OTHER for i in range(len(usual) + 1, 4)
+        }
+    return {}
+
+
 FORM_FOR_ACTION = {
     "submit": NoteForm,
     "approve": NoteForm,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
-from .forms import FORM_FOR_ACTION
+from .forms import FORM_FOR_ACTION, initial_kinds
 from .models import ProcedureStep
 
 
@@ -76,7 +76,7 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
         )
         return redirect(reverse("admin:cases_case_change", args=[step.case_id]))
     form_class = FORM_FOR_ACTION[action]
-    form = form_class(request.POST or None, request.FILES or None)
+    form = form_class(request.POST or None, request.FILES or None, initial=initial_kinds(action, step.number))
     if request.method == "POST" and form.is_valid():
         try:
             message = _perform(action, step=step, form=form, actor=request.user)

@@ -42,7 +42,7 @@ def _public(response):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # HEAD: some QR scanners ask first
 def verify(request, code: str):
     document = selectors.document_by_code(code=code)
     if document is None:

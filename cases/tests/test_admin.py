@@ -414,3 +414,16 @@ def test_what_the_owners_voted_on_stays_as_they_voted_it(client):
     page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert 'name="budget"' not in page and 'name="scheme_summary"' not in page and 'name="installer"' in page
     assert "资金筹集方案合计 1.00 元，与工程预算" in page
+
+
+def test_the_step_forms_preselect_what_the_step_usually_carries(client):
+    case = open_case()
+    client.force_login(UserFactory(with_role="district_officer"))
+    paper = client.get(reverse("admin:cases_step_action", args=[case.pk, 1, "paper"])).context["form"]
+    assert (paper["kind_1"].value(), paper["kind_2"].value(), paper["kind_3"].value()) == (
+        "owners_agreement",
+        "scheme_drawing",
+        "other",
+    )
+    upload = client.get(reverse("admin:cases_step_action", args=[case.pk, 1, "upload"])).context["form"]
+    assert upload["kind"].value() == "owners_agreement"

@@ -49,6 +49,11 @@ def test_verification_shows_the_document_and_that_it_is_current(client, case):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_a_scanner_asking_head_first_gets_the_page(client, case):
+    record = document_render(case=case, template=DocumentTemplate.NOTICE, actor=None).record
+    assert client.head(verify_url(record)).status_code == 200
+
+
 def test_verification_flags_an_outdated_version(client, case):
     old = document_render(case=case, template=DocumentTemplate.APPLICATION, actor=None).record
     document_render(case=case, template=DocumentTemplate.APPLICATION, actor=None)

@@ -59,6 +59,8 @@ def test_the_shared_sample_vote_prints_its_exact_tally():
     notice = html_for(case, DocumentTemplate.NOTICE)
     assert ("表决结果：<b>通过</b>" in notice) == expected["passed"]
     assert area["participating"] in notice and area["agreeing"] in notice
+    # The headcount is the law's, voters rather than people, and the notice says so.
+    assert f"业主人数{expected['total']['headcount']}人（按表决人计" in notice
 
 
 def test_a_failed_vote_says_which_condition_failed():
