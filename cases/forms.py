@@ -7,11 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import AttachmentKind
 
 
-class NoteForm(forms.Form):
+class StepForm(forms.Form):
+    """The step pages' forms: required fields' labels in bold, as on the admin's own forms."""
+
+    required_css_class = "required"
+
+
+class NoteForm(StepForm):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StepForm):
     note = forms.CharField(
         label=_("理由"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -20,17 +26,17 @@ class ReasonForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
+class UploadForm(StepForm):
     kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
     file = forms.FileField(label=_("文件"), help_text=_("PDF、JPEG或PNG，单个文件不超过上限（默认20 MB）。"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(StepForm):
     notice_start = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     notice_end = forms.DateField(label=_("公示结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class PaperSubmissionForm(forms.Form):
+class PaperSubmissionForm(StepForm):
     """What the applicant brought to the window; up to three scans, each with its type."""
 
     brought_by = forms.CharField(label=_("递交人"), max_length=64)
