@@ -11,6 +11,7 @@ class PortalAdminSite(admin.AdminSite):
     site_title = _("增设电梯服务平台")
     index_title = _("业务后台")
     index_template = "admin/portal_index.html"
+    site_url = None  # no public site behind the back office: no "view site" link
 
     def index(self, request, extra_context=None):
         from cases.models import CaseStatus

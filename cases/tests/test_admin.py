@@ -427,3 +427,10 @@ def test_the_step_forms_preselect_what_the_step_usually_carries(client):
     )
     upload = client.get(reverse("admin:cases_step_action", args=[case.pk, 1, "upload"])).context["form"]
     assert upload["kind"].value() == "owners_agreement"
+
+
+def test_logging_out_says_so_plainly(client):
+    client.force_login(UserFactory(with_role="district_officer"))
+    page = client.post(reverse("admin:logout")).content.decode()
+    assert "您已安全退出" in page and "美好时光" not in page
+    assert reverse("admin:login") in page
