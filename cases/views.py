@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
 from .forms import FORM_FOR_ACTION, initial_kinds
-from .models import ProcedureStep
+from .models import CaseStatus, ProcedureStep
 
 
 def _step_for(request, case_pk: int, number: int) -> ProcedureStep:
@@ -35,10 +35,14 @@ def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
         return _("已提交申报。")
     if action in ("approve", "return", "reject"):
         step = services.case_decide_step(step=step, actor=actor, decision=action, note=data["note"])
-        return _("已%(action)s：%(procedure)s。") % {
+        message = _("已%(action)s：%(procedure)s。") % {
             "action": permissions.ACTION_LABELS[action],
             "procedure": step.procedure.name,
         }
+        step.case.refresh_from_db(fields=["status"])
+        if step.case.status != CaseStatus.OPEN:  # the last approval, or a rejection, ends the case
+            message += _("案件已结束（%(status)s）。") % {"status": step.case.get_status_display()}
+        return message
     if action == "upload":
         attachment = services.attachment_add(step=step, kind=data["kind"], upload=data["file"], actor=actor)
         return _("已上传：%(name)s。") % {"name": attachment.original_name}

@@ -22,6 +22,7 @@ from cases.permissions import can_run_vote
 from cases.selectors import case_list_visible_to, unit_flats_with_owners
 
 from . import audit, forms, selectors, services
+from .models import VoteState
 from .roster import export_roster_xlsx, parse_ballots, parse_roster
 
 
@@ -34,6 +35,8 @@ def _case_for(request, case_pk: int):
 def _open_vote_or_refuse(case):
     vote = services.open_vote_of(case=case)
     if vote is None:
+        if case.votes.filter(state=VoteState.CLOSED).exists():
+            raise ValidationError(_("本案表决已结束，不能再登记选票或修改。"))
         raise ValidationError(_("当前没有进行中的表决：请先开始表决。"))
     return vote
 

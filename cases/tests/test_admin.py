@@ -434,3 +434,15 @@ def test_logging_out_says_so_plainly(client):
     page = client.post(reverse("admin:logout")).content.decode()
     assert "您已安全退出" in page and "美好时光" not in page
     assert reverse("admin:login") in page
+
+
+def test_the_decision_that_ends_a_case_says_so(client):
+    from cases.tests.factories import record_paper, reviewer_for
+
+    case = open_case()
+    step = case.steps.get(number=1)
+    record_paper(step)
+    client.force_login(reviewer_for(step))
+    url = reverse("admin:cases_step_action", args=[case.pk, 1, "reject"])
+    response = client.post(url, {"note": "不符合增设条件"}, follow=True)
+    assert any("已不予通过：方案初审。案件已结束（不予通过）。" in str(m) for m in response.context["messages"])

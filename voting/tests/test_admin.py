@@ -326,3 +326,11 @@ def test_the_vote_page_speaks_english_when_asked(client):
     page = client.get(reverse("admin:voting_case_vote", args=[case.pk])).content.decode()
     assert "Owner voting" in page  # the catalog's translation of 业主表决
     assert "业主表决" not in page
+
+
+def test_a_ballot_after_the_vote_closed_is_refused_as_such(client, officer):
+    vote = VoteFactory(passing=True)
+    response = post(client, vote.case, "paper_ballot", {"room": "101", "choice": "disagree"}, scan=scan_upload())
+    page = response.content.decode()
+    assert response.status_code == 200 and "本案表决已结束，不能再登记选票或修改。" in page
+    assert "请先开始表决" not in page
