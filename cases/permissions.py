@@ -4,7 +4,7 @@ the buttons the user may press. Seeing a case at all is `selectors.case_list_vis
 from django.utils.translation import gettext_lazy as _
 
 from .roles import SPEC_BY_ROLE, Role, is_city_wide, roles_of
-from .workflow import Department
+from .workflow import Department, StepState
 
 
 def departments_of(user) -> set[Department]:
@@ -72,39 +72,40 @@ ACTION_LABELS = {
 }
 
 
+_WAITING_FOR_APPLICANT = frozenset({StepState.IN_PROGRESS, StepState.RETURNED})
+
+# Each step action: who may take it (their department, office or applicant role) and in
+# which states of the step. The buttons follow this order.
+_ACTIONS = {
+    "submit": (can_submit_online, _WAITING_FOR_APPLICANT),
+    "paper": (can_record_paper, _WAITING_FOR_APPLICANT),
+    "approve": (can_decide, frozenset({StepState.SUBMITTED})),
+    "return": (can_decide, frozenset({StepState.SUBMITTED})),
+    "reject": (can_decide, frozenset({StepState.SUBMITTED})),
+    "notice": (can_set_notice, _WAITING_FOR_APPLICANT | {StepState.SUBMITTED}),
+    "upload": (can_upload, _WAITING_FOR_APPLICANT | {StepState.SUBMITTED}),
+}
+
+
 def entitled_to(user, step, action: str) -> bool:
-    """Whether the user may ever take this action on this step — its department, office or
-    applicant — whatever the step's state now. `actions_for` adds the state."""
-    check = {
-        "submit": can_submit_online,
-        "paper": can_record_paper,
-        "approve": can_decide,
-        "return": can_decide,
-        "reject": can_decide,
-        "notice": can_set_notice,
-        "upload": can_upload,
-    }.get(action)
+    """Whether the user may ever take this action on this step, whatever the step's state
+    now. `actions_for` adds the state."""
+    check, _states = _ACTIONS.get(action, (None, None))
     return check is not None and check(user, step)
 
 
 def actions_for(user, step) -> list[str]:
     from .models import CaseStatus
-    from .workflow import StepState
 
     if step.case.status != CaseStatus.OPEN:
         return []
     state = StepState(step.state)
+    entitled = {}  # each check asked once: approve, return and reject share one
     actions = []
-    if state in (StepState.IN_PROGRESS, StepState.RETURNED):
-        if can_submit_online(user, step):
-            actions.append("submit")
-        if can_record_paper(user, step):
-            actions.append("paper")
-    if state == StepState.SUBMITTED and can_decide(user, step):
-        actions += ["approve", "return", "reject"]
-    if state in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
-        if can_set_notice(user, step):
-            actions.append("notice")
-        if can_upload(user, step):
-            actions.append("upload")
+    for action, (check, states) in _ACTIONS.items():
+        if state in states:
+            if check not in entitled:
+                entitled[check] = check(user, step)
+            if entitled[check]:
+                actions.append(action)
     return actions
