@@ -1,9 +1,12 @@
 """Forms of the step actions. They only collect and check input; the services decide."""
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import validators
 from .models import AttachmentKind
 
 
@@ -35,6 +38,22 @@ class NoticeForm(StepForm):
     notice_start = forms.DateField(label=_("公示开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     notice_end = forms.DateField(label=_("公示结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
+    # The service holds the rule; these put its message next to the field concerned.
+    def clean_notice_start(self):
+        value = self.cleaned_data["notice_start"]
+        validators.validate_date_in_range(value, what=_("公示开始日期"))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("notice_start"), data.get("notice_end")
+        if start and end and end >= start:
+            try:
+                validators.validate_period_length(start, end, what=_("公示期"), max_days=settings.NOTICE_MAX_DAYS)
+            except ValidationError as err:
+                self.add_error("notice_end", err)
+        return data
+
 
 class PaperSubmissionForm(StepForm):
     """What the applicant brought to the window; up to three scans, each with its type."""
@@ -57,8 +76,7 @@ class PaperSubmissionForm(StepForm):
 
     def clean_brought_at(self):
         value = self.cleaned_data["brought_at"]
-        if value > timezone.now():
-            raise forms.ValidationError(_("递交时间不能晚于现在。"))
+        validators.validate_past_moment(value, what=_("递交时间"))
         return value
 
     def files_with_kinds(self) -> list[tuple[str, object]]:

@@ -17,7 +17,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, permissions
+from . import audit, permissions, validators
 from .deadlines import add_working_days
 from .eligibility import UnitFacts, eligibility_problems
 from .files import FilesWritten, inspect_upload
@@ -532,8 +532,12 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
         if step.state not in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
             raise ValidationError(_("该程序当前不能修改公示期。"))
         minimum = step.case.jurisdiction.notice_days
+        validators.validate_date_in_range(start, what=_("公示开始日期"))
         if end < start:
             raise ValidationError(_("公示结束日期不能早于开始日期。"))
+        # The end is bounded by the longest notice: a typo such as 9999-12-31 would stall the
+        # step (its review due date could not be counted).
+        validators.validate_period_length(start, end, what=_("公示期"), max_days=settings.NOTICE_MAX_DAYS)
         # The notice follows the preliminary review: a period dated before this step began
         # would let the minimum notice be skipped on paper.
         began = timezone.localdate(step.started_at) if step.started_at else timezone.localdate()
@@ -616,6 +620,7 @@ def paper_submission_record(
             raise PermissionDenied(_("只有受理辖区的住建经办人可以登记窗口收件。"))
         if not brought_by.strip():
             raise ValidationError(_("请填写递交人。"))
+        validators.validate_past_moment(brought_at, what=_("递交时间"))
         paper = PaperSubmission(
             step=step,
             brought_by=brought_by.strip(),

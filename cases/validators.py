@@ -4,12 +4,17 @@
   character from an ISO 7064 MOD 11-2 sum; X stands for 10.
 - Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters over
   a 31-letter alphabet (no I, O, Z, S, V), the last a MOD 31 check character.
+
+And the range every date a user enters must fall in (`validate_date_in_range`,
+`validate_past_moment`).
 """
 
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -110,3 +115,79 @@ def mask_mobile(value: str) -> str:
     if not value or len(value) != 11:
         return value
     return value[:3] + "****" + value[-4:]
+
+
+# --- dates a user enters ----------------------------------------------------------------
+# No case, vote or submission of this portal predates the guidance it implements by
+# decades; a year like 0001 or 9999 is a typo, and such dates break date arithmetic
+# (OverflowError) or the time-zone conversion of the database (PostgreSQL stores year 1
+# in UTC as year 0, which Python cannot read back).
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+
+
+def _as_local_date(value: datetime.date | datetime.datetime) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            try:
+                return timezone.localtime(value).date()
+            except OverflowError:  # 0001-01-01 00:00 in a zone east of UTC
+                return datetime.date.min
+        return value.date()
+    return value
+
+
+def _fmt(day: datetime.date) -> str:
+    return dateformat.format(day, _("Y年n月j日"))
+
+
+def latest_date(*, days_ahead: int | None = None) -> datetime.date:
+    """The last date a user may enter: today plus `days_ahead` (default DATE_MAX_DAYS_AHEAD)."""
+    days = settings.DATE_MAX_DAYS_AHEAD if days_ahead is None else days_ahead
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def validate_date_in_range(
+    value: datetime.date | datetime.datetime, *, what: str, days_ahead: int | None = None
+) -> None:
+    """A date (or date-time) a user entered: from 2000-01-01 up to `days_ahead` days after
+    today (default the setting DATE_MAX_DAYS_AHEAD, one year). `what` names the field in
+    the message, e.g. _("公示结束日期")."""
+    day = _as_local_date(value)
+    latest = latest_date(days_ahead=days_ahead)
+    if not EARLIEST_DATE <= day <= latest:
+        raise ValidationError(
+            _("%(what)s“%(value)s”超出合理范围：应在%(earliest)s至%(latest)s之间，请检查年份。")
+            % {"what": what, "value": day.isoformat(), "earliest": _fmt(EARLIEST_DATE), "latest": _fmt(latest)},
+            code="date_out_of_range",
+        )
+
+
+def validate_past_moment(value: datetime.date | datetime.datetime, *, what: str) -> None:
+    """Something that already happened (a submission, a signature, a witness): not before
+    2000-01-01 and not later than now, give or take CLOCK_SKEW_SECONDS for a clock that is
+    a little ahead (a date alone: not after today)."""
+    day = _as_local_date(value)
+    if day < EARLIEST_DATE:
+        validate_date_in_range(value, what=what, days_ahead=0)
+    if isinstance(value, datetime.datetime):
+        skew = datetime.timedelta(seconds=settings.CLOCK_SKEW_SECONDS)
+        now = timezone.now() if timezone.is_aware(value) else datetime.datetime.now()
+        late = value > now + skew
+    else:
+        late = value > timezone.localdate()
+    if late:
+        raise ValidationError(
+            _("%(what)s不能晚于现在，请检查日期和时间。") % {"what": what},
+            code="date_in_future",
+        )
+
+
+def validate_period_length(start: datetime.date, end: datetime.date, *, what: str, max_days: int) -> None:
+    """A period (such as the public notice) from `start` to `end`, both days included,
+    lasting at most `max_days` calendar days."""
+    if (end - start).days + 1 > max_days:
+        raise ValidationError(
+            _("%(what)s不得超过%(days)s个日历日（%(start)s至%(end)s），请检查结束日期。")
+            % {"what": what, "days": max_days, "start": _fmt(start), "end": _fmt(end)},
+            code="period_too_long",
+        )

@@ -197,5 +197,13 @@ PORTAL_NAME = "泉州市既有住宅增设电梯服务平台"
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # [practice] departments answer within about five working days.
 STEP_REVIEW_WORKING_DAYS = env.int("STEP_REVIEW_WORKING_DAYS", default=5)
+# Dates users enter: from 2000-01-01 to this many days ahead (cases/validators.py).
+DATE_MAX_DAYS_AHEAD = env.int("DATE_MAX_DAYS_AHEAD", default=366)
+# Something that already happened (a window submission) may be this far ahead of the
+# server's clock: a clerk's PC that runs a little fast.
+CLOCK_SKEW_SECONDS = env.int("CLOCK_SKEW_SECONDS", default=300)
+# The public notice lasts at most this many calendar days (at least the jurisdiction's
+# notice_days).
+NOTICE_MAX_DAYS = env.int("NOTICE_MAX_DAYS", default=90)
 # Attachments: PDF, JPEG, PNG up to this size.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
