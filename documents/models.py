@@ -30,6 +30,14 @@ class DocumentTemplate(models.TextChoices):
     BALLOT_PAPERS = "ballot_papers", _("本单元全部业主表决票")
 
 
+class Issuer(models.TextChoices):
+    """Who a printed document comes from, as the verification page states it: the receiving
+    office, or the applicant printing through the portal. An organisation, never a person."""
+
+    OFFICE = "office", _("受理部门")
+    APPLICANT = "applicant", _("申请人")
+
+
 # The documents are official Chinese forms: printed in Chinese whatever language the
 # clerk's screen is in (the screens themselves follow the user's language).
 DOCUMENT_LANGUAGE = "zh-hans"
@@ -82,6 +90,14 @@ class GeneratedDocument(models.Model):
         blank=True,
         related_name="+",
     )
+    # Who issued it (documents.permissions.PRINT_RULES decides who may): the jurisdiction's
+    # housing office, or the applicant — its agent builder's company name, or 业主代表. The
+    # name is kept as printed that day; never a person's name (the verification page shows it).
+    issuer = models.CharField(_("出具方"), max_length=16, choices=Issuer.choices, default=Issuer.OFFICE)
+    issuer_name = models.CharField(_("出具单位"), max_length=100, blank=True)
+    # The tally sheet of a counted vote prints each owner's choice: only the staff who may see
+    # the ballots may download such a version (voting.selectors.can_view_vote_evidence).
+    shows_choices = models.BooleanField(_("载有逐户表决意见"), default=False)
     # The moment printed on the pages, fixed before rendering.
     generated_at = models.DateTimeField(_("生成时间"), default=timezone.now, editable=False)
 
@@ -93,6 +109,7 @@ class GeneratedDocument(models.Model):
             models.UniqueConstraint(fields=["case", "template", "version"], name="document_version_unique"),
             models.CheckConstraint(condition=Q(version__gte=1), name="document_version_positive"),
             models.CheckConstraint(condition=Q(template__in=DocumentTemplate.values), name="document_template_known"),
+            models.CheckConstraint(condition=Q(issuer__in=Issuer.values), name="document_issuer_known"),
         ]
 
     def __str__(self) -> str:

@@ -5,11 +5,17 @@ from django.db.models import QuerySet
 from cases.models import Case
 from cases.selectors import case_list_visible_to
 
+from . import permissions
 from .models import CODE_ALPHABET, CODE_LENGTH, DocumentTemplate, GeneratedDocument
 
 
 def document_list_visible_to(*, user) -> QuerySet[GeneratedDocument]:
-    return GeneratedDocument.objects.filter(case__in=case_list_visible_to(user=user))
+    """The versions of the user's cases, less the tally sheets naming each owner's choice
+    for an account that may not see how owners voted (the applicant's)."""
+    documents = GeneratedDocument.objects.filter(case__in=case_list_visible_to(user=user))
+    if not permissions.sees_individual_choices(user):
+        documents = documents.exclude(shows_choices=True)
+    return documents
 
 
 def document_versions_for_case(*, case: Case) -> QuerySet[GeneratedDocument]:
@@ -36,19 +42,32 @@ def document_by_code(*, code: str) -> GeneratedDocument | None:
     return GeneratedDocument.objects.select_related("case__jurisdiction").filter(code=normalized).first()
 
 
-def print_panel_rows(*, case: Case) -> list[dict]:
-    """The case page's print panel: each template with its current version and history."""
+def print_panel_rows(*, case: Case, user) -> list[dict]:
+    """The case page's print panel: each template with its current version, its history and
+    whether this user may print it (`permissions.PRINT_RULES`). Versions the user may not
+    download are left out; `current` is None then."""
     versions = list(document_versions_for_case(case=case))
+    hide_choices = not permissions.sees_individual_choices(user)
+    printable = permissions.printable_templates(user, case)
     rows = []
     for template in DocumentTemplate:
         mine = [v for v in versions if v.template == template.value]
+        latest = mine[0] if mine else None
+        withheld = None  # the latest version, when this user may not download it
+        if hide_choices:
+            mine = [v for v in mine if not v.shows_choices]
+            if latest is not None and latest.shows_choices:
+                latest, withheld = None, latest
         rows.append(
             {
                 "template": template,
                 "code": template.value,
                 "title": template.label,
-                "current": mine[0] if mine else None,
+                "current": latest,
+                "withheld": withheld,
+                "latest_version": (latest or withheld).version if (latest or withheld) else None,
                 "versions": mine,
+                "can_print": template in printable,
             }
         )
     return rows

@@ -52,35 +52,61 @@ def _unused_code() -> str:
             return code
 
 
-def document_html(*, case: Case, template: str, code: str, version: int, generated_at=None) -> str:
-    """The HTML of one version (Django autoescapes every value taken from the case), in
-    Chinese whatever the request's language: labels taken from the models (funding
-    sources, attachment kinds, procedures) are translated strings too."""
+def _render_html(*, case: Case, template: str, code: str, version: int, generated_at, issuer: str) -> tuple[str, dict]:
     template = DocumentTemplate(template)
     with translation.override(DOCUMENT_LANGUAGE):
         context = document_context(
             case=case, template=template, code=code, version=version, generated_at=generated_at or timezone.now()
         )
-        return render_to_string(TEMPLATE_FILES[template], context)
+        context["doc"]["issuer"] = issuer
+        return render_to_string(TEMPLATE_FILES[template], context), context
+
+
+def document_html(*, case: Case, template: str, code: str, version: int, generated_at=None, issuer: str = "") -> str:
+    """The HTML of one version (Django autoescapes every value taken from the case), in
+    Chinese whatever the request's language: labels taken from the models (funding
+    sources, attachment kinds, procedures) are translated strings too. `issuer` is the
+    organisation printed as the document's issuer (the office when left empty)."""
+    issuer = issuer or case.jurisdiction.housing_office
+    html, _context = _render_html(
+        case=case, template=template, code=code, version=version, generated_at=generated_at, issuer=issuer
+    )
+    return html
+
+
+def _names_choices(template: DocumentTemplate, context: dict) -> bool:
+    """Whether this rendering prints how each owner voted (the tally sheet of a counted vote)."""
+    return bool(context.get("include_tally")) and context["vote"].result is not None
 
 
 def document_render(*, case: Case, template: str, actor) -> Rendered:
     """Render one template for the case, keep the PDF privately as the next version, and log
-    it. `actor=None` is the system (a management command on the server)."""
+    it. `actor=None` is the system (a management command on the server), printing for the
+    office. Who may print which template is `permissions.PRINT_RULES`; the document records
+    the issuing organisation, never the person."""
     template = DocumentTemplate(template)
-    if actor is not None and not permissions.can_render(actor, case):
-        raise PermissionDenied(_("无权为该案件生成文书。"))
+    refusal = permissions.print_refusal(actor, case, template)
+    if refusal:
+        raise PermissionDenied(refusal)
+    side = permissions.issuer_side(actor, case)
+    issuer_name = permissions.issuer_name(side, actor, case)
     for _attempt in range(_ATTEMPTS):
         version = _next_version(case=case, template=template)
         code = _unused_code()
         generated_at = timezone.now()
-        html = document_html(case=case, template=template, code=code, version=version, generated_at=generated_at)
+        html, context = _render_html(
+            case=case, template=template, code=code, version=version, generated_at=generated_at, issuer=issuer_name
+        )
+        shows_choices = _names_choices(template, context)
+        if shows_choices and not permissions.sees_individual_choices(actor):
+            # The vote was counted while this rendered: the sheet now names each owner's choice.
+            raise PermissionDenied(permissions.print_refusal(actor, case, template) or _("无权为该案件生成文书。"))
         pdf = html_to_pdf(html, data_uris=[qr_png_data_uri(verification_url(code))])
         stored_name = None
         try:
             with transaction.atomic():
                 # The case row lock orders the versions of one case; rendering happened unlocked.
-                Case.objects.select_for_update().only("pk").get(pk=case.pk)
+                Case.objects.select_for_update(no_key=True).only("pk").get(pk=case.pk)
                 if _next_version(case=case, template=template) != version:
                     continue  # someone else took this version number meanwhile: render again
                 record = GeneratedDocument(
@@ -92,6 +118,9 @@ def document_render(*, case: Case, template: str, actor) -> Rendered:
                     size=len(pdf.data),
                     pages=pdf.pages,
                     generated_by=actor if getattr(actor, "pk", None) else None,
+                    issuer=side,
+                    issuer_name=issuer_name,
+                    shows_choices=shows_choices,
                     generated_at=generated_at,
                 )
                 record.file.save(f"{template}.pdf", ContentFile(pdf.data), save=False)
@@ -118,7 +147,7 @@ def documents_render_all(*, case: Case, actor) -> dict[str, Rendered]:
 
 def document_open(*, document: GeneratedDocument, actor) -> File:
     """Open a stored version for download and log who took it."""
-    if actor is not None and not permissions.can_view_documents(actor, document.case):
+    if actor is not None and not permissions.can_view_document(actor, document):
         raise PermissionDenied(_("无权下载该文书。"))
     with transaction.atomic():
         audit.document_downloaded(document=document, actor=actor)

@@ -2,11 +2,13 @@
 
 Public: the verification page a QR code on any printed page points to. It answers which
 document, case and version the code belongs to, its SHA-256, and whether a newer version
-has replaced it — and nothing personal: no names, ID numbers, addresses of owners, or who
-printed it. An uploaded PDF can be compared with the recorded hash.
+has replaced it, and who issued it (the office or the applicant, by organisation) — and
+nothing personal: no names, ID numbers, addresses of owners, or the person who printed
+it. An uploaded PDF can be compared with the recorded hash.
 
 Staff (served inside the admin, `GeneratedDocumentAdmin.get_urls`): print one template
-for a case, and download a kept version. Both find the case through
+for a case (who may print which is `permissions.PRINT_RULES`; a refusal is a 403 that
+says why), and download a kept version. Both find the case through
 `case_list_visible_to` (another jurisdiction's case is a 404) and write only through
 `documents.services`.
 """
@@ -26,7 +28,7 @@ from django.views.decorators.http import require_http_methods
 from cases.selectors import case_list_visible_to
 
 from . import permissions, selectors, services
-from .models import DocumentTemplate, GeneratedDocument
+from .models import DocumentTemplate, GeneratedDocument, Issuer
 
 # A printed document is at most a few hundred KB; refuse anything far bigger unread.
 MAX_COMPARE_BYTES = 20 * 1024 * 1024
@@ -64,7 +66,9 @@ def verify(request, code: str):
         "document": document,
         "title": document.title,
         "case_number": document.case.number,
-        "issuer": document.case.jurisdiction.housing_office,
+        # The organisation, never the person who printed it.
+        "issuer": document.issuer_name or document.case.jurisdiction.housing_office,
+        "issued_by_applicant": document.issuer == Issuer.APPLICANT,
         "is_current": latest is not None and latest.pk == document.pk,
         "latest": latest,
         "comparison": comparison,
@@ -103,8 +107,9 @@ def case_render(request, admin_site, case_pk: int, template: str):
     if template not in DocumentTemplate.values:
         raise Http404
     template = DocumentTemplate(template)
-    if not permissions.can_render(request.user, case):
-        raise PermissionDenied
+    refusal = permissions.print_refusal(request.user, case, template)
+    if refusal:
+        raise PermissionDenied(refusal)
     if request.method == "POST":
         rendered = services.document_render(case=case, template=template, actor=request.user)
         file = services.document_open(document=rendered.record, actor=request.user)

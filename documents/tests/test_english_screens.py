@@ -100,7 +100,7 @@ def test_english_print_panel_needs_catalog(client, case, officer):
     assert page.status_code == 200
     panel = section(page.content.decode(), r'<section class="module documents-print-panel".*?</section>')
     assert "格式文书打印" not in panel and "尚未生成" not in panel and "下载第" not in panel
-    assert chinese_in(panel, case.number, officer.get_full_name()) == []
+    assert chinese_in(panel, case.number, officer.get_full_name(), case.jurisdiction.housing_office) == []
 
 
 def test_english_render_confirmation_needs_catalog(client, case, officer):

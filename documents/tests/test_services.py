@@ -44,7 +44,7 @@ def test_versions_count_per_case_and_template_and_the_latest_is_current(case):
     assert first.code != second.code
     assert not first.is_current and second.is_current and other.is_current
     assert current_document(case=case, template="application") == second
-    rows = {row["code"]: row for row in print_panel_rows(case=case)}
+    rows = {row["code"]: row for row in print_panel_rows(case=case, user=None)}
     assert [v.version for v in rows["application"]["versions"]] == [2, 1]
 
 
