@@ -3,6 +3,12 @@
 Each service runs in one transaction, locks what it changes, validates, and writes its
 audit event in the same transaction. `actor=None` means the system (a management
 command run by an operator on the server).
+
+Locks follow the one order of docs/locking.md: case → its steps (by number) → unit →
+the case-number sequence. A lock names its own row only (`of=("self",)`: the jurisdiction
+and the building joined by `select_related` are read, never locked, so one district's
+cases do not queue behind each other) and is FOR NO KEY UPDATE (`no_key=True`), which an
+audit row or any new row pointing at the locked one does not wait for.
 """
 
 from collections.abc import Iterable, Sequence
@@ -252,7 +258,11 @@ def case_open(
     with transaction.atomic():
         # Locking the unit serializes two openings of the same unit; the partial unique
         # constraint is the backstop.
-        unit = ElevatorUnit.objects.select_for_update().select_related("building__jurisdiction").get(pk=unit.pk)
+        unit = (
+            ElevatorUnit.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("building__jurisdiction")
+            .get(pk=unit.pk)
+        )
         jurisdiction = unit.building.jurisdiction
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction)
         existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
@@ -311,7 +321,9 @@ def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] |
     if unknown:
         raise ValueError(f"not editable through case_update_details: {sorted(unknown)}")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("unit__building").get(pk=case.pk)
+        case = (
+            Case.objects.select_for_update(of=("self",), no_key=True).select_related("unit__building").get(pk=case.pk)
+        )
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
         if case.status != CaseStatus.OPEN:
             raise ValidationError(_("案件已结束，不能再修改。"))
@@ -381,7 +393,7 @@ def _start_next_steps(*, case: Case, actor) -> None:
     complete the case when all eight are done."""
     now = timezone.now()
     has_shaft = case.unit.building.has_reserved_shaft
-    for step in case.steps.select_for_update().order_by("number"):
+    for step in case.steps.select_for_update(no_key=True).order_by("number"):
         state = StepState(step.state)
         if state in DONE_STATES:
             continue
@@ -410,10 +422,11 @@ def _start_next_steps(*, case: Case, actor) -> None:
 
 
 def _locked_step(step: ProcedureStep) -> ProcedureStep:
-    # Lock the case first, then the step: every workflow service takes them in this order.
-    Case.objects.select_for_update().get(pk=step.case_id)
+    # The case, then the step (docs/locking.md); the step row alone: the joined case, unit,
+    # building and jurisdiction are read, not locked, so other cases of the district go on.
+    Case.objects.select_for_update(no_key=True).only("pk").get(pk=step.case_id)
     return (
-        ProcedureStep.objects.select_for_update()
+        ProcedureStep.objects.select_for_update(of=("self",), no_key=True)
         .select_related("case__unit__building", "case__jurisdiction")
         .get(pk=step.pk)
     )
@@ -657,7 +670,7 @@ def _set_default_coefficients(*, case: Case) -> None:
 def case_set_funding(*, case: Case, actor, amounts: dict[str, Decimal]) -> None:
     """Replace the funding plan: amount per source (zero or missing removes the source)."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
         unknown = set(amounts) - set(FundingSourceKind.values)
         if unknown:
@@ -681,7 +694,7 @@ def case_set_funding(*, case: Case, actor, amounts: dict[str, Decimal]) -> None:
 def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, Decimal]) -> None:
     """Replace the floor-coefficient table; every floor with flats needs a coefficient."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
         floors = set(case.unit.flats.values_list("floor", flat=True))
         missing = sorted(floors - set(coefficients))
@@ -707,7 +720,7 @@ def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, De
 
 def agreement_update(*, case: Case, actor, **terms) -> Agreement:
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(case=case)
+        agreement = Agreement.objects.select_for_update(no_key=True).get(case=case)
         for name, value in terms.items():
             setattr(agreement, name, value)
         record_save(obj=agreement, actor=actor, fields=list(terms))

@@ -6,7 +6,8 @@ that serves only the project's static files (documents.pdf). The verification co
 the version are fixed *before* rendering, because every page prints them; the version
 is confirmed under the case's row lock afterwards and the render repeated in the rare
 case another one took that number meanwhile. The lock is not held while WeasyPrint
-works, so a long render never blocks the case's workflow.
+works, so a long render never blocks the case's workflow. The lock is the case row alone,
+FOR NO KEY UPDATE, first in the one lock order of docs/locking.md.
 """
 
 from __future__ import annotations

@@ -5,10 +5,18 @@ SQLite the IMMEDIATE transaction mode takes the write lock instead), validates, 
 its named audit event (`voting.audit`) in the same transaction. `actor=None` is the system
 (a management command run by an operator on the server).
 
-Lock order, so two services never wait on each other in a circle: case, then unit, then
-vote. Ballot services lock only the vote row: all ballots of one vote queue on it, so
-100 owners voting at once are counted one after the other, none lost, none doubled (the
-partial unique constraint `one_effective_ballot_per_voter` is the backstop).
+Locks follow the one order of docs/locking.md, so two services never wait on each other
+in a circle: case → unit → vote → the unit's flats (by pk) → ballots. Each lock takes the
+named row alone (`of=("self",)`: rows joined by `select_related` are read, not locked; the
+jurisdiction and the building are never locked) and as FOR NO KEY UPDATE (`no_key=True`),
+which does not conflict with the key-share lock PostgreSQL takes on a row a new row points
+to, so writing an audit row or a ballot never waits on the case or the vote it names.
+Ballot services lock only the vote row: all ballots of one vote queue on it, so 100 owners
+voting at once are counted one after the other, none lost, none doubled (the partial
+unique constraint `one_effective_ballot_per_voter` is the backstop); closing locks the
+case, then the vote, so it waits for the ballot being entered and the ones after it are
+refused. A roster import locks its unit, as opening the vote does (the roster freezes with
+the vote), and nothing of another unit.
 
 Refusals (ValidationError, PermissionDenied) speak the active language: the user's on the
 vote page, the default zh-hans on the command line. What is stored (ballot reasons, voter
@@ -197,11 +205,27 @@ def _ensure_case_open(case: Case) -> None:
 
 
 def _locked_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("unit__building", "jurisdiction").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("unit__building", "jurisdiction")
+        .get(pk=case.pk)
+    )
+
+
+def _locked_unit(unit_pk: int) -> ElevatorUnit:
+    return (
+        ElevatorUnit.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("building__jurisdiction")
+        .get(pk=unit_pk)
+    )
 
 
 def _locked_vote(vote: Vote) -> Vote:
-    return Vote.objects.select_for_update().select_related("case__unit__building", "case__jurisdiction").get(pk=vote.pk)
+    return (
+        Vote.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("case__unit__building", "case__jurisdiction")
+        .get(pk=vote.pk)
+    )
 
 
 def format_local(moment: datetime.datetime) -> str:
@@ -294,7 +318,7 @@ def roster_import(
     from .selectors import roster_frozen
 
     with transaction.atomic():
-        unit = ElevatorUnit.objects.select_for_update().select_related("building__jurisdiction").get(pk=unit.pk)
+        unit = _locked_unit(unit.pk)
         case = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).select_related("jurisdiction").first()
         if case is not None:
             _ensure_may_run_vote(actor=actor, case=case)
@@ -307,7 +331,8 @@ def roster_import(
             )
         if not rows:
             raise ValidationError(_("名册没有任何房屋。"), code="roster_empty")
-        existing = {flat.room: flat for flat in unit.flats.select_for_update().prefetch_related("ownerships__owner")}
+        flats = unit.flats.select_for_update(of=("self",)).order_by("pk").prefetch_related("ownerships__owner")
+        existing = {flat.room: flat for flat in flats}
         created = updated = unchanged = 0
         for row in rows:
             before = existing.get(row.room)
@@ -359,7 +384,7 @@ def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None) 
         _ensure_may_run_vote(actor=actor, case=case)
         _ensure_case_open(case)
         # The roster freezes with this vote: no roster import may slip in between.
-        ElevatorUnit.objects.select_for_update().get(pk=case.unit_id)
+        _locked_unit(case.unit_id)
         if case.votes.filter(state=VoteState.OPEN).exists():
             raise ValidationError(_("该案件已有进行中的业主表决。"), code="vote_open")
         if case.votes.filter(state=VoteState.CLOSED, passed=True).exists():
@@ -422,7 +447,9 @@ def _record_ballot(
 ) -> Ballot:
     """Add the voter's ballot; an effective ballot already there is superseded (更正), with its reason."""
     previous = (
-        Ballot.objects.select_for_update().filter(vote=vote, voter_key=voter.db_key, superseded_at__isnull=True).first()
+        Ballot.objects.select_for_update(no_key=True)
+        .filter(vote=vote, voter_key=voter.db_key, superseded_at__isnull=True)
+        .first()
     )
     ballot = prepared or Ballot()
     ballot.vote, ballot.voter_key, ballot.rooms, ballot.voter_names = vote, voter.db_key, voter.rooms_label, voter.names
@@ -571,7 +598,9 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
         written.add(batch.file)
         batch.save()
         effective = dict(
-            vote.ballots.select_for_update().filter(superseded_at__isnull=True).values_list("voter_key", "choice")
+            vote.ballots.select_for_update(no_key=True)
+            .filter(superseded_at__isnull=True)
+            .values_list("voter_key", "choice")
         )
         recorded = corrected = unchanged = 0
         for voter in voters:  # roster order: the history reads in the same order as the roster
@@ -736,7 +765,9 @@ def building_and_unit_for_import(*, jurisdiction, address: str, unit_name: str, 
         raise ValidationError("请提供楼栋地址（--address）。")
     if not unit_name:
         raise ValidationError("请提供梯号/单元（--unit）。")
-    building = Building.objects.select_for_update().filter(jurisdiction=jurisdiction, address=address).first()
+    building = (
+        Building.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, address=address).first()
+    )
     if building is None:
         building = Building(
             jurisdiction=jurisdiction,

@@ -91,3 +91,102 @@ def test_two_officers_deciding_the_same_step_at_once_cannot_both_win(on_postgres
     winner = next(o[1] for o in outcomes if o[0] == "won")
     assert step.state == {"return": "returned", "reject": "rejected"}[winner]
     assert step.history.filter(from_state="submitted").count() == 1
+
+
+def test_decisions_on_two_cases_of_the_same_district_do_not_wait_for_each_other(on_postgres):
+    """A decision locks its case and its step, never the district (jurisdiction) row: the
+    other case's decision commits while the first one's transaction is still open."""
+    from django.db import transaction
+
+    from .factories import open_case, record_paper, reviewer_for
+
+    steps = []
+    for _ in range(2):
+        step = open_case().steps.get(number=1)
+        record_paper(step)
+        steps.append(step)
+    held, other_done = threading.Event(), threading.Event()
+    errors, seen = [], {}
+
+    def decide_first():
+        try:
+            with transaction.atomic():
+                services.case_decide_step(step=steps[0], actor=reviewer_for(steps[0]), decision="return", note="补正")
+                held.set()
+                seen["other_committed_first"] = other_done.wait(20)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            held.set()
+            connection.close()
+
+    thread = threading.Thread(target=decide_first)
+    thread.start()
+    try:
+        assert held.wait(60)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
+            services.case_decide_step(step=steps[1], actor=reviewer_for(steps[1]), decision="return", note="补正")
+            services.step_submit(step=steps[1], actor=None, note="已补正")
+    except Exception as exc:  # surfaced below
+        errors.append(exc)
+    finally:
+        other_done.set()
+        thread.join()
+    assert errors == []
+    assert seen["other_committed_first"], "the second case's decision waited for the first case's"
+    for step in steps:
+        step.refresh_from_db()
+    assert [s.state for s in steps] == ["returned", "submitted"]
+
+
+def test_decisions_and_case_edits_on_many_cases_of_one_district_at_once(on_postgres):
+    """Twelve decisions and six edits of six cases, all at once: each case's own rows
+    queue, and nothing deadlocks across cases."""
+    from .factories import open_case, record_paper, reviewer_for
+
+    steps = []
+    for _ in range(6):
+        step = open_case().steps.get(number=1)
+        record_paper(step)
+        steps.append(step)
+    barrier = threading.Barrier(len(steps) * 3)
+    outcomes, errors = [], []
+
+    def run(kind, call):
+        try:
+            barrier.wait()
+            call()
+            outcomes.append((kind, "done"))
+        except services.ValidationError as exc:
+            outcomes.append((kind, exc.messages[0]))
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    calls = []
+    for step in steps:
+        user = reviewer_for(step)
+        for decision in ("return", "reject"):
+            calls.append(
+                (
+                    "decide",
+                    lambda s=step, u=user, d=decision: services.case_decide_step(step=s, actor=u, decision=d, note=d),
+                )
+            )
+        calls.append(
+            ("edit", lambda s=step: services.case_update_details(case=s.case, actor=None, stretcher_capable=True))
+        )
+    threads = [threading.Thread(target=run, args=call) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # Of each case's two decisions one won and one found the step already decided; an edit
+    # went through or found the case rejected meanwhile.
+    assert outcomes.count(("decide", "done")) == len(steps)
+    assert all("已被处理" in message for kind, message in outcomes if kind == "decide" and message != "done")
+    assert all(message in ("done", "案件已结束，不能再修改。") for kind, message in outcomes if kind == "edit")

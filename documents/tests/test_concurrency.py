@@ -40,3 +40,28 @@ def test_simultaneous_prints_get_consecutive_versions(on_postgres):
         text = flat_text(pdf_text(record.file.open("rb").read()))
         assert record.code in text and f"第{record.version}版" in text
     assert len({r.code for r in records}) == 3
+
+
+def test_printing_does_not_wait_for_a_ballot_being_entered_in_the_same_case(on_postgres):
+    """A ballot locks its vote, not the case: the ballots and the tally sheet print (the
+    case's own row lock orders the versions) while a ballot's transaction is still open."""
+    from cases.tests.factories import officer
+    from voting import services as vote_services
+    from voting.tests.factories import scan_upload
+    from voting.tests.test_concurrency import run_while_open
+
+    case = build_case(floors=2)
+    vote = vote_services.vote_open(case=case, actor=None)
+    room = case.unit.flats.order_by("pk").first().room
+    clerk = officer()
+
+    def ballot():
+        vote_services.ballot_record_paper(vote=vote, room=room, choice="agree", scan=scan_upload(), actor=clerk)
+
+    def print_ballots():
+        document_render(case=case, template="ballots", actor=None)
+
+    committed_first, errors = run_while_open(ballot, print_ballots)
+    assert errors == []
+    assert committed_first, "printing waited for the ballot being entered"
+    assert GeneratedDocument.objects.filter(case=case, template="ballots").count() == 1

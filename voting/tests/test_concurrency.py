@@ -3,15 +3,23 @@
 The ballot services queue on the vote's row lock, and the partial unique constraint holds
 one effective ballot per voter: no ballot is lost and none is doubled."""
 
+import datetime
 import threading
 from collections import Counter
+from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
-from cases.tests.factories import open_case, unit_with_flats
+from cases.models import AreaSource
+from cases.services import OwnerData
+from cases.tests.factories import officer, open_case, unit_with_flats, valid_id_number
 from voting import services
 from voting.models import Ballot
+from voting.roster import RosterRow
+
+from .factories import scan_upload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
 
@@ -89,3 +97,196 @@ def test_one_voter_casting_twenty_times_at_once_keeps_one_ballot_and_a_straight_
     assert chain[0].replaces_id is None
     assert [b.replaces_id for b in chain[1:]] == [b.pk for b in chain[:-1]]
     assert all(later.choice != earlier.choice for earlier, later in zip(chain, chain[1:], strict=False))
+
+
+# --- the lock order (docs/locking.md): no deadlock, and nothing waits on another unit ----------
+
+ROUNDS = 5
+
+
+def roster_rows(flats: int, *, area: str = "80.00") -> list[RosterRow]:
+    """`flats` flats, two a floor, each with its own owner."""
+    return [
+        RosterRow(
+            line=i + 2,
+            room=f"{i // 2 + 1}{i % 2 + 1:02d}",
+            floor=i // 2 + 1,
+            area=Decimal(area),
+            area_source=AreaSource.REGISTER,
+            owners=(OwnerData(name=f"业主{i + 1}", id_number=valid_id_number()),),
+            developer_held=False,
+            certificate_no=f"闽(2020)泉州市不动产权第{i + 1:07d}号",
+        )
+        for i in range(flats)
+    ]
+
+
+def refused(errors, *codes):
+    """The errors that are not a ValidationError with one of `codes` (a deadlock would be one)."""
+    return [e for e in errors if not (isinstance(e, ValidationError) and getattr(e, "code", None) in codes)]
+
+
+def close_while_voting(clerk) -> None:
+    """One round: 16 voters' ballots (online and paper) and the closing, all at once."""
+    unit = unit_with_flats(flats=16)
+    vote = services.vote_open(case=open_case(unit=unit), actor=None)
+    flats = list(unit.flats.order_by("pk"))
+
+    def cast(owner):
+        return lambda: services.ballot_cast_online(vote=vote, owner=owner, choice="agree", actor=None)
+
+    def paper(room):
+        return lambda: services.ballot_record_paper(
+            vote=vote, room=room, choice="disagree", scan=scan_upload(), actor=clerk
+        )
+
+    calls = [cast(flat.ownerships.get().owner) for flat in flats[:8]] + [paper(flat.room) for flat in flats[8:]]
+    calls.insert(len(calls) // 2, lambda: services.vote_close(vote=vote, actor=clerk))
+    errors = run_together(calls)
+    # A ballot either made it before the closing or is refused as too late; nothing else.
+    assert refused(errors, "outside_window") == []
+    vote.refresh_from_db()
+    assert vote.state == "closed"
+    counted = Ballot.objects.filter(vote=vote, superseded_at__isnull=True).count()
+    assert vote.participating_headcount == counted == 16 - len(errors)
+
+
+def test_closing_the_vote_while_ballots_are_entered_from_several_threads(on_postgres):
+    clerk = officer()
+    for _round in range(ROUNDS):
+        close_while_voting(clerk)
+
+
+def open_while_importing() -> None:
+    """One round: a 24-flat roster import into a 6-flat unit and the vote's opening at once."""
+    unit = unit_with_flats(flats=6)
+    case = open_case(unit=unit)
+    rows = roster_rows(24, area="75.50")
+    outcome = {}
+
+    def import_roster():
+        services.roster_import(unit=unit, rows=rows, actor=None)
+        outcome["imported"] = True
+
+    def open_vote():
+        outcome["vote"] = services.vote_open(case=case, actor=None)
+
+    errors = run_together([import_roster, open_vote])
+    # The roster freezes with the opening: the import came first or is refused as too late.
+    assert refused(errors, "roster_frozen") == []
+    counted = services.live_tally(vote=outcome["vote"])
+    if outcome.get("imported"):
+        assert (counted.total_headcount, counted.total_area) == (24, Decimal("1812.00"))
+    else:
+        assert counted.total_headcount == 6
+
+
+def test_opening_the_vote_while_a_roster_import_runs(on_postgres):
+    for _round in range(ROUNDS * 2):
+        open_while_importing()
+
+
+def run_while_open(hold, other, *, wait: float = 20):
+    """Run `hold` in a thread inside a transaction kept open until `other` (run here, with a
+    lock timeout, after `hold` finished its work) has committed. Returns whether `other`
+    committed while `hold`'s transaction was still open, and the errors of both."""
+    held, other_done = threading.Event(), threading.Event()
+    errors, seen = [], {}
+
+    def holder():
+        try:
+            with transaction.atomic():
+                hold()
+                held.set()
+                seen["other_committed_first"] = other_done.wait(wait)
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+        finally:
+            held.set()
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert held.wait(120)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
+            other()
+        other_done.set()
+    except Exception as exc:  # surfaced below
+        errors.append(exc)
+    finally:
+        other_done.set()
+        thread.join()
+    return seen.get("other_committed_first", False), errors
+
+
+def test_a_big_roster_import_does_not_hold_up_ballots_in_another_unit_of_the_district(on_postgres):
+    clerk = officer()
+    big = unit_with_flats(flats=2)
+    open_case(unit=big)
+    # Another unit of the same building (and so of the same district), with its vote open.
+    other = unit_with_flats(flats=4)
+    other.building = big.building
+    other.save()
+    other_vote = services.vote_open(case=open_case(unit=other), actor=None)
+    other_flats = list(other.flats.order_by("pk"))
+    rows = roster_rows(300)
+
+    def import_big():
+        services.roster_import(unit=big, rows=rows, actor=clerk)
+
+    def ballots_there():
+        services.ballot_record_paper(
+            vote=other_vote, room=other_flats[0].room, choice="agree", scan=scan_upload(), actor=clerk
+        )
+        owner = other_flats[1].ownerships.get().owner
+        services.ballot_cast_online(vote=other_vote, owner=owner, choice="disagree", actor=None)
+        services.vote_close(vote=other_vote, actor=clerk)
+
+    committed_first, errors = run_while_open(import_big, ballots_there)
+    assert errors == []
+    assert committed_first, "the ballots waited for the other unit's roster import"
+    assert big.flats.count() == 300
+    other_vote.refresh_from_db()
+    assert (other_vote.state, other_vote.participating_headcount) == ("closed", 2)
+
+
+def test_a_vote_opens_while_a_ballot_of_another_unit_of_the_district_is_entered(on_postgres):
+    """Opening a vote (case → unit) in one unit while a ballot of another unit of the same
+    district holds its vote's lock: neither waits for the other."""
+    clerk = officer()
+    first = unit_with_flats(flats=4)
+    first_case = open_case(unit=first)
+    second = unit_with_flats(flats=4)
+    second_vote = services.vote_open(case=open_case(unit=second), actor=None)
+    room = second.flats.order_by("pk").first().room
+
+    def ballot():
+        services.ballot_record_paper(vote=second_vote, room=room, choice="agree", scan=scan_upload(), actor=clerk)
+
+    def open_first():
+        services.vote_open(case=first_case, actor=clerk, closes_at=None)
+
+    committed_first, errors = run_while_open(ballot, open_first)
+    assert errors == []
+    assert committed_first
+
+
+def test_a_paper_ballot_and_the_closing_at_the_same_moment(on_postgres):
+    """A paper ballot dated today, entered as the vote closes in another thread."""
+    clerk = officer()
+    unit = unit_with_flats(flats=2)
+    vote = services.vote_open(case=open_case(unit=unit), actor=None)
+    room = unit.flats.order_by("pk").first().room
+    today = datetime.date.today()
+    errors = run_together(
+        [
+            lambda: services.ballot_record_paper(
+                vote=vote, room=room, choice="agree", scan=scan_upload(), actor=clerk, signed_on=today
+            ),
+            lambda: services.vote_close(vote=vote, actor=clerk),
+        ]
+    )
+    assert refused(errors, "outside_window") == []
