@@ -183,8 +183,10 @@ class Ballot(PrivateFileMixin):
     # rules.Voter.key over owner primary keys ("12|15", or "developer").
     voter_key = models.CharField(_("表决人标识"), max_length=255)
     # Snapshots for the evidence: the rooms and names as they were when the ballot was given.
-    rooms = models.CharField(_("房号"), max_length=500)
-    voter_names = models.CharField(_("表决人"), max_length=500)
+    # Text, not a bounded column: a developer's unsold flats are one voter with 100 rooms or
+    # more (about 6 characters each), and the evidence is the whole list.
+    rooms = models.TextField(_("房号"))
+    voter_names = models.TextField(_("表决人"))
     choice = models.CharField(_("表决意见"), max_length=8, choices=BallotChoice.choices)
     channel = models.CharField(_("方式"), max_length=8, choices=BallotChannel.choices)
     signed_on = models.DateField(_("签署日期"), null=True, blank=True, help_text=_("纸质选票上的签署日期"))

@@ -125,7 +125,7 @@ def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
         names = "、".join(owner.name for owner in owners.values())
         if developer:
             names = f"开发商（未售或未交付房屋）{('：' + names) if names else ''}"
-        result.append(UnitVoter(voter=voter, names=names[:500], owner_ids=frozenset(owners), developer=developer))
+        result.append(UnitVoter(voter=voter, names=names, owner_ids=frozenset(owners), developer=developer))
     return result
 
 
