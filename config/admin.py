@@ -1,9 +1,18 @@
 """The staff back office: the Django admin with the portal's own header and index."""
 
+import functools
+import logging
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import DataError
 from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from .views import bad_request
+
+logger = logging.getLogger(__name__)
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -12,6 +21,30 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("业务后台")
     index_template = "admin/portal_index.html"
     site_url = None  # no public site behind the back office: no "view site" link
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, guarded against values no page of the portal sends.
+
+        Django's admin trusts the types of some request values: a non-numeric ID in an
+        autocomplete field makes the re-rendered form look it up as a number (ValueError in
+        AutocompleteSelect.optgroups; a 25-digit one overflows the database's integer).
+        Such a request is a 400 with the portal's page, rendered inside the guard (a
+        TemplateResponse renders after the view returns), and logged with the traceback
+        for the developers. NUL characters are refused earlier (config/middleware.py)."""
+        guarded = super().admin_view(view, cacheable)
+
+        @functools.wraps(guarded)
+        def inner(request, *args, **kwargs):
+            try:
+                response = guarded(request, *args, **kwargs)
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+            except (ValueError, OverflowError, ValidationError, DataError) as exc:
+                logger.error("refused a request the admin could not read: %s", request.path, exc_info=exc)
+                return bad_request(request, None, reason=gettext("请求中有无法识别的值（例如手工修改过的编号）。"))
+            return response
+
+        return inner
 
     def index(self, request, extra_context=None):
         from cases.models import CaseStatus
