@@ -1,6 +1,8 @@
 """Forms of the vote page and the owners' online ballot. They collect and check input; the
 services decide (and check everything again under lock)."""
 
+import hashlib
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -31,8 +33,12 @@ class TableUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise forms.ValidationError(_("文件超过大小上限。"))
+        limit = settings.TABLE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件有 %(size)s MB，超过名册和选票文件的上限 %(max)s MB：请确认选择了正确的文件。")
+                % {"size": f"{upload.size / 1048576:.1f}", "max": f"{limit / 1048576:.1f}"}
+            )
         return upload
 
     def read(self) -> tuple[bytes, str]:
@@ -54,6 +60,24 @@ class RosterUploadForm(TableUploadForm):
             _TABLE_HELP,
         ),
     )
+    # Areas outside the usual range for one flat are imported only once the clerk confirms
+    # them for this very file: the checkbox appears after such a refusal (`ask_area_confirmation`)
+    # and counts only for the file whose digest the form carries.
+    confirm_areas = forms.BooleanField(
+        label=_("已核对上述面积，确认无误（请重新选择同一文件后提交）"), required=False, widget=forms.HiddenInput
+    )
+    areas_file = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def areas_confirmed(self, data: bytes) -> bool:
+        digest = hashlib.sha256(data).hexdigest()
+        return bool(self.cleaned_data.get("confirm_areas")) and self.cleaned_data.get("areas_file") == digest
+
+    def ask_area_confirmation(self, data: bytes) -> None:
+        """Show the confirmation checkbox, unticked, for this file."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("areas_file")] = hashlib.sha256(data).hexdigest()
+        self.data.pop(self.add_prefix("confirm_areas"), None)
+        self.fields["confirm_areas"].widget = forms.CheckboxInput()
 
 
 class BallotFileForm(TableUploadForm):

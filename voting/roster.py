@@ -18,21 +18,27 @@ ballot file. A row whose 表决意见 is blank is no ballot (that owner did not 
 Its rows are checked the same way, but refused only once the unit's roster is known
 (`ballot_problems`), so that a room not in the roster is named with all the rest.
 
+How a file is read safely (size and unpacking caps, encodings, separators, the sheet and
+the header row found among title rows and explanatory sheets) is `voting.spreadsheets`;
+this module knows the columns. What it refuses beyond the obviously wrong: areas that can
+be misread (`79,60`), text a spreadsheet would run as a formula (`=HYPERLINK(…)`),
+co-owners separated by anything but 、 ; ；, and one owner marked developer-held on one
+flat and not on another. Areas outside the usual range for a flat are refused until the
+clerk confirms them (`UnusualAreasError`).
+
 Parsing only reads bytes; `voting.services` does the writing.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases.models import AreaSource
@@ -40,6 +46,7 @@ from cases.services import OwnerData
 from cases.validators import is_valid_credit_code, is_valid_id_number, normalize_id
 
 from .rules import Choice
+from .spreadsheets import HEADER_ROWS, TableFileError, append_row, read_sheet
 
 __all__ = [
     "BALLOT_COLUMNS",
@@ -47,7 +54,9 @@ __all__ = [
     "BallotRow",
     "BallotRows",
     "RosterRow",
+    "RosterRows",
     "TableFileError",
+    "UnusualAreasError",
     "ballot_problems",
     "export_roster_xlsx",
     "parse_ballots",
@@ -61,14 +70,6 @@ MAX_AREA = Decimal("9999999.99")  # cases.Flat.area: max_digits=9, decimal_place
 OWNER_SEPARATORS = re.compile(r"[、;；]")
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class TableFileError(ValidationError):
-    """The file cannot be used; `.messages` lists every problem, in the user's language."""
-
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems)
-        super().__init__(self.problems, code="table_file_invalid")
 
 
 @dataclass(frozen=True)
@@ -129,59 +130,18 @@ def _header_key(text: object) -> str:
     return re.sub(r"[\s\-]+", "_", value.strip()).casefold()
 
 
-def _read_rows(data: bytes, filename: str) -> list[list[object]]:
-    """All rows of the file's first sheet, cells as the reader gives them."""
-    name = (filename or "").casefold()
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise TableFileError([_("不支持旧版 Excel（.xls）文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入。")])
-    if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
-        return _read_xlsx(data)
-    return _read_csv(data)
+# CJK compatibility ideographs (U+F900–FAFF, U+2F800–2FA1F) are distinct characters a name
+# may be registered with; NFKC would replace them by their unified look-alikes, so a name
+# would not come back as written. Everything else is NFKC-normalised (full-width digits,
+# letters and punctuation become ASCII).
+_COMPATIBILITY_IDEOGRAPHS = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f])")
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise TableFileError(
-            [_("无法读取该 Excel 文件（%(error)s）：请确认是 .xlsx 格式。") % {"error": exc.__class__.__name__}]
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + 1:
-                raise TableFileError([_too_many_rows()])
-        return rows
-    finally:
-        workbook.close()
-
-
-def _too_many_rows() -> str:
-    return _("文件超过 %(max)s 行，请确认选择了正确的文件。") % {"max": MAX_ROWS}
-
-
-def _read_csv(data: bytes) -> list[list[object]]:
-    # Excel on a Chinese Windows saves CSV in GB18030 (GBK); elsewhere UTF-8, often with a BOM.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise TableFileError([_("无法识别文件编码：请保存为 UTF-8 或 GB18030 编码的 CSV 文件。")])
-    if "\x00" in text:
-        raise TableFileError([_("文件不是 CSV 或 .xlsx 表格：请导入 .xlsx 或 CSV 文件。")])
-    rows = []
-    for row in csv.reader(io.StringIO(text, newline="")):
-        rows.append(list(row))
-        if len(rows) > MAX_ROWS + 1:
-            raise TableFileError([_too_many_rows()])
-    return rows
+def _normalize(text: str) -> str:
+    if not _COMPATIBILITY_IDEOGRAPHS.search(text):
+        return unicodedata.normalize("NFKC", text)
+    parts = _COMPATIBILITY_IDEOGRAPHS.split(text)
+    return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
 def _cell_text(value: object) -> str:
@@ -189,7 +149,7 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return _normalize(str(value)).strip()
 
 
 def _column_letter(index: int) -> str:
@@ -204,6 +164,7 @@ class _Table:
 
     columns: dict[str, tuple[int, str]]  # key -> (index, header text)
     rows: list[tuple[int, list[object]]]  # (spreadsheet row number, cells)
+    notes: list[str]  # what the clerk should know about how the file was read
 
     def cell(self, row: list[object], key: str) -> object:
         if key not in self.columns:
@@ -224,18 +185,36 @@ class _Table:
         return _("%(where)s：%(problem)s。") % {"where": self.where(line, key), "problem": text}
 
 
-def _table(data: bytes, filename: str, spec: Sequence[Column], empty: str) -> _Table:
-    """The file's table; `empty` is the problem reported for a file with nothing in it."""
-    rows = _read_rows(data, filename)
-    # The header is the first non-blank row (a title row above it would be a mistake we name).
-    start = next((i for i, row in enumerate(rows) if any(_cell_text(c) for c in row)), None)
-    if start is None:
-        raise TableFileError([empty])
-    header = rows[start]
+def _known_headers(spec: Sequence[Column]) -> dict[str, Column]:
     known = {}
     for column in spec:
         known[_header_key(column.key)] = column
         known[_header_key(column.label)] = column
+    return known
+
+
+def _table(data: bytes, filename: str, spec: Sequence[Column], empty: str) -> _Table:
+    """The file's table; `empty` is the problem reported for a file with nothing in it.
+
+    The header is the row of the first `HEADER_ROWS` that names most of the columns (a
+    title row or two above it is common); the sheet is the first that has such a row."""
+    known = _known_headers(spec)
+
+    def score(cells: Sequence[object]) -> int:
+        return len({known[key].key for key in map(_header_key, cells) if key in known})
+
+    sheet = read_sheet(data, filename, header_score=score, max_rows=MAX_ROWS)
+    if not sheet.rows:
+        raise TableFileError([empty])
+    candidates = sheet.rows[:HEADER_ROWS]
+    best = max(range(len(candidates)), key=lambda i: (score(candidates[i][1]), -i))
+    header_line, header = candidates[best]
+    notes = list(sheet.notes)
+    if sheet.position > 1:
+        notes.append(
+            _("已读取第%(position)s个工作表“%(name)s”（前面的工作表中没有表头）。")
+            % {"position": sheet.position, "name": sheet.name}
+        )
     problems = []
     columns: dict[str, tuple[int, str]] = {}
     for index, text in enumerate(header):
@@ -247,7 +226,7 @@ def _table(data: bytes, filename: str, spec: Sequence[Column], empty: str) -> _T
             second = _column_letter(index)
             problems.append(
                 _("第%(line)s行（表头）：“%(label)s”列出现了两次（%(first)s列和%(second)s列）。")
-                % {"line": start + 1, "label": column.label, "first": first, "second": second}
+                % {"line": header_line, "label": column.label, "first": first, "second": second}
             )
             continue
         columns[column.key] = (index, _cell_text(text))
@@ -255,13 +234,21 @@ def _table(data: bytes, filename: str, spec: Sequence[Column], empty: str) -> _T
         if column.required and column.key not in columns:
             problems.append(
                 _("第%(line)s行（表头）：缺少“%(label)s”列（英文表头为 %(key)s）。")
-                % {"line": start + 1, "label": column.label, "key": column.key}
+                % {"line": header_line, "label": column.label, "key": column.key}
             )
     if problems:
+        if not columns:
+            problems.append(
+                _("前%(rows)s行中没有找到表头：表头应有“%(labels)s”等列名，请核对文件。")
+                % {"rows": HEADER_ROWS, "labels": "”“".join(c.label for c in spec if c.required)}
+            )
         raise TableFileError(problems)
-    body = [(start + 1 + offset, row) for offset, row in enumerate(rows[start + 1 :], start=1)]
-    body = [(line, row) for line, row in body if any(_cell_text(c) for c in row)]
-    return _Table(columns=columns, rows=body)
+    body = [(line, row) for line, row in sheet.rows if line > header_line]
+    if len(body) > MAX_ROWS:
+        raise TableFileError(
+            [_("文件超过 %(max)s 行数据（空行不计），请确认选择了正确的文件，或分成几个文件导入。") % {"max": MAX_ROWS}]
+        )
+    return _Table(columns=columns, rows=body, notes=notes)
 
 
 def split_cell(value: object) -> list[str]:
@@ -282,31 +269,64 @@ def _duplicate_room(room: str, first_line: int) -> str:
 # --- rosters -----------------------------------------------------------------------------
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+_GROUPED_NUMBER = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234.56: thousands grouped by three
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")  # 79,60: a decimal comma, or a thousands group cut short
+_FLOAT_NOISE = Decimal("1e-9")
+_CENT = Decimal("0.01")
+
+
 def _parse_area(value: object) -> tuple[Decimal | None, str]:
-    """The area as an exact Decimal, or an error text."""
+    """The area as an exact Decimal, or an error text.
+
+    A text area is taken only when it cannot be misread: digits with a decimal point
+    (`79.60`), or thousands grouped by three before it (`1,234.56`). A comma anywhere else
+    (`79,60`, `79，60`, `1,23`) could be a decimal comma, and stripping it would store
+    7960 ㎡ for 79.60, so it is refused with what to write."""
     if isinstance(value, bool):
         return None, _("面积“%(value)s”不是数字") % {"value": value}
-    if isinstance(value, float):
-        # The shortest text that reads back as the same binary number: what the cell showed.
-        text = repr(value)
+    if isinstance(value, int | float):
+        # A number cell; a float's repr is the shortest text that reads back as the same double.
+        text = written = repr(value)
+        number = text
     else:
-        text = _cell_text(value)
+        written = str(value).strip()
+        text = _cell_text(value)  # NFKC: full-width digits and "，" become ASCII
         text = re.sub(r"\s*(m2|平方米|平米)$", "", text, flags=re.IGNORECASE)  # NFKC turns ㎡ into m2
-    if not text:
-        return None, _("缺少专有部分面积")
+        if not text:
+            return None, _("缺少专有部分面积")
+        if _PLAIN_NUMBER.fullmatch(text):
+            number = text
+        elif _GROUPED_NUMBER.fullmatch(text):
+            number = text.replace(",", "")
+        elif _DECIMAL_COMMA.fullmatch(text):
+            return None, _(
+                "面积“%(value)s”中的逗号无法确定是小数点还是千位分隔符：小数点请用英文句点，如“%(fixed)s”"
+            ) % {"value": written, "fixed": text.replace(",", ".")}
+        elif "," in text:
+            return None, _(
+                "面积“%(value)s”中的逗号位置不对（千位分隔符须每三位一个，如 1,234.56）：请写成不带逗号的数字，"
+                "小数点用英文句点，如 79.60"
+            ) % {"value": written}
+        else:
+            return None, _("面积“%(value)s”不是数字（应写成如 79.60 的数字，单位㎡）") % {"value": written}
     try:
-        area = Decimal(text.replace(",", ""))
+        area = Decimal(number)
     except InvalidOperation:
-        return None, _("面积“%(value)s”不是数字") % {"value": text}
+        return None, _("面积“%(value)s”不是数字") % {"value": written}
     if not area.is_finite():
-        return None, _("面积“%(value)s”不是数字") % {"value": text}
+        return None, _("面积“%(value)s”不是数字") % {"value": written}
     if area <= 0:
-        return None, _("面积“%(value)s”必须大于0") % {"value": text}
-    if area.as_tuple().exponent < -2 and area != area.quantize(Decimal("0.01")):
-        return None, _("面积“%(value)s”最多保留两位小数（单位：㎡）") % {"value": text}
+        return None, _("面积“%(value)s”必须大于0") % {"value": written}
     if area > MAX_AREA:
-        return None, _("面积“%(value)s”过大") % {"value": text}
-    return area.quantize(Decimal("0.01")), ""
+        return None, _("面积“%(value)s”过大") % {"value": written}
+    rounded = area.quantize(_CENT)
+    if area != rounded:
+        # Excel stores a shown 86.39 as the double 86.389999999999986: noise this small is
+        # the binary number, not a third decimal the clerk wrote.
+        if abs(area - rounded) > _FLOAT_NOISE:
+            return None, _("面积“%(value)s”最多保留两位小数（单位：㎡）") % {"value": written}
+    return rounded, ""
 
 
 def _parse_floor(value: object) -> tuple[int | None, str]:
@@ -338,13 +358,84 @@ def _identity_problem(id_number: str) -> str:
     return _("统一社会信用代码“%(id)s”校验位错误（GB 32100），请核对") % {"id": id_number}
 
 
-def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
-    """Every row of a roster file, or `TableFileError` naming every problem."""
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_WRONG_OWNER_SEPARATORS = re.compile(r"[/,\s]")  # NFKC made "，" a comma
+
+
+def _shorten(text: str, length: int = 30) -> str:
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _text_problem(text: str) -> str:
+    """Why a room, owner name or certificate number cannot be stored as written; "" when it can.
+
+    Text starting with = + - @ is refused rather than stored: the exported roster writes it
+    as text (`spreadsheets.append_row`), but the same text pasted or typed into another
+    spreadsheet, or exported by another program, would run as a formula, and no real room,
+    name or certificate number starts so. Control and text-direction characters are
+    invisible and would make a name read differently from what is stored."""
+    if text.startswith(_FORMULA_STARTS):
+        return _(
+            "“%(value)s”以“%(first)s”开头，电子表格程序会把它当作公式运行：请删去开头的“%(first)s”"
+            "（房号、业主姓名和不动产权证号不能以 = + - @ 开头）"
+        ) % {"value": _shorten(text), "first": text[0]}
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in text):
+        return _("“%(value)s”中有看不见的控制字符（如换行、制表符或文字方向控制符）：请删去后重新填写") % {
+            "value": _shorten(
+                "".join(ch for ch in text if unicodedata.category(ch) != "Cc" and ch not in _BIDI_CONTROLS)
+            )
+        }
+    return ""
+
+
+def _owner_cell_problem(text: str, *, what: str) -> str:
+    """Co-owners written on several lines of one cell: say to use 、."""
+    if "\n" in text or "\r" in text:
+        return _("一格中有换行：多名共有人的%(what)s请写在同一行，以“、”分隔") % {"what": what}
+    return ""
+
+
+class RosterRows(list[RosterRow]):
+    """What `parse_roster` gives: the rows, and in `notes` what the clerk should know about
+    how the file was read (another sheet than the first, a separator other than commas)."""
+
+    def __init__(self, rows: Iterable[RosterRow], notes: Iterable[str] = ()):
+        super().__init__(rows)
+        self.notes = list(notes)
+
+
+class UnusualAreasError(TableFileError):
+    """The roster is right but for areas outside the usual range for one flat
+    (`FLAT_AREA_USUAL_MIN`–`FLAT_AREA_USUAL_MAX` ㎡), each named by row: imported only when
+    the clerk confirms them (`parse_roster(..., confirm_areas=True)`). The caller says how
+    to confirm: on the command line `--confirm-areas`, on the vote page a checkbox."""
+
+
+def _unusual_area(area: Decimal) -> str:
+    low, high = Decimal(settings.FLAT_AREA_USUAL_MIN), Decimal(settings.FLAT_AREA_USUAL_MAX)
+    if area > high:
+        return _(
+            "面积 %(area)s ㎡ 大于一套房屋的常见上限 %(max)s ㎡，请核对（是否多写了一位，或把小数点写成了逗号）"
+        ) % {"area": area, "max": high}
+    if area < low:
+        return _("面积 %(area)s ㎡ 小于一套房屋的常见下限 %(min)s ㎡，请核对") % {"area": area, "min": low}
+    return ""
+
+
+def parse_roster(data: bytes, filename: str = "", *, confirm_areas: bool = False) -> RosterRows:
+    """Every row of a roster file, or `TableFileError` naming every problem.
+
+    Areas outside the usual range are refused with `UnusualAreasError` (when they are the
+    file's only problems) unless `confirm_areas`: the clerk has checked them."""
     table = _table(data, filename, ROSTER_COLUMNS, _("文件是空的：没有表头，也没有房屋数据。"))
     problems: list[str] = []
+    unusual: list[str] = []
     parsed: list[RosterRow] = []
     first_line_of_room: dict[str, int] = {}
     name_of_id: dict[str, tuple[str, int]] = {}
+    # ID number -> developer_held -> the rows: the same owner both developer-held and not.
+    holding_of_id: dict[str, dict[bool, list[int]]] = {}
 
     for line, row in table.rows:
         row_problems: list[str] = []
@@ -355,6 +446,8 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
         room = _room(table.cell(row, "room"))
         if not room:
             bad("room", _("缺少房号"))
+        elif problem := _text_problem(room):
+            bad("room", problem)
         elif len(room) > 16:
             bad("room", _("房号“%(room)s”过长（最多16个字符）") % {"room": room})
         elif room in first_line_of_room:
@@ -368,6 +461,8 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
         area, error = _parse_area(table.cell(row, "area"))
         if error:
             bad("area", error)
+        elif not confirm_areas and (problem := _unusual_area(area)):
+            unusual.append(table.problem(line, "area", problem))
 
         source_text = _cell_text(table.cell(row, "area_source"))
         area_source = _AREA_SOURCES.get(source_text.casefold())
@@ -382,28 +477,48 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
             bad("developer_held", _("“%(value)s”无法识别，应填“是”或“否”") % {"value": developer_text})
 
         certificate_no = _cell_text(table.cell(row, "certificate_no"))
-        if len(certificate_no) > 64:
+        if problem := _text_problem(certificate_no):
+            bad("certificate_no", problem)
+        elif len(certificate_no) > 64:
             bad("certificate_no", _("不动产权证号过长（最多64个字符）"))
 
-        names = split_cell(table.cell(row, "owner_names"))
+        raw_names = _cell_text(table.cell(row, "owner_names"))
         raw_ids = table.cell(row, "owner_ids")
+        names = split_cell(raw_names)
         ids = [normalize_id(part) for part in split_cell(raw_ids)]
+        id_cell_problem = ""
         if isinstance(raw_ids, float):
-            bad("owner_ids", _("证件号码被保存为数字，已丢失位数：请把该列设置为“文本”格式后重新填写"))
+            id_cell_problem = _("证件号码被保存为数字，已丢失位数：请把该列设置为“文本”格式后重新填写")
+        elif problem := _owner_cell_problem(_cell_text(raw_ids), what=_("证件号码")):
+            id_cell_problem = problem
+        elif any(_WRONG_OWNER_SEPARATORS.search(id_number) for id_number in ids):
+            id_cell_problem = _(
+                "“%(value)s”不是一个证件号码：多名共有人的证件号码请以“、”分隔（不要用“/”、逗号或空格），"
+                "业主姓名按相同顺序以“、”分隔"
+            ) % {"value": _shorten(_cell_text(raw_ids), 60)}
+        if id_cell_problem:
+            bad("owner_ids", id_cell_problem)
             ids = []
-        if not names:
+        if problem := _owner_cell_problem(raw_names, what=_("姓名")):
+            bad("owner_names", problem)
+            names = []
+        elif not names:
             bad("owner_names", _("缺少业主姓名"))
         for name in names:
-            if len(name) > 100:
+            if problem := _text_problem(name):
+                bad("owner_names", problem)
+            elif len(name) > 100:
                 bad("owner_names", _("业主姓名“%(name)s…”过长（最多100个字符）") % {"name": name[:20]})
-        if not ids and not isinstance(raw_ids, float):
+        if not ids and not id_cell_problem:
             bad("owner_ids", _("缺少证件号码"))
         if names and ids and len(names) != len(ids):
-            bad(
-                "owner_ids",
-                _("业主姓名有%(names)s个而证件号码有%(ids)s个，二者须按相同顺序一一对应（多人以“、”分隔）")
-                % {"names": len(names), "ids": len(ids)},
-            )
+            mismatch = _("业主姓名有%(names)s个而证件号码有%(ids)s个，二者须按相同顺序一一对应（多人以“、”分隔）") % {
+                "names": len(names),
+                "ids": len(ids),
+            }
+            if any(_WRONG_OWNER_SEPARATORS.search(name) for name in names):
+                mismatch += _("；业主姓名中的“/”、逗号或空格请改为“、”")
+            bad("owner_ids", mismatch)
         seen_in_row = set()
         for position, id_number in enumerate(ids, start=1):
             problem = _identity_problem(id_number)
@@ -429,6 +544,7 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
                     )
                 else:
                     name_of_id.setdefault(id_number, (name, line))
+                holding_of_id.setdefault(id_number, {}).setdefault(developer_held, []).append(line)
 
         problems.extend(row_problems)
         if not row_problems:
@@ -444,11 +560,47 @@ def parse_roster(data: bytes, filename: str = "") -> list[RosterRow]:
                     certificate_no=certificate_no,
                 )
             )
+    problems.extend(_developer_problems(table, holding_of_id, name_of_id))
     if not table.rows and not problems:
         problems.append(_("文件只有表头，没有任何房屋数据。"))
     if problems:
-        raise TableFileError(problems)
-    return parsed
+        raise TableFileError(sorted(problems + unusual, key=_line_of))
+    if unusual:
+        raise UnusualAreasError(unusual)
+    return RosterRows(parsed, table.notes)
+
+
+def _line_of(problem: str) -> int:
+    """The row a problem names first (problems are reported in row order)."""
+    found = re.search(r"\d+", problem)
+    return int(found.group()) if found else 0
+
+
+def _developer_problems(
+    table: _Table, holding_of_id: dict[str, dict[bool, list[int]]], name_of_id: dict[str, tuple[str, int]]
+) -> list[str]:
+    """An owner with one flat marked developer-held (开发商持有) and another not.
+
+    Refused, not merely confirmed: all developer-held flats are one voter, and the owner's
+    other flats a second one, so one legal person would count twice in the headcount (SPC
+    interpretation art. 9: one person holding several flats is one voter). No reading of
+    the file makes that count right; the clerk marks the owner's flats alike."""
+    problems = []
+    for id_number, holding in holding_of_id.items():
+        if True in holding and False in holding:
+            line = holding[False][0]
+            problem = _(
+                "业主“%(name)s”（证件号码%(id)s）的房屋在第%(held)s行标为开发商持有，在第%(not_held)s行未标："
+                "同一业主的房屋要么全部标为“是”（开发商未售或未交付的房屋），要么全部标为“否”，否则会被计为两个表决人"
+            ) % {
+                "name": name_of_id[id_number][0],
+                "id": id_number,
+                "held": "、".join(map(str, holding[True])),
+                "not_held": "、".join(map(str, holding[False])),
+            }
+            key = "developer_held" if "developer_held" in table.columns else "owner_ids"
+            problems.append(table.problem(line, key, problem))
+    return problems
 
 
 # --- ballot files ------------------------------------------------------------------------
@@ -474,9 +626,10 @@ class BallotRows(list[BallotRow]):
     in row order. A caller that records rows any other way must refuse a file with
     `problems` itself."""
 
-    def __init__(self, rows: Iterable[BallotRow], lines: Iterable[_BallotLine]):
+    def __init__(self, rows: Iterable[BallotRow], lines: Iterable[_BallotLine], notes: Iterable[str] = ()):
         super().__init__(rows)
         self.lines = tuple(lines)
+        self.notes = list(notes)  # how the file was read (see `RosterRows`)
 
     @property
     def problems(self) -> list[str]:
@@ -539,7 +692,7 @@ def parse_ballots(data: bytes, filename: str = "") -> BallotRows:
             ballots.append(BallotRow(line=line, room=room, choice=choice))
     if not lines:
         raise TableFileError([_("文件中没有任何已填写表决意见的行。")])
-    return BallotRows(ballots, lines)
+    return BallotRows(ballots, lines, table.notes)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -559,13 +712,14 @@ def export_roster_xlsx(flats: Iterable, *, title: str = "业主名册") -> bytes
     sheet = workbook.active
     sheet.title = title[:31]
     headers = [column.label for column in ROSTER_COLUMNS] + [CHOICE_HEADER]
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for flat in flats:
         owners = [ownership.owner for ownership in flat.ownerships.all()]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 flat.room,
                 flat.floor,
@@ -576,7 +730,7 @@ def export_roster_xlsx(flats: Iterable, *, title: str = "业主名册") -> bytes
                 "是" if flat.developer_held else "否",
                 flat.certificate_no,
                 None,
-            ]
+            ],
         )
     last = sheet.max_row
     # Rooms, ID numbers and certificates are text: Excel must not turn them into numbers.

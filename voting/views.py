@@ -23,7 +23,7 @@ from cases.selectors import case_list_visible_to, unit_flats_with_owners
 
 from . import audit, forms, selectors, services
 from .models import VoteState
-from .roster import export_roster_xlsx, parse_ballots, parse_roster
+from .roster import UnusualAreasError, export_roster_xlsx, parse_ballots, parse_roster
 
 
 def _case_for(request, case_pk: int):
@@ -44,13 +44,23 @@ def _open_vote_or_refuse(case):
 # Each action: (form class, label, anchor, handler(case, form, actor, voters) -> success message).
 
 
+def _with_notes(message: str, rows) -> str:
+    """The success message and how the file was read (another sheet, another separator)."""
+    return " ".join([message, *rows.notes])
+
+
 def _import_roster(case, form, actor, voters):
     data, name = form.read()
-    rows = parse_roster(data, name)
+    try:
+        rows = parse_roster(data, name, confirm_areas=form.areas_confirmed(data))
+    except UnusualAreasError as exc:
+        form.ask_area_confirmation(data)
+        hint = _("如已核对、面积确实无误，请勾选下方“已核对上述面积，确认无误”，重新选择同一文件后再提交。")
+        raise ValidationError([*exc.messages, hint]) from exc
     result = services.roster_import(
         unit=case.unit, rows=rows, actor=actor, file_name=name, sha256=hashlib.sha256(data).hexdigest()
     )
-    return _("已导入业主名册：%(summary)s。") % {"summary": result.summary}
+    return _with_notes(_("已导入业主名册：%(summary)s。") % {"summary": result.summary}, rows)
 
 
 def _open_vote(case, form, actor, voters):
@@ -86,7 +96,7 @@ def _ballot_file(case, form, actor, voters):
     outcome = services.ballots_import(
         vote=_open_vote_or_refuse(case), rows=rows, data=data, file_name=name, actor=actor
     )
-    return _("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}
+    return _with_notes(_("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}, rows)
 
 
 def _witness(case, form, actor, voters):

@@ -249,3 +249,10 @@ CLOCK_SKEW_SECONDS = env.int("CLOCK_SKEW_SECONDS", default=300)
 NOTICE_MAX_DAYS = env.int("NOTICE_MAX_DAYS", default=90)
 # Attachments: PDF, JPEG, PNG up to this size.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Roster and ballot files (.xlsx, .csv): a 2,000-flat roster is well under 1 MB. An .xlsx is
+# refused before it is unpacked when it would unpack to more (voting/spreadsheets.py).
+TABLE_MAX_BYTES = env.int("TABLE_MAX_BYTES", default=5 * 1024 * 1024)
+TABLE_MAX_UNCOMPRESSED_BYTES = env.int("TABLE_MAX_UNCOMPRESSED_BYTES", default=20 * 1024 * 1024)
+# A roster area outside this range (㎡, one flat) is imported only when the clerk confirms it.
+FLAT_AREA_USUAL_MIN = env.int("FLAT_AREA_USUAL_MIN", default=5)
+FLAT_AREA_USUAL_MAX = env.int("FLAT_AREA_USUAL_MAX", default=1000)

@@ -6,6 +6,7 @@ Every command runs its writes in one transaction, so an error changes nothing.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
@@ -13,9 +14,16 @@ from cases.models import Case
 
 
 def read_file(path: str) -> bytes:
+    """The file's bytes; one larger than a roster or ballot file can be is not read at all."""
     file = Path(path)
     if not file.is_file():
         raise CommandError(f"找不到文件：{path}")
+    size, limit = file.stat().st_size, settings.TABLE_MAX_BYTES
+    if size > limit:
+        raise CommandError(
+            f"文件 {file.name} 有 {size / 1048576:.1f} MB，超过名册和选票文件的上限 {limit / 1048576:.1f} MB"
+            "（TABLE_MAX_BYTES）：请确认选择了正确的文件。"
+        )
     return file.read_bytes()
 
 

@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 )
         except (ValidationError, PermissionDenied) as exc:
             raise refusal(exc, what="导入选票") from exc
+        for note in rows.notes:
+            self.stdout.write(note)
         if opened:
             self.stdout.write(f"已开始表决：{case.number}（{services.format_local(vote.opened_at)}）")
         self.stdout.write(f"已导入选票：{case.number}，{outcome.summary}。")

@@ -17,7 +17,7 @@ from django.db.models import Q
 from cases import services as case_services
 from cases.models import Jurisdiction
 from voting import services
-from voting.roster import TableFileError, parse_roster
+from voting.roster import TableFileError, UnusualAreasError, parse_roster
 
 from ._common import read_file, refusal
 
@@ -33,15 +33,24 @@ class Command(BaseCommand):
         parser.add_argument("--district", required=True, help="辖区名称，如：丰泽区（也可用简码，如 FZ）")
         parser.add_argument("--address", required=True, help="楼栋地址，如：丰泽区东湖街道刺桐花园1幢")
         parser.add_argument("--unit", required=True, help="梯号/单元，如：1单元")
+        parser.add_argument(
+            "--confirm-areas",
+            action="store_true",
+            help="确认名册中超出一套房屋常见范围（FLAT_AREA_USUAL_MIN 至 FLAT_AREA_USUAL_MAX ㎡）的面积无误",
+        )
 
-    def handle(self, *args, file, district, address, unit, **options):
+    def handle(self, *args, file, district, address, unit, confirm_areas=False, **options):
         data = read_file(file)
         jurisdiction = Jurisdiction.objects.filter(Q(name=district.strip()) | Q(code=district.strip().upper())).first()
         if jurisdiction is None:
             names = "、".join(Jurisdiction.objects.values_list("name", flat=True))
             raise CommandError(f"未知的辖区：{district}（可选：{names}）")
         try:
-            rows = parse_roster(data, file)
+            rows = parse_roster(data, file, confirm_areas=confirm_areas)
+        except UnusualAreasError as exc:
+            exc.problems.append("如已核对、面积确实无误，请加 --confirm-areas 重新导入。")
+            what = f"名册文件 {Path(file).name} 有待确认的面积，导入"
+            raise refusal(TableFileError(exc.problems), what=what) from exc
         except TableFileError as exc:
             raise refusal(exc, what=f"名册文件 {Path(file).name} 有错误，导入") from exc
         try:
@@ -61,6 +70,8 @@ class Command(BaseCommand):
             raise refusal(exc, what="资格审查未通过，名册未导入，立案") from exc
         except (ValidationError, PermissionDenied) as exc:
             raise refusal(exc, what="导入名册") from exc
+        for note in rows.notes:
+            self.stdout.write(note)
         self.stdout.write(f"名册：{elevator_unit}，{result.summary}。")
         self.stdout.write(f"{'已立案' if created else '沿用办理中的案件'}：{case.number}（{jurisdiction.name}）")
         self.stdout.write(case.number)
