@@ -3,6 +3,7 @@
 Shared by every app that stores uploads (attachments, ballot scans, witness records)."""
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,6 +26,27 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+# Control and format characters: C0/C1 controls (Cc) and the invisible format characters
+# (Cf), among them the bidirectional overrides and isolates U+202A–U+202E, U+2066–U+2069
+# and the marks U+200E/U+200F. In a file name they only serve to disguise it: “invoice
+# U+202E fdp.exe” shows as “invoiceexe.pdf”. Line and paragraph separators too.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def clean_file_name(name: str | None, *, default: str = "file") -> str:
+    """The name as it may be shown and offered back: no control, format or bidi characters,
+    no folder part, no leading dots, at most 200 characters (the extension kept)."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE_CATEGORIES)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".").strip()
+    if not name:
+        return default
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = stem[: 200 - len(ext) - 1] + dot + ext if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
 @dataclass(frozen=True)
 class UploadFacts:
     name: str
@@ -41,17 +63,18 @@ def inspect_upload(upload, *, what: str | None = None, allowed=SCAN_TYPES) -> Up
     what = _("文件") if what is None else what
     if upload is None:
         raise ValidationError(_("请上传%(what)s（PDF、JPEG或PNG）。") % {"what": what}, code="file_required")
+    name = clean_file_name(upload.name)
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         raise ValidationError(
-            _("%(what)s“%(name)s”超过%(limit)s MB的上限。") % {"what": what, "name": upload.name, "limit": limit},
+            _("%(what)s“%(name)s”超过%(limit)s MB的上限。") % {"what": what, "name": name, "limit": limit},
             code="file_too_large",
         )
     upload.seek(0)
     content_type = sniff_content_type(upload.read(16))
     if content_type not in allowed:
         raise ValidationError(
-            _("%(what)s“%(name)s”不是PDF、JPEG或PNG文件（按文件内容判断）。") % {"what": what, "name": upload.name},
+            _("%(what)s“%(name)s”不是PDF、JPEG或PNG文件（按文件内容判断）。") % {"what": what, "name": name},
             code="file_type",
         )
     digest = hashlib.sha256()
@@ -59,9 +82,7 @@ def inspect_upload(upload, *, what: str | None = None, allowed=SCAN_TYPES) -> Up
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return UploadFacts(
-        name=(upload.name or "file")[:200], content_type=content_type, size=upload.size, sha256=digest.hexdigest()
-    )
+    return UploadFacts(name=name, content_type=content_type, size=upload.size, sha256=digest.hexdigest())
 
 
 class FilesWritten:

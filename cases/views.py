@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
+from .files import clean_file_name
 from .forms import FORM_FOR_ACTION, initial_kinds
 from .models import CaseStatus, ProcedureStep
 
@@ -116,7 +117,7 @@ def attachment_download(request, admin_site, pk: int):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=clean_file_name(attachment.original_name),  # also for names stored before cleaning
         content_type=attachment.content_type,
     )
     response["Cache-Control"] = "private, no-store"

@@ -187,3 +187,46 @@ def test_no_site_wide_template_carries_inline_script_or_style():
             assert not re.search(r"<script(?![^>]*\bsrc=)", text), template
             assert "<style" not in text, template
             assert not re.search(r"\son[a-z]+=", text), template
+
+
+# --- file names -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "given, kept",
+    [
+        ("invoice\u202efdp.exe", "invoicefdp.exe"),
+        ("合同\u202egpj.exe.pdf", "合同gpj.exe.pdf"),
+        ("\u2066扫描件\u2069\u200e\u200f.pdf", "扫描件.pdf"),
+        ("a\x00b\x1f\x7fc\u0085.pdf", "abc.pdf"),
+        ("..\\..\\etc/passwd", "passwd"),
+        ("\u202e", "file"),
+        ("业主同意书\u00a0（签字）.pdf", "业主同意书\u00a0（签字）.pdf"),
+    ],
+)
+def test_file_names_lose_control_and_direction_characters(given, kept):
+    from cases.files import clean_file_name
+
+    assert clean_file_name(given) == kept
+
+
+def test_an_uploaded_name_with_a_direction_override_is_stored_and_offered_back_clean(officer_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import services
+
+    from .factories import PDF_BYTES
+
+    case = open_case()
+    step = case.steps.get(number=1)
+    upload = SimpleUploadedFile("invoice\u202efdp.exe.pdf", PDF_BYTES, content_type="application/pdf")
+    attachment = services.attachment_add(step=step, kind="other", upload=upload, actor=officer())
+    assert attachment.original_name == "invoicefdp.exe.pdf"
+    assert "\u202e" not in attachment.file.name
+    # A name stored before names were cleaned is cleaned on the way out as well.
+    type(attachment).objects.filter(pk=attachment.pk).update(original_name="invoice\u202efdp.exe")
+    response = officer_client.get(reverse("admin:cases_attachment_download", args=[attachment.pk]))
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "%E2%80%AE" not in disposition.upper() and "\u202e" not in disposition
+    assert "invoicefdp.exe" in disposition
