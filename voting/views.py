@@ -4,6 +4,10 @@ The case is found through `cases.selectors.case_list_visible_to` (another jurisd
 case is a 404 whatever the ID); every write needs `cases.permissions.can_run_vote` (403
 otherwise) and calls one service. A refused write re-renders the page with the reason in
 the user's language, never a server error.
+
+Reading: the staff who see the case see every ballot; the applicant's account (agent
+builder, owner representative) sees the tally, the roster and who has not voted, never
+how each owner voted (`selectors.can_view_vote_evidence`).
 """
 
 import hashlib
@@ -162,6 +166,11 @@ def case_vote(request, admin_site, case_pk: int):
         failed_action, bound[action] = label, form
 
     context = selectors.vote_page(case=case, user=request.user)
+    context["ballot_count"] = len(context["ballot_rows"])
+    if not context["may_see_evidence"]:
+        # The applicant's account: the tally and who has not voted, never how each owner
+        # voted — no ballots, corrections and their reasons, or ballot files.
+        context.update({"ballot_rows": [], "imports": []})
     voters = context["voters"]
     context["forms"] = {action: bound.get(action) or _form(action, voters) for action in ACTIONS}
     context.update(
