@@ -13,8 +13,12 @@ says why), and download a kept version. Both find the case through
 `documents.services`.
 """
 
+import functools
 import hashlib
+import time
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -26,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.selectors import case_list_visible_to
+from config.client_ip import client_ip
 
 from . import permissions, selectors, services
 from .models import DocumentTemplate, GeneratedDocument, Issuer
@@ -43,7 +48,39 @@ def _public(response):
     return response
 
 
+# The public pages answer at most VERIFY_RATE_LIMIT requests a minute per client address
+# (0: no limit). A code is not guessable anyway (50 random bits); the limit keeps one
+# client from hammering the page or the compare upload. Counted in Django's cache: with
+# several server processes, a shared cache (CACHES) makes it one count.
+RATE_WINDOW_SECONDS = 60
+
+
+def _rate_limited(view):
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        limit = settings.VERIFY_RATE_LIMIT
+        if limit > 0:
+            window = int(time.time() // RATE_WINDOW_SECONDS)
+            key = f"documents:verify-rate:{client_ip(request) or 'unknown'}:{window}"
+            cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # evicted between add and incr
+                cache.set(key, 1, timeout=RATE_WINDOW_SECONDS * 2)
+                count = 1
+            if count > limit:
+                retry_after = RATE_WINDOW_SECONDS - int(time.time()) % RATE_WINDOW_SECONDS
+                context = {"limit": limit, "retry_after": retry_after}
+                response = render(request, "documents/verify_rate_limited.html", context, status=429)
+                response["Retry-After"] = str(retry_after)
+                return _public(response)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @never_cache
+@_rate_limited
 @require_http_methods(["GET", "HEAD", "POST"])  # HEAD: some QR scanners ask first
 def verify(request, code: str):
     document = selectors.document_by_code(code=code)
@@ -77,6 +114,7 @@ def verify(request, code: str):
 
 
 @never_cache
+@_rate_limited
 def verify_lookup(request):
     """A form for the code as printed, for those who type rather than scan."""
     raw = request.GET.get("code", "")

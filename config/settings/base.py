@@ -237,6 +237,9 @@ LOGGING = {
 PORTAL_NAME = "泉州市既有住宅增设电梯服务平台"
 # Where the QR codes on printed documents point (the public verification page).
 PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
+# The public verification pages (/verify/) answer at most this many requests a minute from
+# one client address (config/client_ip.py); 0 turns the limit off.
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=60)
 # [practice] departments answer within about five working days.
 STEP_REVIEW_WORKING_DAYS = env.int("STEP_REVIEW_WORKING_DAYS", default=5)
 # Dates users enter: from 2000-01-01 to this many days ahead (cases/validators.py).
