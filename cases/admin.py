@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
@@ -296,16 +296,15 @@ class FlatAdmin(ScopedAdmin):
 
 
 class AtLeastOneFlatFormSet(forms.BaseInlineFormSet):
-    """An owner belongs to a jurisdiction only through their flats: one saved without a flat
-    (or stripped of the last one this officer sees) would vanish from the officer's lists,
-    so the form refuses it and nothing is saved."""
+    """An owner record is kept for the flats it owns: one without a flat is a record the
+    office keeps for nothing, so the form refuses it and nothing is saved."""
 
     def clean(self):
         super().clean()
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         if not kept:
             raise ValidationError(
-                gettext("请至少登记一处名下房屋：业主按房屋归属辖区，没有房屋的业主保存后将无法查到。"),
+                gettext("请至少登记一处名下房屋：业主记录随房屋登记，没有房屋的业主不应单独保存。"),
                 code="owner_without_flat",
             )
 
@@ -322,14 +321,35 @@ class OwnershipOnOwnerInline(ScopedFormFieldsMixin, admin.TabularInline):
         return 1 if obj is None else 0  # a new owner's form opens with a flat row to fill in
 
     def get_queryset(self, request):
-        # Only the flats this user may see, even on an owner who also owns elsewhere.
         return selectors.ownership_list_visible_to(user=request.user).select_related("flat__unit__building")
 
 
-class OwnerAdminForm(forms.ModelForm):
+class OfficeRecordForm(forms.ModelForm):
+    """An office's own record of a person or company (Owner, AgentBuilder): the office is the
+    user's own, chosen only by the city-wide roles; the number is unique within the office,
+    and the check names only what this office may already see."""
+
+    number_field = ""
+    duplicate_message = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        office = cleaned.get("jurisdiction") or (self.instance.jurisdiction if self.instance.jurisdiction_id else None)
+        number = cleaned.get(self.number_field)
+        if office is not None and number:
+            same = type(self.instance).objects.filter(jurisdiction=office, **{self.number_field: number})
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error(self.number_field, self.duplicate_message)
+        return cleaned
+
+
+class OwnerAdminForm(OfficeRecordForm):
+    number_field = "id_number"
+    duplicate_message = _("本辖区已登记该证件号码的业主，请在业主列表中按证件号码查找并修改该记录。")
+
     class Meta:
         model = Owner
-        fields = ["name", "id_number", "phone"]
+        fields = ["jurisdiction", "name", "id_number", "phone"]
 
     def clean_id_number(self):
         from .validators import normalize_id
@@ -337,8 +357,51 @@ class OwnerAdminForm(forms.ModelForm):
         return normalize_id(self.cleaned_data["id_number"])
 
 
+class AgentBuilderAdminForm(OfficeRecordForm):
+    number_field = "credit_code"
+    duplicate_message = _("本辖区已登记该统一社会信用代码的代建单位，请在列表中查找并修改该记录。")
+
+    class Meta:
+        model = AgentBuilder
+        fields = ["jurisdiction", "name", "credit_code", "contact_name", "contact_phone"]
+
+    def clean_credit_code(self):
+        from .validators import normalize_id
+
+        return normalize_id(self.cleaned_data["credit_code"])
+
+
+class OfficeRecordAdmin(ScopedAdmin):
+    """The office is the user's own (the scoped choice offers nothing else) and is fixed once
+    the record exists: moving it would hand the record to another office."""
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.jurisdiction_id is not None and obj is None:  # an office registers for itself
+            fields = [name for name in fields if name != "jurisdiction"]
+        return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        office = request.user.jurisdiction
+
+        class OfficeForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.instance.pk is None and office is not None:
+                    self.instance.jurisdiction = office
+
+        return OfficeForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("jurisdiction")
+        return fields
+
+
 @admin.register(Owner)
-class OwnerAdmin(ScopedAdmin):
+class OwnerAdmin(OfficeRecordAdmin):
     scope = staticmethod(selectors.owner_list_visible_to)
     form = OwnerAdminForm
     list_display = ["name", "masked_id", "masked_mobile", "flat_list"]
@@ -346,13 +409,17 @@ class OwnerAdmin(ScopedAdmin):
     inlines = [OwnershipOnOwnerInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("ownerships__flat__unit__building")
+        # The flat column shows only flats this user may see (all of them are the record's
+        # own office's; the Prefetch keeps it so even if a row were linked wrongly).
+        visible = selectors.ownership_list_visible_to(user=request.user).select_related("flat__unit__building")
+        return super().get_queryset(request).prefetch_related(Prefetch("ownerships", queryset=visible))
 
     def get_readonly_fields(self, request, obj=None):
         # Named on a frozen roster and on ballots: who the owner is may no longer change.
+        fields = super().get_readonly_fields(request, obj)
         if obj is not None and services.frozen_unit_of_owner(owner=obj) is not None:
-            return [*super().get_readonly_fields(request, obj), *sorted(services.OWNER_IDENTITY_FIELDS)]
-        return super().get_readonly_fields(request, obj)
+            return [*fields, *sorted(services.OWNER_IDENTITY_FIELDS)]
+        return fields
 
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj):
@@ -375,9 +442,12 @@ class OwnerAdmin(ScopedAdmin):
 
 
 @admin.register(AgentBuilder)
-class AgentBuilderAdmin(ScopedAdmin):
+class AgentBuilderAdmin(OfficeRecordAdmin):
     scope = staticmethod(selectors.agent_builder_list_visible_to)
-    list_display = ["name", "credit_code", "contact_name", "contact_phone"]
+    form = AgentBuilderAdminForm
+    list_display = ["name", "credit_code", "jurisdiction", "contact_name", "contact_phone"]
+    list_filter = [("jurisdiction", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["jurisdiction"]
     search_fields = ["name", "credit_code"]
 
 
@@ -582,16 +652,14 @@ class CaseAdmin(ScopedAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
+            # Only what the form edits: fields shown read-only (the scheme and budget once the
+            # vote has opened) are not in the form and stay as they are.
+            changes = {name: data[name] for name in CASE_DETAIL_FIELDS if name in data and name != "representatives"}
             services.case_update_details(
                 case=obj,
                 actor=request.user,
-                representatives=list(data["representatives"]),
-                agent_builder=data["agent_builder"],
-                stretcher_capable=data["stretcher_capable"],
-                scheme_summary=data["scheme_summary"],
-                budget=data["budget"],
-                design_firm=data["design_firm"],
-                installer=data["installer"],
+                representatives=list(data["representatives"]) if "representatives" in data else None,
+                **changes,
             )
             return
         case = services.case_open(
@@ -725,13 +793,4 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        from .roles import is_city_wide
-
-        qs = super().get_queryset(request)
-        if is_city_wide(request.user):
-            return qs
-        if request.user.jurisdiction_id is None:
-            return qs.none()
-        return qs.filter(case__jurisdiction_id=request.user.jurisdiction_id) | qs.filter(
-            case__isnull=True, actor__jurisdiction_id=request.user.jurisdiction_id
-        )
+        return selectors.audit_event_list_visible_to(user=request.user).select_related("actor", "case")

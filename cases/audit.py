@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import translation
 
 from .models import AuditEvent, Case
+from .scoping import jurisdiction_of
 
 AUDIT_LANGUAGE = "zh-hans"
 
@@ -40,10 +41,18 @@ def log_event(
     obj: models.Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    # The log an event belongs to: its case's office, else the office of the record it is
+    # about, else the actor's (see AuditEvent.jurisdiction).
+    if case is not None:
+        jurisdiction_id = case.jurisdiction_id
+    else:
+        office = jurisdiction_of(obj)
+        jurisdiction_id = office.pk if office is not None else getattr(actor, "jurisdiction_id", None)
     return AuditEvent.objects.create(
         event=event,
         actor=actor if getattr(actor, "pk", None) else None,
         case=case,
+        jurisdiction_id=jurisdiction_id,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         message=message[:500],

@@ -371,10 +371,23 @@ def seed(out=print) -> None:
     users, logins = _ensure_users()
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     _ensure_office_contacts(jurisdictions)
-    agent, _ = AgentBuilder.objects.get_or_create(
-        credit_code="91350503MA2Y4K7Q3G",
-        defaults={"name": "泉州市安居加梯工程服务有限公司", "contact_name": "王立新", "contact_phone": "13905951234"},
-    )
+    # One company, registered by each office whose cases name it (see cases.models.Person).
+    agents = {}
+    for code in {s.jurisdiction for i, s in enumerate(DEMO_BUILDINGS) if i % 2 == 0 and s.open_case} | {"FZ"}:
+        office = jurisdictions[code]
+        agents[code] = AgentBuilder.objects.filter(jurisdiction=office, credit_code="91350503MA2Y4K7Q3G").first()
+        if agents[code] is None:
+            agents[code] = services.record_save(
+                obj=AgentBuilder(
+                    jurisdiction=office,
+                    credit_code="91350503MA2Y4K7Q3G",
+                    name="泉州市安居加梯工程服务有限公司",
+                    contact_name="王立新",
+                    contact_phone="13905951234",
+                ),
+                actor=None,
+            )
+    agent = agents["FZ"]
     # The agent builder's login acts for its company's cases (the applicant's side).
     builder = users["fz_daijian"]
     if builder.agent_builder_id is None:
@@ -417,7 +430,7 @@ def seed(out=print) -> None:
                         case=case,
                         actor=None,
                         representatives=[top_floor_owner],
-                        agent_builder=agent if index % 2 == 0 else None,
+                        agent_builder=agents[spec.jurisdiction] if index % 2 == 0 else None,
                         stretcher_capable=index % 2 == 0,
                         scheme_summary=f"在{unit}北侧增设一部{'可容纳担架的' if index % 2 == 0 else ''}"
                         f"无机房电梯，{spec.floors}层{spec.floors}站，平层入户。",

@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from .models import (
     AgentBuilder,
     Attachment,
+    AuditEvent,
     Building,
     Case,
     ElevatorUnit,
@@ -91,21 +92,22 @@ def ownership_list_visible_to(*, user) -> QuerySet[Ownership]:
 
 
 def owner_list_visible_to(*, user) -> QuerySet[Owner]:
-    """Owners of at least one flat in the user's jurisdiction.
-
-    Filtering through a subquery keeps one row per owner without DISTINCT.
-    """
-    if is_city_wide(user):
-        return Owner.objects.all()
-    flats = flat_list_visible_to(user=user)
-    return Owner.objects.filter(Q(pk__in=Ownership.objects.filter(flat__in=flats).values("owner_id")))
+    """The user's office's own owner records. The same person's record at another office
+    is that office's: not listed, not found by ID number, not opened (see cases.models.Person)."""
+    return _scope(Owner.objects.all(), user=user, path="jurisdiction_id")
 
 
 def agent_builder_list_visible_to(*, user) -> QuerySet[AgentBuilder]:
-    """Agent builders are companies, not personal data; every staff user may pick one."""
+    """The user's office's own records of agent-builder companies: an office edits and picks
+    only what it registered."""
     if not user.is_authenticated or not user.is_staff:
         return AgentBuilder.objects.none()
-    return AgentBuilder.objects.all()
+    return _scope(AgentBuilder.objects.all(), user=user, path="jurisdiction_id")
+
+
+def audit_event_list_visible_to(*, user) -> QuerySet[AuditEvent]:
+    """The log of the user's office: events on its cases and on its own records."""
+    return _scope(AuditEvent.objects.all(), user=user, path="jurisdiction_id")
 
 
 def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:

@@ -33,7 +33,6 @@ from .models import (
     AreaSource,
     Attachment,
     AttachmentKind,
-    Building,
     Case,
     CaseSequence,
     CaseStatus,
@@ -46,10 +45,12 @@ from .models import (
     Owner,
     Ownership,
     PaperSubmission,
+    Person,
     ProcedureStep,
     StepHistory,
 )
 from .roles import is_city_wide
+from .scoping import jurisdiction_of
 from .workflow import (
     DONE_STATES,
     LAST_STEP,
@@ -70,23 +71,6 @@ class CaseNotEligible(ValidationError):
 
 
 # --- scope ----------------------------------------------------------------------------
-
-
-def jurisdiction_of(obj: models.Model) -> Jurisdiction | None:
-    """The jurisdiction a record belongs to, for the write-permission check."""
-    if isinstance(obj, Jurisdiction):
-        return obj
-    if isinstance(obj, (Agreement, FundingSource, FloorCoefficient)):
-        return obj.case.jurisdiction
-    if isinstance(obj, (Building, Case)):
-        return obj.jurisdiction
-    if isinstance(obj, ElevatorUnit):
-        return obj.building.jurisdiction
-    if isinstance(obj, Flat):
-        return obj.unit.building.jurisdiction
-    if isinstance(obj, Ownership):
-        return obj.flat.unit.building.jurisdiction
-    return None  # owners and agent builders are not bound to one jurisdiction
 
 
 def ensure_actor_in_jurisdiction(*, actor, jurisdiction: Jurisdiction | None) -> None:
@@ -128,10 +112,20 @@ def frozen_unit_of_owner(*, owner: Owner) -> ElevatorUnit | None:
     return next((unit for unit in units if roster_frozen(unit=unit)), None)
 
 
+def _person_for(number: str) -> Person:
+    """The city-wide identity of an ID number or credit code, created on first sight."""
+    person, _created = Person.objects.get_or_create(id_number=number)
+    return person
+
+
 def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> models.Model:
     """Validate and save a building, unit, flat, owner, ownership or agent builder."""
     with transaction.atomic():
         ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction_of(obj))
+        if isinstance(obj, Owner) and obj.id_number:
+            obj.person = _person_for(obj.id_number)
+        elif isinstance(obj, AgentBuilder) and obj.credit_code:
+            obj.person = _person_for(obj.credit_code)
         ensure_roster_not_frozen(obj=obj)
         if isinstance(obj, Owner) and OWNER_IDENTITY_FIELDS & set(fields):
             unit = frozen_unit_of_owner(owner=obj)
@@ -162,14 +156,16 @@ class OwnerData:
     phone: str = ""
 
 
-def owner_upsert(*, data: OwnerData, actor) -> Owner:
-    """Find an owner by ID number (the identity), creating or renaming as needed."""
+def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor) -> Owner:
+    """Find the jurisdiction's own record of an owner by ID number, creating or renaming it
+    as needed. Another office's record of the same person is never read or changed: it is
+    that office's (see `Person`)."""
     from .validators import normalize_id
 
     id_number = normalize_id(data.id_number)
-    owner = Owner.objects.select_for_update().filter(id_number=id_number).first()
+    owner = Owner.objects.select_for_update().filter(jurisdiction=jurisdiction, id_number=id_number).first()
     if owner is None:
-        owner = Owner(name=data.name.strip(), id_number=id_number, phone=data.phone)
+        owner = Owner(jurisdiction=jurisdiction, name=data.name.strip(), id_number=id_number, phone=data.phone)
         return record_save(obj=owner, actor=actor, fields=["name", "id_number", "phone"])
     changed = []
     if owner.name != data.name.strip():
@@ -201,7 +197,8 @@ def flat_register(
     flat.floor, flat.area, flat.area_source = floor, area, area_source
     flat.certificate_no, flat.developer_held = certificate_no, developer_held
     record_save(obj=flat, actor=actor, fields=["floor", "area", "area_source", "certificate_no", "developer_held"])
-    owner_objs = [owner_upsert(data=o, actor=actor) for o in owners]
+    jurisdiction = unit.building.jurisdiction
+    owner_objs = [owner_upsert(data=o, jurisdiction=jurisdiction, actor=actor) for o in owners]
     if not owner_objs:
         raise ValidationError(_("%(room)s室至少需要一名业主。") % {"room": room})
     ensure_roster_not_frozen(obj=flat)
@@ -244,6 +241,15 @@ def _check_representatives(*, unit: ElevatorUnit, representatives: Sequence[Owne
         raise ValidationError(_("业主代表必须是本梯号的业主：%(names)s不是。") % {"names": "、".join(strangers)})
 
 
+def _check_agent_builder(*, case_jurisdiction: Jurisdiction, agent_builder: AgentBuilder | None) -> None:
+    if agent_builder is not None and agent_builder.jurisdiction_id != case_jurisdiction.pk:
+        raise ValidationError(
+            _("代建单位“%(name)s”是其他辖区登记的记录：请在本辖区（%(office)s）登记该单位后再选择。")
+            % {"name": agent_builder.name, "office": case_jurisdiction.name},
+            code="agent_builder_other_jurisdiction",
+        )
+
+
 def case_open(
     *,
     unit: ElevatorUnit,
@@ -274,6 +280,7 @@ def case_open(
         if problems:
             raise CaseNotEligible(problems)
         _check_representatives(unit=unit, representatives=representatives)
+        _check_agent_builder(case_jurisdiction=jurisdiction, agent_builder=agent_builder)
         if budget is not None and budget < 0:
             raise ValidationError(_("工程预算不能为负数。"))
         case = Case(
@@ -336,6 +343,8 @@ def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] |
                 _("业主表决已开始：表决票上的增设方案和工程预算不能再修改。方案或预算确需变更的，须重新组织表决。"),
                 code="voted_on",
             )
+        if "agent_builder" in changed:
+            _check_agent_builder(case_jurisdiction=case.jurisdiction, agent_builder=changes["agent_builder"])
         for name in changed:
             setattr(case, name, changes[name])
         if case.budget is not None and case.budget < 0:

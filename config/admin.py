@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .admin_lookups import OwnFiltersOnlyMixin
 from .views import bad_request
 
 logger = logging.getLogger(__name__)
@@ -21,6 +22,13 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("业务后台")
     index_template = "admin/portal_index.html"
     site_url = None  # no public site behind the back office: no "view site" link
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        # Every list, ours and third-party, takes only its own filters' lookups.
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, OwnFiltersOnlyMixin):
+            admin_class = type(admin_class.__name__, (OwnFiltersOnlyMixin, admin_class), {})
+        return super().register(model_or_iterable, admin_class, **options)
 
     def admin_view(self, view, cacheable=False):
         """Every admin page, guarded against values no page of the portal sends.

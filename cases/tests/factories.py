@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from faker import Faker
 
 from cases import services
-from cases.models import AgentBuilder, Building, ElevatorUnit, Flat, Jurisdiction, Owner, Ownership, User
+from cases.models import AgentBuilder, Building, ElevatorUnit, Flat, Jurisdiction, Owner, Ownership, Person, User
 from cases.roles import SPEC_BY_ROLE, Role
 from cases.validators import credit_code_check_char, is_valid_id_number
 
@@ -72,12 +72,20 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"{n + 1}单元")
 
 
+def _person(number: str) -> Person:
+    return Person.objects.get_or_create(id_number=number)[0]
+
+
 class OwnerFactory(factory.django.DjangoModelFactory):
+    """An office's owner record (丰泽区 unless `jurisdiction=` is given)."""
+
     class Meta:
         model = Owner
 
+    jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
     name = factory.Faker("name", locale="zh_CN")
     id_number = factory.LazyFunction(valid_id_number)
+    person = factory.LazyAttribute(lambda o: _person(o.id_number))
     phone = factory.Sequence(lambda n: f"138{n:08d}")
 
 
@@ -96,7 +104,8 @@ class FlatFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def owners(obj, create, extracted, **kwargs):
-        for owner in extracted if extracted is not None else [OwnerFactory()]:
+        default = [OwnerFactory(jurisdiction=obj.unit.building.jurisdiction)]
+        for owner in extracted if extracted is not None else default:
             Ownership.objects.create(flat=obj, owner=owner)
 
 
@@ -104,8 +113,10 @@ class AgentBuilderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AgentBuilder
 
+    jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
     name = factory.Sequence(lambda n: f"泉州市第{n}加梯工程有限公司")
     credit_code = factory.Sequence(valid_credit_code)
+    person = factory.LazyAttribute(lambda o: _person(o.credit_code))
 
 
 def unit_with_flats(*, flats: int = 6, **building_kwargs) -> ElevatorUnit:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.models import Case
 
+from .admin_forms import form_data
 from .factories import AgentBuilderFactory, UserFactory, jurisdiction, open_case
 
 pytestmark = pytest.mark.django_db
@@ -171,25 +172,10 @@ def test_officer_saves_the_case_page_with_its_funding_and_coefficients(client):
     page = client.get(url)
     assert "费用分摊" in page.content.decode() and "资金筹集方案" in page.content.decode()
     # Post the form back as the browser would, with one funding source added.
-    form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
+    data = form_data(page)
     data["representatives"] = []
     data["design_firm"] = "泉州市建筑设计院"
     data["installer"] = "福建快捷电梯工程有限公司"
-    for formset in page.context["inline_admin_formsets"]:
-        fs = formset.formset
-        data.update(
-            {
-                f"{fs.prefix}-TOTAL_FORMS": str(len(fs.forms)),
-                f"{fs.prefix}-INITIAL_FORMS": str(fs.initial_form_count()),
-                f"{fs.prefix}-MIN_NUM_FORMS": "0",
-                f"{fs.prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-        for i, f in enumerate(fs.forms):
-            for name in f.fields:
-                value = f[name].value()
-                data[f"{fs.prefix}-{i}-{name}"] = "" if value is None else value
     funding = next(
         f.formset for f in page.context["inline_admin_formsets"] if f.formset.model.__name__ == "FundingSource"
     )

@@ -1,0 +1,38 @@
+"""Which jurisdiction a record belongs to: for the write-permission check in the services
+and for whose audit log an event goes to."""
+
+from django.db import models
+
+from .models import (
+    AgentBuilder,
+    Agreement,
+    Building,
+    Case,
+    ElevatorUnit,
+    Flat,
+    FloorCoefficient,
+    FundingSource,
+    Jurisdiction,
+    Owner,
+    Ownership,
+)
+
+
+def jurisdiction_of(obj: models.Model | None) -> Jurisdiction | None:
+    """The office a record belongs to, or None for records of no one office (a Person)."""
+    if obj is None:
+        return None
+    if isinstance(obj, Jurisdiction):
+        return obj
+    if isinstance(obj, (Agreement, FundingSource, FloorCoefficient)):
+        return obj.case.jurisdiction
+    if isinstance(obj, (Building, Case, Owner, AgentBuilder)):
+        return obj.jurisdiction if obj.jurisdiction_id else None
+    if isinstance(obj, ElevatorUnit):
+        return obj.building.jurisdiction
+    if isinstance(obj, Flat):
+        return obj.unit.building.jurisdiction
+    if isinstance(obj, Ownership):
+        return obj.flat.unit.building.jurisdiction
+    case = getattr(obj, "case", None)  # a step, an attachment, a vote, a document: its case's office
+    return case.jurisdiction if isinstance(case, Case) else None
