@@ -210,6 +210,10 @@ def _read_xlsx(data: bytes, *, header_score: Callable[[Sequence[object]], int], 
             return Sheet(rows=[])
         best: tuple[tuple[int, bool], int] | None = None
         for position, sheet in enumerate(sheets, start=1):
+            # The sheet's own <dimension> is not trusted: some programs write "A1" whatever the
+            # sheet holds, and read-only openpyxl would then read one row. The caps above and
+            # in `_collect` bound the reading instead.
+            sheet.reset_dimensions()
             head = [list(r) for r in sheet.iter_rows(max_row=HEADER_ROWS, max_col=MAX_COLUMNS, values_only=True)]
             key = (max((header_score(row) for row in head), default=0), any(not _blank(row) for row in head))
             if best is None or key > best[0]:
@@ -298,7 +302,7 @@ def _separator(text: str, header_score: Callable[[Sequence[object]], int]) -> st
 def _read_csv(data: bytes, *, header_score: Callable[[Sequence[object]], int], max_rows: int) -> Sheet:
     text = _decode(data)
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
-    if "\x00" in text or controls > len(text) // 100:
+    if "\x00" in text or controls > max(2, len(text) // 100):
         raise _not_a_table()
     separator = _separator(text, header_score)
     records = _csv_records(text, separator)

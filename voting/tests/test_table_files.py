@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import zipfile
 from io import StringIO
 
@@ -377,3 +378,16 @@ def test_import_ballots_reads_a_semicolon_file_and_says_so(tmp_path):
     assert "文件以分号分隔，已按分号读取。" in out.getvalue()
     vote = services.open_vote_of(case=case)
     assert vote.ballots.count() == 3
+
+
+def test_a_sheet_whose_dimension_understates_it_is_read_whole():
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds; read-only openpyxl
+    trusted it and read the header alone."""
+    book = workbook({"名册": [ROSTER_HEADER, *roster_rows()]})
+
+    def understate(name: str, content: bytes) -> bytes:
+        if name == "xl/worksheets/sheet1.xml":
+            return re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', content)
+        return content
+
+    assert _rooms(parse_roster(repacked(book, change=understate), "x.xlsx")) == SAMPLE_ROOMS
