@@ -6,8 +6,8 @@ exactly:
 - files under the static directories (the site's `static/`, each app's `static/`, and
   STATIC_ROOT after collectstatic), addressed as `{% static %}` URLs on the internal base
   URL or as file:// URLs inside those directories;
-- what this render made in memory and handed to it: the font subsets (documents.fonts)
-  and the QR code's data: URI.
+- what this render made in memory and handed to it: the font subsets (documents.fonts),
+  the fallback faces' subsets for characters Noto lacks, and the QR code's data: URI.
 Everything else — http(s) to any real host, file:// elsewhere, other data: URIs, ftp: —
 is refused, and WeasyPrint renders without it.
 """
@@ -15,7 +15,9 @@ is refused, and WeasyPrint renders without it.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import mimetypes
+import re
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -30,6 +32,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
+from django.utils.translation import gettext as _
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import fonts
@@ -42,6 +46,9 @@ FONT_PATHS = {
     "regular": "/_fonts/noto-serif-cjk-sc-subset-regular.otf",
     "bold": "/_fonts/noto-serif-cjk-sc-subset-bold.otf",
 }
+# The fallback faces (documents.fonts.FALLBACK_FAMILIES), declared only for a document that
+# needs them, as "<family> Subset": the documents' stylesheet names them after Noto.
+FALLBACK_FONT_PATHS = {family: f"/_fonts/{family.lower()}-subset.ttf" for family in fonts.FALLBACK_FAMILIES}
 
 
 class RefusedURL(ValueError):
@@ -188,18 +195,85 @@ def font_subsets_started(html: str) -> dict[str, Future[bytes | None]]:
     return {path: _subset_pool.submit(fonts.subset, style, text) for style, path in FONT_PATHS.items()}
 
 
+def fallback_fonts(lacking: Iterable[str]) -> tuple[dict[str, bytes], str]:
+    """For the characters Noto lacks: each fallback face cut to those it has, keyed by its
+    internal path, and the @font-face rules declaring them. Only the faces that have some
+    of the characters are declared (a declared face that cannot load is a warning)."""
+    lacking = frozenset(lacking)
+    files, rules = {}, []
+    if not lacking:
+        return files, ""
+    for family, path in FALLBACK_FONT_PATHS.items():
+        data = fonts.fallback_subset(family, lacking)
+        if data:
+            files[path] = data
+            rules.append(f'@font-face {{ font-family: "{family} Subset"; src: url("{path}") format("truetype"); }}')
+    return files, "\n".join(rules)
+
+
+@dataclass(frozen=True)
+class MissingGlyph:
+    """A character no installed font can print: it comes out of the PDF as an empty box."""
+
+    char: str
+    where: tuple[str, ...]  # a few words around each place it occurs, at most three
+
+    def __str__(self) -> str:
+        return _("“%(char)s”（U+%(code)04X）无字形，打印为空框，出现在：%(where)s") % {
+            "char": self.char,
+            "code": ord(self.char),
+            "where": "；".join(f"“{w}”" for w in self.where),
+        }
+
+
+_TAG = re.compile(r"<(style|script)\b.*?</\1>|<[^>]*>", re.S | re.I)
+
+
+def _missing_glyphs(html: str, lacking: Iterable[str]) -> tuple[MissingGlyph, ...]:
+    missing = fonts.missing_characters(lacking)
+    if not missing:
+        return ()
+    text = " ".join(html_lib.unescape(_TAG.sub(" ", html)).split())
+    found = []
+    for char in missing:
+        places = [m.start() for m in re.finditer(re.escape(char), text)][:3]
+        where = tuple(text[max(0, i - 8) : i + 9].strip() for i in places)
+        found.append(MissingGlyph(char=char, where=where))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class Pdf:
     data: bytes
     pages: int
+    # Characters printed as empty boxes (no installed font has them), for the clerk.
+    missing_glyphs: tuple[MissingGlyph, ...] = ()
 
 
 def html_to_pdf(html: str, *, data_uris: Iterable[str] = ()) -> Pdf:
     """Render HTML (from our templates) to PDF bytes with the documents' stylesheet; only
     local resources are fetched. The document's own <style> declares the font subsets;
-    `data_uris` are the images the caller made for this document (the QR code)."""
-    fetcher = LocalOnlyFetcher(font_files=font_subsets_started(html), data_uris=data_uris)
+    `data_uris` are the images the caller made for this document (the QR code).
+
+    Characters Noto Serif CJK SC lacks (CJK Extension B and beyond, in names) are set in
+    the fallback faces, cut to just them; any that no font has are returned as
+    `missing_glyphs`, so the caller can warn."""
+    font_files = font_subsets_started(html)
+    lacking = fonts.not_in_noto(html)
+    fallback_files, fallback_css = fallback_fonts(lacking)
+    fetcher = LocalOnlyFetcher(font_files={**font_files, **fallback_files}, data_uris=data_uris)
     css, _text = stylesheet()
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(stylesheets=[css])
+    stylesheets, font_config = [css], FontConfiguration()
+    if fallback_css:  # @font-face outside the document: loaded into this render's font configuration
+        stylesheets.append(
+            weasyprint.CSS(string=fallback_css, base_url=BASE_URL, url_fetcher=fetcher, font_config=font_config)
+        )
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=font_config
+    )
     # Subsets only (full_fonts=False is WeasyPrint's default, said here because it matters).
-    return Pdf(data=document.write_pdf(full_fonts=False, hinting=False), pages=len(document.pages))
+    return Pdf(
+        data=document.write_pdf(full_fonts=False, hinting=False),
+        pages=len(document.pages),
+        missing_glyphs=_missing_glyphs(html, lacking),
+    )

@@ -28,7 +28,7 @@ from cases.models import Case
 from . import audit, permissions
 from .context import TEMPLATE_FILES, document_context, qr_png_data_uri, verification_url
 from .models import DOCUMENT_LANGUAGE, OFFICIAL_TEMPLATES, DocumentTemplate, GeneratedDocument, new_verification_code
-from .pdf import html_to_pdf
+from .pdf import MissingGlyph, html_to_pdf
 
 _ATTEMPTS = 5
 
@@ -38,6 +38,9 @@ class Rendered:
     html: str
     pdf_bytes: bytes
     record: GeneratedDocument
+    # Characters no installed font has: printed as empty boxes. Tell the clerk (str() of
+    # each says which character and where); the PDF is kept all the same.
+    missing_glyphs: tuple[MissingGlyph, ...] = ()
 
 
 def _next_version(*, case: Case, template: str) -> int:
@@ -137,7 +140,7 @@ def document_render(*, case: Case, template: str, actor) -> Rendered:
             if stored_name:
                 record.file.storage.delete(stored_name)
             raise
-        return Rendered(html=html, pdf_bytes=pdf.data, record=record)
+        return Rendered(html=html, pdf_bytes=pdf.data, record=record, missing_glyphs=pdf.missing_glyphs)
     raise RuntimeError(f"{case.number} {template.label}：多次重试后仍无法分配版本号，请稍后再试。")
 
 

@@ -2,8 +2,10 @@
 
 Writes application.pdf, ballots.pdf, agreement.pdf and notice.pdf into DIR (created if
 missing) and prints their paths, one a line. The acceptance checks rely on exactly this;
-keep it so. Each PDF is also kept as a new version (actor: the system), like a print
-from the case page, so its QR code verifies.
+keep it so. Characters no installed font has (printed as empty boxes) are reported on
+stderr, one line each, naming the file, the character and where it occurs. Each PDF is
+also kept as a new version (actor: the system), like a print from the case page, so its
+QR code verifies.
 """
 
 from pathlib import Path
@@ -37,3 +39,5 @@ class Command(BaseCommand):
             path = out_dir / f"{template.value}.pdf"
             path.write_bytes(rendered[template.value].pdf_bytes)
             self.stdout.write(str(path))
+            for missing in rendered[template.value].missing_glyphs:
+                self.stderr.write(f"警告 {path.name}：{missing}")
