@@ -353,3 +353,22 @@ def test_rare_cjk_names_round_trip_through_import_database_and_export(encoding):
     flats = list(case.unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
     again = {row.room: row.owners[0].name for row in parse_roster(export_roster_xlsx(flats), "export.xlsx")}
     assert [again[room] for room in rooms] == RARE_NAMES
+
+
+def test_the_vote_page_rounds_float_noise_and_refuses_a_decimal_comma(client, officer, tmp_path):
+    case = open_case()
+    response = post_roster(client, case, xlsx(rows_with(r0_专有部分面积=86.389999999999986)), name="名册.xlsx")
+    assert response.status_code == 302
+    assert case.unit.flats.get(room=rows_with()[0][0]).area == Decimal("86.39")
+    before = counts()
+    response = post_roster(client, case, table_csv(ROSTER_HEADER, rows_with(r0_专有部分面积="79，60")))
+    assert response.status_code == 200
+    assert (
+        "第2行“专有部分面积”列（C列）：面积“79，60”中的逗号无法确定是小数点还是千位分隔符" in response.content.decode()
+    )
+    assert counts() == before
+    path = tmp_path / "名册.csv"
+    path.write_bytes(table_csv(ROSTER_HEADER, rows_with(r0_专有部分面积="79,60")))
+    with pytest.raises(CommandError, match="小数点请用英文句点，如“79.60”"):
+        import_roster_command(path)
+    assert counts() == before

@@ -391,3 +391,69 @@ def test_a_sheet_whose_dimension_understates_it_is_read_whole():
         return content
 
     assert _rooms(parse_roster(repacked(book, change=understate), "x.xlsx")) == SAMPLE_ROOMS
+
+
+def _separated(rows: list[list[str]], separator: str) -> str:
+    return "\r\n".join(separator.join(row) for row in rows)
+
+
+# name -> (file name, roster bytes, ballot bytes): files clerks save that must import as written
+GOOD_FILES = {
+    "trailing blank rows": (
+        "x.csv",
+        lambda: table_csv(ROSTER_HEADER, roster_rows() + [[""] * 8] * 2500),
+        lambda: table_csv(BALLOT_HEADER, BALLOT_ROWS + [["", ""]] * 2500),
+    ),
+    "second sheet": (
+        "x.xlsx",
+        lambda: workbook({"Sheet1": [], "名册": [ROSTER_HEADER, *roster_rows()]}),
+        lambda: workbook({"Sheet1": [], "选票": [BALLOT_HEADER, *BALLOT_ROWS]}),
+    ),
+    "title row": (
+        "x.xlsx",
+        lambda: workbook({"名册": [["某某花园1幢1单元"], ROSTER_HEADER, *roster_rows()]}),
+        lambda: workbook({"选票": [["某某花园1幢1单元选票汇总"], BALLOT_HEADER, *BALLOT_ROWS]}),
+    ),
+    "UTF-16 tab-separated": (
+        "x.txt",
+        lambda: _separated([ROSTER_HEADER, *roster_rows()], "\t").encode("utf-16"),
+        lambda: _separated([BALLOT_HEADER, *BALLOT_ROWS], "\t").encode("utf-16"),
+    ),
+    "GB18030 semicolons": (
+        "x.csv",
+        lambda: _separated([ROSTER_HEADER, *roster_rows()], ";").encode("gb18030"),
+        lambda: _separated([BALLOT_HEADER, *BALLOT_ROWS], ";").encode("gb18030"),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(GOOD_FILES))
+def test_import_roster_and_the_vote_page_take_files_as_clerks_save_them(client, officer, tmp_path, kind):
+    name, roster, _ballots = GOOD_FILES[kind]
+    path = tmp_path / name
+    path.write_bytes(roster())
+    out = StringIO()
+    call_command(
+        "import_roster", str(path), "--district", "丰泽区", "--address", "丰泽区东湖街道刺桐花园9幢",
+        "--unit", "1单元", stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    number = out.getvalue().splitlines()[-1]
+    assert sorted(Case.objects.get(number=number).unit.flats.values_list("room", flat=True)) == sorted(SAMPLE_ROOMS)
+    case = open_case()
+    response = post_file(client, case, "import_roster", name, roster())
+    assert response.status_code == 302
+    assert sorted(case.unit.flats.values_list("room", flat=True)) == sorted(SAMPLE_ROOMS)
+
+
+@pytest.mark.parametrize("kind", list(GOOD_FILES))
+def test_import_ballots_and_the_vote_page_take_ballot_files_as_clerks_save_them(client, officer, tmp_path, kind):
+    name, _roster, ballots = GOOD_FILES[kind]
+    case = sample_case()
+    path = tmp_path / name
+    path.write_bytes(ballots())
+    call_command("import_ballots", case.number, str(path), stdout=StringIO(), stderr=StringIO())
+    assert services.open_vote_of(case=case).ballots.count() == 3
+    vote = VoteFactory()
+    response = post_file(client, vote.case, "ballot_file", name, ballots())
+    assert response.status_code == 302
+    assert vote.ballots.count() == 3
