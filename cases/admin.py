@@ -695,7 +695,7 @@ class CaseAdmin(ScopedAdmin):
     def heritage_flag(self, obj):
         if obj.needs_heritage_opinion:
             return format_html(
-                '<strong style="color:#b00">{}</strong>',
+                '<strong class="portal-warning">{}</strong>',
                 gettext("位于保护范围：须附文物/历史建筑主管部门意见，不自动通过"),
             )
         return gettext("否")
@@ -709,7 +709,7 @@ class CaseAdmin(ScopedAdmin):
         rows = selectors.cost_sharing_table(case=obj)
         body = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class='portal-num'>{}</td></tr>",
             (
                 (
                     r["flat"].room,
