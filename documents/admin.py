@@ -31,6 +31,7 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "version",
         "is_current_display",
         "generated_at",
+        "issuer_name",
         "generated_by",
         "pages",
         "size",
@@ -42,7 +43,20 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["case__number", "code"]
     list_select_related = ["case", "generated_by"]
     ordering = ["-generated_at", "-pk"]
-    fields = ["case", "template", "version", "code", "sha256", "pages", "size", "generated_at", "generated_by"]
+    fields = [
+        "case",
+        "template",
+        "version",
+        "code",
+        "sha256",
+        "pages",
+        "size",
+        "generated_at",
+        "issuer",
+        "issuer_name",
+        "shows_choices",
+        "generated_by",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):

@@ -99,11 +99,29 @@ def vote_counted(case) -> bool:
 def print_refusal(user, case, template) -> str | None:
     """Why the user may not print this template for the case now, in the user's language;
     None when they may."""
-    template = DocumentTemplate(template)
+    return _refusal(DocumentTemplate(template), **_standing(user, case))
+
+
+def printable_templates(user, case) -> set[DocumentTemplate]:
+    standing = _standing(user, case)  # asked once for the five templates
+    return {t for t in DocumentTemplate if _refusal(t, **standing) is None}
+
+
+def can_print(user, case, template) -> bool:
+    return print_refusal(user, case, template) is None
+
+
+def _standing(user, case) -> dict:
+    visible = user is None or case_list_visible_to(user=user).filter(pk=case.pk).exists()
+    side = issuer_side(user, case) if visible else None
+    counted = side == Issuer.APPLICANT and vote_counted(case)
+    return {"visible": visible, "side": side, "counted": counted}
+
+
+def _refusal(template: DocumentTemplate, *, visible: bool, side: Issuer | None, counted: bool) -> str | None:
     rule = PRINT_RULES[template]
-    if user is not None and not case_list_visible_to(user=user).filter(pk=case.pk).exists():
+    if not visible:
         return _("无权为该案件生成文书。")
-    side = issuer_side(user, case)
     if side is None:
         return _(
             "您的账号不能打印文书：格式文书由受理部门（区住建）或申请人打印；"
@@ -113,20 +131,12 @@ def print_refusal(user, case, template) -> str | None:
         return _("《%(title)s》以受理部门名义发布，只能由受理部门（区住建经办人）打印。") % {
             "title": official_title(template)
         }
-    if side == Issuer.APPLICANT and rule.names_choices_once_counted and vote_counted(case):
+    if side == Issuer.APPLICANT and rule.names_choices_once_counted and counted:
         return _(
             "表决已计票，《%(title)s》载有每位业主的表决意见，只能由受理部门打印；"
             "如需空白表决票，请打印“本单元全部表决票”。"
         ) % {"title": official_title(template)}
     return None
-
-
-def can_print(user, case, template) -> bool:
-    return print_refusal(user, case, template) is None
-
-
-def printable_templates(user, case) -> set[DocumentTemplate]:
-    return {t for t in DocumentTemplate if can_print(user, case, t)}
 
 
 def sees_individual_choices(user) -> bool:

@@ -78,7 +78,7 @@ def document_html(*, case: Case, template: str, code: str, version: int, generat
     return html
 
 
-def _names_choices(template: DocumentTemplate, context: dict) -> bool:
+def _names_choices(context: dict) -> bool:
     """Whether this rendering prints how each owner voted (the tally sheet of a counted vote)."""
     return bool(context.get("include_tally")) and context["vote"].result is not None
 
@@ -101,7 +101,7 @@ def document_render(*, case: Case, template: str, actor) -> Rendered:
         html, context = _render_html(
             case=case, template=template, code=code, version=version, generated_at=generated_at, issuer=issuer_name
         )
-        shows_choices = _names_choices(template, context)
+        shows_choices = _names_choices(context)
         if shows_choices and not permissions.sees_individual_choices(actor):
             # The vote was counted while this rendered: the sheet now names each owner's choice.
             raise PermissionDenied(permissions.print_refusal(actor, case, template) or _("无权为该案件生成文书。"))

@@ -120,7 +120,7 @@ def test_english_generated_documents_list_needs_catalog(client, case, officer):
         reverse("admin:documents_generateddocument_changelist"), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     table = section(page, r'<table id="result_list">.*?</table>')
-    assert chinese_in(table, case.number) == []
+    assert chinese_in(table, case.number, case.jurisdiction.housing_office) == []
 
 
 def test_english_permission_messages_need_catalog(case):

@@ -177,3 +177,28 @@ def test_a_rate_limit_of_zero_is_off(client, case, fresh_cache):
     record = document_render(case=case, template=DocumentTemplate.NOTICE, actor=None).record
     url = reverse("documents:verify", args=[record.code])
     assert {client.get(url).status_code for _ in range(10)} == {200}
+
+
+# --- versions printed before the issuer was recorded ------------------------------------------------
+
+
+def test_the_migration_names_the_issuer_of_versions_printed_before(case, applicant):
+    import importlib
+
+    from django.apps import apps
+
+    fill_issuers = importlib.import_module("documents.migrations.0002_document_issuer").fill_issuers
+    by_office = document_render(case=case, template=DocumentTemplate.NOTICE, actor=None).record
+    by_applicant = document_render(case=case, template=DocumentTemplate.APPLICATION, actor=applicant).record
+    close_a_vote(case)
+    tally_sheet = document_render(case=case, template=DocumentTemplate.BALLOTS, actor=None).record
+    GeneratedDocument.objects.update(issuer=Issuer.OFFICE, issuer_name="", shows_choices=False)  # as migrated
+
+    fill_issuers(apps, None)
+
+    filled = {d.pk: (d.issuer, d.issuer_name, d.shows_choices) for d in GeneratedDocument.objects.all()}
+    assert filled == {
+        by_office.pk: (Issuer.OFFICE, "丰泽区住房和城乡建设局", False),
+        by_applicant.pk: (Issuer.APPLICANT, COMPANY, False),
+        tally_sheet.pk: (Issuer.OFFICE, "丰泽区住房和城乡建设局", True),
+    }
