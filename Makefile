@@ -9,7 +9,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint system-deps test-deps venv migrate seed messages check-deploy bench clean
+.PHONY: run test lint system-deps test-deps venv migrate seed messages check-deploy bench bench-data bench-pages clean
 
 ## make run: install what is missing, migrate, seed demo data, serve on http://127.0.0.1:8000 (SQLite)
 run: system-deps venv messages
@@ -51,6 +51,18 @@ check-deploy: venv
 
 bench: venv system-deps
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) benchmarks/run.py
+
+## make bench-data: the page benchmark's databases on the local PostgreSQL (dropped and made again):
+## elevator_bench_small (the demo alone) and elevator_bench (the demo and BENCH_CASES more cases)
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_CASES ?= 20000
+bench-data: venv
+	DATABASE_URL=$(BENCH_SERVER)/elevator_bench_small $(PY) benchmarks/generate.py --cases 0 --recreate
+	DATABASE_URL=$(BENCH_SERVER)/elevator_bench $(PY) benchmarks/generate.py --cases $(BENCH_CASES) --recreate
+
+## make bench-pages: time the staff pages on those databases and write the table into README.md
+bench-pages: venv
+	DATABASE_URL=$(BENCH_SERVER)/elevator_bench $(PY) benchmarks/pages.py --small-database elevator_bench_small $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
