@@ -38,7 +38,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import unicodedata
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +63,7 @@ MAX_COMPRESSION_RATIO = 100  # a real sheet's XML compresses 10 to 20 times
 _RATIO_CHECKED_FROM = 1 << 20  # members under 1 MB unpacked cannot do harm whatever their ratio
 _SEPARATORS = (",", "\t", ";")  # the first wins a tie
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and an encrypted .xlsx (Office wraps it in OLE2)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc but tab, CR, LF
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -301,7 +302,7 @@ def _separator(text: str, header_score: Callable[[Sequence[object]], int]) -> st
 
 def _read_csv(data: bytes, *, header_score: Callable[[Sequence[object]], int], max_rows: int) -> Sheet:
     text = _decode(data)
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > max(2, len(text) // 100):
         raise _not_a_table()
     separator = _separator(text, header_score)
