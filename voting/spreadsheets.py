@@ -305,6 +305,11 @@ def _read_csv(data: bytes, *, header_score: Callable[[Sequence[object]], int], m
     controls = len(_CONTROLS.findall(text))
     if "\x00" in text or controls > max(2, len(text) // 100):
         raise _not_a_table()
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):
+        # Many web systems "export to Excel" as an HTML table named .xls.
+        raise TableFileError(
+            [_("这是网页（HTML 或 XML）文件，不是表格：请在 Excel 中打开后“另存为” .xlsx 或 CSV（UTF-8），再导入。")]
+        )
     separator = _separator(text, header_score)
     records = _csv_records(text, separator)
 

@@ -153,6 +153,12 @@ BAD_FILES = {
         lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8,
         "文件不是 CSV 或 .xlsx 表格",
     ),
+    "a web page named .xls": (
+        "x.xls",
+        lambda: "<html><body><table><tr><td>房号</td></tr></table></body></html>".encode(),
+        lambda: "<html><body><table><tr><td>房号</td></tr></table></body></html>".encode(),
+        "这是网页（HTML 或 XML）文件，不是表格",
+    ),
     "blank": ("x.csv", lambda: b" \r\n,,,\r\n", lambda: b" \r\n,,,\r\n", "文件是空的"),
     "over 2,000 rows": (
         "x.csv",
