@@ -102,6 +102,26 @@ class VoteOpenForm(forms.Form):
         return value
 
 
+class NewRoundForm(VoteOpenForm):
+    """A re-vote after a failed one: its own button, and a box to tick."""
+
+    confirm = forms.BooleanField(
+        label=_("确认开始新一轮表决：上一轮未通过，其选票和结果保留为记录，新一轮的选票须重新收集"),
+        error_messages={"required": _("请勾选确认后再开始新一轮表决。")},
+    )
+
+
+class BallotOverrideConfirmForm(forms.Form):
+    """The second step of a ballot file that would replace signed or online ballots: the
+    rows are listed on the page and the file waits in the session (`token` is its SHA-256)."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("我已逐行核对，确认以选票文件为准覆盖上列选票（原选票保留在更正记录中，并记录更正理由）"),
+        error_messages={"required": _("请勾选确认后再覆盖。")},
+    )
+
+
 class VoteCloseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("确认结束表决：结束后不再接受选票，以当时的计票结果为表决结果"),

@@ -27,20 +27,22 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.files import SCAN_TYPES, FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
+from cases.validators import validate_date_in_range, validate_past_moment
 from cases.workflow import Department
 
 from . import audit, rules
@@ -377,8 +379,10 @@ def roster_import(
 # --- opening and closing -----------------------------------------------------------------------
 
 
-def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None) -> Vote:
-    """Open the case's vote now (表决开始). A re-vote may follow a failed vote, never a passed one."""
+def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None, new_round: bool = False) -> Vote:
+    """Open the case's vote now (表决开始). A re-vote may follow a failed vote, never a passed
+    one, and only as a deliberate act: `new_round=True` (the vote page's own button with its
+    confirmation, `import_ballots --new-round`); otherwise it is refused, code `new_round_needed`."""
     with transaction.atomic():
         case = _locked_case(case)
         _ensure_may_run_vote(actor=actor, case=case)
@@ -389,12 +393,21 @@ def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None) 
             raise ValidationError(_("该案件已有进行中的业主表决。"), code="vote_open")
         if case.votes.filter(state=VoteState.CLOSED, passed=True).exists():
             raise ValidationError(_("该案件的业主表决已经通过，不能再次表决。"), code="vote_passed")
+        last = case.votes.filter(state=VoteState.CLOSED).order_by("-closed_at", "-pk").first()
+        if last is not None and not new_round:
+            raise ValidationError(
+                _("本案第%(round)s轮业主表决已于%(when)s结束，未通过；重新表决是新一轮表决，须明确选择开始新一轮。")
+                % {"round": case.votes.count(), "when": format_local(last.closed_at)},
+                code="new_round_needed",
+            )
         voters = unit_voters(unit=case.unit)
         if not voters:
             raise ValidationError(_("该梯号尚未登记任何房屋，请先导入业主名册。"), code="roster_empty")
         now = timezone.now()
         if closes_at is not None and closes_at <= now:
             raise ValidationError(_("表决截止时间须晚于现在。"), code="closes_in_past")
+        if closes_at is not None:  # a year 9999 typo: at most DATE_MAX_DAYS_AHEAD (a year) ahead
+            validate_date_in_range(closes_at, what=_("表决截止时间"))
         vote = Vote(case=case, state=VoteState.OPEN, opened_at=now, opened_by=actor, closes_at=closes_at)
         try:
             with transaction.atomic():
@@ -535,22 +548,108 @@ class BallotImportOutcome:
     recorded: int
     corrected: int
     unchanged: int
+    overridden: int = 0  # of the corrections: signed or online ballots, each confirmed
 
     @property
     def summary(self) -> str:
-        return _("新增%(recorded)s票，更正%(corrected)s票，未变%(unchanged)s票") % {
+        counts = {
             "recorded": self.recorded,
             "corrected": self.corrected,
             "unchanged": self.unchanged,
+            "overridden": self.overridden,
+        }
+        if self.overridden:
+            return (
+                _("新增%(recorded)s票，更正%(corrected)s票（其中经确认覆盖%(overridden)s票），未变%(unchanged)s票")
+                % counts
+            )
+        return _("新增%(recorded)s票，更正%(corrected)s票，未变%(unchanged)s票") % counts
+
+
+def how_recorded(ballot: Ballot) -> str:
+    """How a ballot was given, for the clerk deciding whether a file may replace it."""
+    if ballot.channel == BallotChannel.ONLINE:
+        how = _("业主网上表决")
+    elif ballot.scan:
+        how = _("纸质选票，附签字扫描件")
+    else:
+        how = _("选票文件导入")
+    if ballot.replaces_id is not None:
+        who = ballot.entered_by.get_full_name() if ballot.entered_by else _("系统")
+        how = _("%(how)s，%(who)s更正，理由：%(reason)s") % {"how": how, "who": who, "reason": ballot.reason}
+    return how
+
+
+def _protected(ballot: Ballot) -> bool:
+    """A ballot a file may not replace without a confirmation row by row: one with the
+    voter's signature (a scanned paper ballot, a staff correction with its scan) or the
+    owner's own online ballot. A ballot from an earlier file is corrected by a later one."""
+    return ballot.source_import_id is None
+
+
+@dataclass(frozen=True)
+class BallotOverride:
+    """A file row that would replace a signed or online ballot with another choice."""
+
+    ballot_pk: int
+    lines: str
+    rooms: str
+    names: str
+    current: str  # the current choice, displayed
+    how: str
+    entered_at: datetime.datetime
+    choice: str  # the file's choice, displayed
+
+    @property
+    def message(self) -> str:
+        return _(
+            "第%(lines)s行 房号%(rooms)s（%(names)s）：现为“%(current)s”（%(how)s；%(when)s登记），文件为“%(choice)s”"
+        ) % {
+            "lines": self.lines,
+            "rooms": self.rooms,
+            "names": self.names,
+            "current": self.current,
+            "how": self.how,
+            "when": format_local(self.entered_at),
+            "choice": self.choice,
         }
 
 
-def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_name: str, actor) -> BallotImportOutcome:
+class OverridesNeedConfirmation(ValidationError):
+    """The file would replace ballots that carry a signature or are the owner's own online
+    vote: nothing was imported. `overrides` lists them; importing again with
+    `confirm_overrides` applies them, each with its reason and history."""
+
+    def __init__(self, overrides: Sequence[BallotOverride]):
+        self.overrides = list(overrides)
+        intro = _(
+            "选票文件中有%(count)s个表决人的表决意见与其已有选票不同，而已有选票附有签字扫描件、"
+            "为业主网上表决或经办人更正；未导入任何选票。请逐行核对，确需以文件为准时确认覆盖："
+        ) % {"count": len(self.overrides)}
+        super().__init__([intro] + [override.message for override in self.overrides])
+        self.code = "overrides_need_confirmation"
+
+
+def ballots_import(
+    *,
+    vote: Vote,
+    rows: Sequence[BallotRow],
+    data: bytes,
+    file_name: str,
+    actor,
+    confirm_overrides: bool | Collection[int] = False,
+) -> BallotImportOutcome:
     """Record a filled ballot file (房号, 表决意见) as paper ballots, all or nothing. A voter
-    already holding a ballot with another choice is corrected by this later file; the same
-    choice again changes nothing. `rows` is what `roster.parse_ballots` gives: a file with
-    any problem (its own rows' or a room not in the roster or one voter's rooms disagreeing)
-    is refused with `TableFileError` naming every one of them."""
+    already holding a ballot from an earlier file with another choice is corrected by this
+    later file; the same choice again changes nothing. `rows` is what `roster.parse_ballots`
+    gives: a file with any problem (its own rows' or a room not in the roster or one voter's
+    rooms disagreeing) is refused with `TableFileError` naming every one of them.
+
+    A file never silently replaces a ballot carrying the voter's signature or the owner's
+    own online vote: the import is refused with `OverridesNeedConfirmation` listing each
+    such row, unless `confirm_overrides` is True (the command's --confirm-overrides) or
+    holds the primary keys of exactly the ballots the clerk was shown (the vote page's
+    second step; a ballot entered meanwhile is asked about again)."""
     with FilesWritten() as written, transaction.atomic():
         vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
         voters = unit_voters(unit=case.unit)
@@ -585,6 +684,36 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
         if problems:
             raise TableFileError(problems)
 
+        effective = {
+            ballot.voter_key: ballot
+            for ballot in vote.ballots.select_for_update(of=("self",), no_key=True)
+            .select_related("entered_by")
+            .filter(superseded_at__isnull=True)
+        }
+        overrides = []
+        for voter in voters:
+            voter_rows = rows_of_voter.get(voter.key)
+            current = effective.get(voter.db_key)
+            if voter_rows and current is not None and current.choice != voter_rows[0].choice.value:
+                if _protected(current):
+                    overrides.append(
+                        BallotOverride(
+                            ballot_pk=current.pk,
+                            lines="、".join(str(row.line) for row in voter_rows),
+                            rooms="、".join(row.room for row in voter_rows),
+                            names=voter.names,
+                            current=current.get_choice_display(),
+                            how=how_recorded(current),
+                            entered_at=current.entered_at,
+                            choice=BallotChoice(voter_rows[0].choice.value).label,
+                        )
+                    )
+        if overrides and confirm_overrides is not True:
+            confirmed = set(confirm_overrides or ())
+            if not {override.ballot_pk for override in overrides} <= confirmed:
+                raise OverridesNeedConfirmation(overrides)
+        overridden_pks = {override.ballot_pk for override in overrides}
+
         batch = BallotImport(
             vote=vote,
             imported_by=actor,
@@ -597,41 +726,45 @@ def ballots_import(*, vote: Vote, rows: Sequence[BallotRow], data: bytes, file_n
         batch.file.save(batch.original_name, ContentFile(data), save=False)
         written.add(batch.file)
         batch.save()
-        effective = dict(
-            vote.ballots.select_for_update(no_key=True)
-            .filter(superseded_at__isnull=True)
-            .values_list("voter_key", "choice")
-        )
-        recorded = corrected = unchanged = 0
+        recorded = corrected = unchanged = overridden = 0
         for voter in voters:  # roster order: the history reads in the same order as the roster
             voter_rows = rows_of_voter.get(voter.key)
             if not voter_rows:
                 continue
             choice = voter_rows[0].choice
             current = effective.get(voter.db_key)
-            if current == choice.value:
+            if current is not None and current.choice == choice.value:
                 unchanged += 1
                 continue
             lines = "、".join(str(row.line) for row in voter_rows)
-            ballot = Ballot(source_import=batch, source_row=voter_rows[0].line)
-            _record_ballot(
+            reason = f"以选票文件“{batch.original_name}”第{lines}行更正"
+            if current is not None and current.pk in overridden_pks:
+                # The stored reason stays Chinese whoever confirms (see the module docstring).
+                with translation.override(settings.LANGUAGE_CODE):
+                    reason += f"（经办人确认覆盖原选票“{current.get_choice_display()}”：{how_recorded(current)}）"
+            ballot = _record_ballot(
                 vote=vote,
                 voter=voter,
                 choice=choice,
                 channel=BallotChannel.PAPER,
                 actor=actor,
                 now=now,
-                reason=f"以选票文件“{batch.original_name}”第{lines}行更正",
-                prepared=ballot,
+                reason=reason,
+                prepared=Ballot(source_import=batch, source_row=voter_rows[0].line),
             )
             if current is None:
                 recorded += 1
             else:
                 corrected += 1
+                if current.pk in overridden_pks:
+                    overridden += 1
+                    audit.ballot_recorded(ballot=ballot, actor=actor)
         batch.ballot_count, batch.correction_count = recorded, corrected
         batch.save(update_fields=["ballot_count", "correction_count"])
         audit.ballots_imported(batch=batch, actor=actor)
-    return BallotImportOutcome(batch=batch, recorded=recorded, corrected=corrected, unchanged=unchanged)
+    return BallotImportOutcome(
+        batch=batch, recorded=recorded, corrected=corrected, unchanged=unchanged, overridden=overridden
+    )
 
 
 def voters_of_owner(*, case: Case, owner: Owner) -> list[UnitVoter]:
@@ -713,10 +846,17 @@ def witness_record(
             problems.append(_("请填写见证方式。"))
         if witnessed_at is None:
             problems.append(_("请填写见证时间。"))
-        elif witnessed_at > timezone.now():
-            problems.append(_("见证时间不能晚于现在。"))
-        elif timezone.localdate(witnessed_at) < timezone.localdate(vote.opened_at):
-            problems.append(_("见证时间不能早于表决开始的日期。"))
+        else:
+            try:  # not before 2000, not later than now
+                validate_past_moment(witnessed_at, what=_("见证时间"))
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+            else:
+                if timezone.localdate(witnessed_at) < timezone.localdate(vote.opened_at):
+                    problems.append(
+                        _("见证时间不能早于表决开始的日期（%(date)s）。")
+                        % {"date": format_date(timezone.localdate(vote.opened_at))}
+                    )
         if problems:
             raise ValidationError(problems, code="witness_invalid")
         record = WitnessRecord(

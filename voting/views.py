@@ -10,6 +10,7 @@ builder, owner representative) sees the tally, the roster and who has not voted,
 how each owner voted (`selectors.can_view_vote_evidence`).
 """
 
+import base64
 import hashlib
 import io
 
@@ -68,8 +69,18 @@ def _import_roster(case, form, actor, voters):
 
 
 def _open_vote(case, form, actor, voters):
-    vote = services.vote_open(case=case, actor=actor, closes_at=form.cleaned_data["closes_at"])
+    try:
+        vote = services.vote_open(case=case, actor=actor, closes_at=form.cleaned_data["closes_at"])
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "new_round_needed":
+            raise ValidationError(exc.messages[0] + _("请使用“开始新一轮表决”按钮。")) from exc
+        raise
     return _("业主表决已开始（%(when)s）。") % {"when": services.format_local(vote.opened_at)}
+
+
+def _new_round(case, form, actor, voters):
+    vote = services.vote_open(case=case, actor=actor, closes_at=form.cleaned_data["closes_at"], new_round=True)
+    return _("新一轮业主表决已开始（%(when)s）。") % {"when": services.format_local(vote.opened_at)}
 
 
 def _close_vote(case, form, actor, voters):
@@ -94,13 +105,50 @@ def _paper_ballot(case, form, actor, voters):
     return _("已登记：%(rooms)s（%(names)s）%(choice)s。") % done
 
 
+def _pending_key(case) -> str:
+    return f"voting:ballot-file-overrides:{case.pk}"
+
+
+def _import_ballot_file(case, data: bytes, name: str, actor, confirmed=()) -> str:
+    """Import the file; when it would replace signed or online ballots, the refusal carries
+    what the confirmation step keeps in the session (the file and the ballots shown)."""
+    rows = parse_ballots(data, name)
+    try:
+        outcome = services.ballots_import(
+            vote=_open_vote_or_refuse(case),
+            rows=rows,
+            data=data,
+            file_name=name,
+            actor=actor,
+            confirm_overrides=confirmed,
+        )
+    except services.OverridesNeedConfirmation as exc:
+        exc.pending = {
+            "name": name,
+            "data": base64.b64encode(data).decode("ascii"),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "overrides": [override.ballot_pk for override in exc.overrides],
+            "rows": [override.message for override in exc.overrides],
+        }
+        raise
+    return _with_notes(_("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}, rows)
+
+
 def _ballot_file(case, form, actor, voters):
     data, name = form.read()
-    rows = parse_ballots(data, name)
-    outcome = services.ballots_import(
-        vote=_open_vote_or_refuse(case), rows=rows, data=data, file_name=name, actor=actor
+    return _import_ballot_file(case, data, name, actor)
+
+
+def _ballot_file_confirm(case, form, actor, voters):
+    """The second step: the file kept in the session, the ballots the clerk was shown."""
+    pending = form.session.get(_pending_key(case))
+    if not pending or pending.get("sha256") != form.cleaned_data["token"]:
+        raise ValidationError(_("待确认的选票文件已不在（可能已导入或已换了文件）：请重新上传选票文件。"))
+    message = _import_ballot_file(
+        case, base64.b64decode(pending["data"]), pending["name"], actor, confirmed=set(pending["overrides"])
     )
-    return _with_notes(_("已导入选票文件“%(name)s”：%(summary)s。") % {"name": name, "summary": outcome.summary}, rows)
+    form.session.pop(_pending_key(case), None)
+    return message
 
 
 def _witness(case, form, actor, voters):
@@ -125,9 +173,16 @@ def _witness(case, form, actor, voters):
 ACTIONS = {
     "import_roster": (forms.RosterUploadForm, gettext_lazy("导入业主名册"), "vote-roster", _import_roster),
     "open_vote": (forms.VoteOpenForm, gettext_lazy("开始表决"), "vote-control", _open_vote),
+    "new_round": (forms.NewRoundForm, gettext_lazy("开始新一轮表决"), "vote-control", _new_round),
     "close_vote": (forms.VoteCloseForm, gettext_lazy("结束表决"), "vote-control", _close_vote),
     "paper_ballot": (forms.PaperBallotForm, gettext_lazy("录入纸质选票"), "paper-ballot", _paper_ballot),
     "ballot_file": (forms.BallotFileForm, gettext_lazy("导入选票文件"), "ballot-file", _ballot_file),
+    "ballot_file_confirm": (
+        forms.BallotOverrideConfirmForm,
+        gettext_lazy("确认覆盖选票"),
+        "ballot-file",
+        _ballot_file_confirm,
+    ),
     "witness": (forms.WitnessForm, gettext_lazy("登记见证"), "vote-witness", _witness),
 }
 
@@ -140,7 +195,7 @@ def _form(action, voters, data=None, files=None):
 
 def case_vote(request, admin_site, case_pk: int):
     case = _case_for(request, case_pk)
-    failed_action, action_errors, bound = None, [], {}
+    failed_action, action_errors, bound, pending = None, [], {}, None
     if request.method == "POST":
         if not can_run_vote(request.user, case):
             raise PermissionDenied
@@ -153,9 +208,14 @@ def case_vote(request, admin_site, case_pk: int):
         except ValidationError:
             voters = []
         form = _form(action, voters, request.POST, request.FILES)
+        form.session = request.session
         if form.is_valid():
             try:
                 message = handler(case, form, request.user, voters)
+            except services.OverridesNeedConfirmation as exc:
+                # The second step: the rows below, a box to tick; the file waits in the session.
+                request.session[_pending_key(case)] = pending = exc.pending
+                action_errors = exc.messages[:1]
             except ValidationError as exc:
                 action_errors = exc.messages
             else:
@@ -163,6 +223,8 @@ def case_vote(request, admin_site, case_pk: int):
                 return redirect(reverse("admin:voting_case_vote", args=[case.pk]) + f"#{anchor}")
         else:
             action_errors = [error for errors in form.errors.values() for error in errors]
+            if action == "ballot_file_confirm":
+                pending = request.session.get(_pending_key(case))
         failed_action, bound[action] = label, form
 
     context = selectors.vote_page(case=case, user=request.user)
@@ -173,6 +235,11 @@ def case_vote(request, admin_site, case_pk: int):
         context.update({"ballot_rows": [], "imports": []})
     voters = context["voters"]
     context["forms"] = {action: bound.get(action) or _form(action, voters) for action in ACTIONS}
+    if pending and context["accepts_ballots"]:
+        context["pending_overrides"] = pending["rows"]
+        context["forms"]["ballot_file_confirm"] = forms.BallotOverrideConfirmForm(
+            initial={"token": pending["sha256"]}, prefix="ballot_file_confirm"
+        )
     context.update(
         {
             **admin_site.each_context(request),

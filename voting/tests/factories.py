@@ -67,9 +67,16 @@ def sample_case(**building_kwargs):
     return open_case(unit=sample_unit(**building_kwargs))
 
 
-def import_ballots(vote: Vote, choices: dict[str, str], *, actor=None, name: str = "选票.csv"):
+def import_ballots(vote: Vote, choices: dict[str, str], *, actor=None, name: str = "选票.csv", confirm_overrides=False):
     data = ballot_csv(choices)
-    return services.ballots_import(vote=vote, rows=parse_ballots(data, name), data=data, file_name=name, actor=actor)
+    return services.ballots_import(
+        vote=vote,
+        rows=parse_ballots(data, name),
+        data=data,
+        file_name=name,
+        actor=actor,
+        confirm_overrides=confirm_overrides,
+    )
 
 
 class VoteFactory(factory.Factory):

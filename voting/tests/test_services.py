@@ -134,7 +134,10 @@ def test_one_open_vote_per_case_in_the_service_and_in_the_database():
 
 def test_a_re_vote_may_follow_a_failed_vote_but_not_a_passed_one():
     failed = VoteFactory(failing=True)
-    again = services.vote_open(case=failed.case, actor=None)
+    with pytest.raises(ValidationError, match="须明确选择开始新一轮") as refused:
+        services.vote_open(case=failed.case, actor=None)
+    assert refused.value.code == "new_round_needed" and failed.case.votes.count() == 1
+    again = services.vote_open(case=failed.case, actor=None, new_round=True)
     assert again.pk != failed.pk and failed.case.votes.count() == 2
     passed = VoteFactory(passing=True)
     with pytest.raises(ValidationError, match="已经通过"):
@@ -377,7 +380,7 @@ def test_the_witness_record_keeps_who_what_when_how_and_the_file():
         "请选择见证单位类型。",
         "请填写见证单位名称。",
         "请填写见证方式。",
-        "见证时间不能晚于现在。",
+        "见证时间不能晚于现在，请检查日期和时间。",
     } <= set(err.value.messages)
     assert WitnessRecord.objects.count() == 1
 
@@ -394,7 +397,7 @@ def test_vote_result_for_case_is_the_closed_votes_tally():
     failed = vote_result_for_case(case=case)
     assert failed is not None and not failed.passed and failed.participating_headcount == 2
     assert failed == services.live_tally(vote=vote)  # the kept counts are the count
-    revote = services.vote_open(case=case, actor=None)
+    revote = services.vote_open(case=case, actor=None, new_round=True)
     assert vote_result_for_case(case=case) == failed  # the re-vote counts once it closes
     import_ballots(revote, {voter.rooms[0]: "同意" for voter in services.unit_voters(unit=case.unit)})
     services.vote_close(vote=revote, actor=None)
