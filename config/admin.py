@@ -4,7 +4,6 @@ import functools
 import logging
 
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db import DataError
 from django.db.models import Count
 from django.utils.translation import gettext
@@ -47,7 +46,7 @@ class PortalAdminSite(admin.AdminSite):
                 response = guarded(request, *args, **kwargs)
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-            except (ValueError, OverflowError, ValidationError, DataError) as exc:
+            except (ValueError, OverflowError, DataError) as exc:
                 logger.error("refused a request the admin could not read: %s", request.path, exc_info=exc)
                 return bad_request(request, None, reason=gettext("请求中有无法识别的值（例如手工修改过的编号）。"))
             return response
