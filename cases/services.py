@@ -163,7 +163,7 @@ def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor) -> Owner
     from .validators import normalize_id
 
     id_number = normalize_id(data.id_number)
-    owner = Owner.objects.select_for_update().filter(jurisdiction=jurisdiction, id_number=id_number).first()
+    owner = Owner.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, id_number=id_number).first()
     if owner is None:
         owner = Owner(jurisdiction=jurisdiction, name=data.name.strip(), id_number=id_number, phone=data.phone)
         return record_save(obj=owner, actor=actor, fields=["name", "id_number", "phone"])
