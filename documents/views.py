@@ -18,6 +18,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -150,6 +151,14 @@ def case_render(request, admin_site, case_pk: int, template: str):
         raise PermissionDenied(refusal)
     if request.method == "POST":
         rendered = services.document_render(case=case, template=template, actor=request.user)
+        # Shown when the panel reloads the case page after the download: a name that prints
+        # as an empty box must be written in by hand, so the clerk is told where.
+        for missing in rendered.missing_glyphs:
+            messages.warning(
+                request,
+                _("%(document)s第%(version)s版：%(problem)s。请在打印件上手写补正。")
+                % {"document": template.label, "version": rendered.record.version, "problem": missing},
+            )
         file = services.document_open(document=rendered.record, actor=request.user)
         return _download_response(rendered.record, file)
     current = selectors.current_document(case=case, template=template)

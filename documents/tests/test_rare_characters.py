@@ -68,3 +68,16 @@ def test_render_documents_warns_on_stderr_and_keeps_stdout_to_the_paths(case, tm
     warnings = stderr.getvalue().splitlines()
     assert warnings and all("U+30000" in line for line in warnings)
     assert any(line.startswith("警告 ballots.pdf：") and f"王{NO_FONT}五" in line for line in warnings)
+
+
+def test_printing_from_the_case_page_tells_the_clerk_what_prints_as_a_box(case, client):
+    from django.urls import reverse
+
+    from cases.tests.factories import UserFactory
+
+    _rename_first_owner(case, f"王{NO_FONT}五")
+    client.force_login(UserFactory(with_role="district_officer", jurisdiction=case.jurisdiction))
+    printed = client.post(reverse("admin:documents_case_render", args=[case.pk, DocumentTemplate.BALLOTS]))
+    assert printed.status_code == 200 and printed["Content-Type"] == "application/pdf"
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "U+30000" in page and f"王{NO_FONT}五" in page and "请在打印件上手写补正" in page
