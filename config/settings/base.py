@@ -240,6 +240,9 @@ PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")
 # The public verification pages (/verify/) answer at most this many requests a minute from
 # one client address (config/client_ip.py); 0 turns the limit off.
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=60)
+# The cache counts those requests. In-process by default (one server process); production
+# shares it between workers and hosts through the database (config/settings/production.py).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # [practice] departments answer within about five working days.
 STEP_REVIEW_WORKING_DAYS = env.int("STEP_REVIEW_WORKING_DAYS", default=5)
 # Dates users enter: from 2000-01-01 to this many days ahead (cases/validators.py).

@@ -20,4 +20,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
+# Shared by every gunicorn worker and host, so a rate limit counts once, not per process;
+# the table comes from `manage.py createcachetable`.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://portal_cache")}
+
 MAILERS = {"default": mailer_from_url(env("EMAIL_URL"))}  # noqa: F405
