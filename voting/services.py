@@ -42,7 +42,7 @@ from cases import services as case_services
 from cases.files import SCAN_TYPES, FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
-from cases.validators import validate_date_in_range, validate_past_moment
+from cases.validators import normalize_id, validate_date_in_range, validate_past_moment
 from cases.workflow import Department
 
 from . import audit, rules
@@ -335,6 +335,16 @@ def roster_import(
             raise ValidationError(_("名册没有任何房屋。"), code="roster_empty")
         flats = unit.flats.select_for_update(of=("self",)).order_by("pk").prefetch_related("ownerships__owner")
         existing = {flat.room: flat for flat in flats}
+        # The office's owner records the file names, by pk, before `flat_register` finds them
+        # one by one in row order: two imports naming the same owners in another order (one
+        # person's flats in two units) would otherwise each hold one and wait for the other.
+        named = {normalize_id(owner.id_number) for row in rows for owner in row.owners}
+        list(
+            Owner.objects.select_for_update(no_key=True)
+            .filter(jurisdiction=unit.building.jurisdiction, id_number__in=named)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         created = updated = unchanged = 0
         for row in rows:
             before = existing.get(row.room)

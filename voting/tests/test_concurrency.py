@@ -290,3 +290,39 @@ def test_a_paper_ballot_and_the_closing_at_the_same_moment(on_postgres):
         ]
     )
     assert refused(errors, "outside_window") == []
+
+
+def import_shared_owners_crosswise() -> None:
+    """One round: two units' rosters name the same two owners, in opposite row order."""
+    first, second = unit_with_flats(flats=2), unit_with_flats(flats=2)
+    ids = [valid_id_number(), valid_id_number()]
+
+    def rows(order, area="80.00"):
+        return [
+            RosterRow(
+                line=i + 2,
+                room=f"10{i + 1}",
+                floor=1,
+                area=Decimal(area),
+                area_source=AreaSource.REGISTER,
+                owners=(OwnerData(name=f"共同业主{k}", id_number=ids[k]),),
+                developer_held=False,
+                certificate_no=f"闽(2020)泉州市不动产权第{9000000 + i}号",
+            )
+            for i, k in enumerate(order)
+        ]
+
+    # The owners exist already (both imports find and lock them), then both units import at once.
+    services.roster_import(unit=first, rows=rows([0, 1]), actor=None)
+    errors = run_together(
+        [
+            lambda: services.roster_import(unit=first, rows=rows([0, 1], area="81.00"), actor=None),
+            lambda: services.roster_import(unit=second, rows=rows([1, 0]), actor=None),
+        ]
+    )
+    assert errors == []
+
+
+def test_two_roster_imports_naming_the_same_owners_in_opposite_order(on_postgres):
+    for _round in range(ROUNDS * 2):
+        import_shared_owners_crosswise()
