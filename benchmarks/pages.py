@@ -54,6 +54,7 @@ README = ROOT / "README.md"
 START, END = "<!-- bench-pages:start -->", "<!-- bench-pages:end -->"
 BIN = Path(sys.executable).parent
 BARE = "/bench/bare/"
+DEMO_CASES = 6  # seed_demo's cases: the first six of either database
 
 # key, label, target ratio (None: measured, no target)
 PAGES = (
@@ -106,7 +107,26 @@ def resolve() -> dict:
         count = qs.count()
         return qs[count // 2] if count else None
 
+    def pick(cases):
+        # The case page: the open case furthest along with the most flats (a full timeline).
+        case = (
+            cases.filter(status="open")
+            .annotate(flats=Count("unit__flats"))
+            .order_by("-current_step", "-flats", "number")
+            .first()
+        )
+        # The vote page: the largest unit (33 flats at most) with a vote, the most ballots first.
+        vote_case = (
+            cases.filter(votes__isnull=False)
+            .annotate(flats=Count("unit__flats", distinct=True), ballots=Count("votes__ballots", distinct=True))
+            .filter(flats__lte=33)
+            .order_by("-flats", "-ballots", "number")
+            .first()
+        )
+        return case, vote_case
+
     changelist = reverse("admin:cases_case_changelist")
+    demo_pks = list(Case.objects.order_by("pk").values_list("pk", flat=True)[:DEMO_CASES])
     pages, sessions = [], {}
     for username in USERS + QUEUE_ONLY_USERS:
         user = User.objects.get(username=username)
@@ -131,21 +151,10 @@ def resolve() -> dict:
             .order_by("name", "pk")
             .values_list("name", flat=True)
         )
-        # The case page: the open case furthest along with the most flats (a full timeline).
-        case = (
-            cases.filter(status="open")
-            .annotate(flats=Count("unit__flats"))
-            .order_by("-current_step", "-flats", "number")
-            .first()
-        )
-        # The vote page: the largest unit (33 flats at most) with a vote, the most ballots first.
-        vote_case = (
-            cases.filter(votes__isnull=False)
-            .annotate(flats=Count("unit__flats", distinct=True), ballots=Count("votes__ballots", distinct=True))
-            .filter(flats__lte=33)
-            .order_by("-flats", "-ballots", "number")
-            .first()
-        )
+        case, vote_case = pick(cases)
+        # The same choice among the demo's six cases, which both databases hold: the query
+        # counts compare the same case at both sizes.
+        twin_case, twin_vote_case = pick(cases.filter(pk__in=demo_pks))
         found = {
             "list": (changelist, ""),
             "list_step": (f"{changelist}?current_step__exact=2", ""),
@@ -165,8 +174,20 @@ def resolve() -> dict:
             ),
             "audit": (reverse("admin:cases_auditevent_changelist"), ""),
         }
+        twins = {
+            "case_page": (reverse("admin:cases_case_change", args=[twin_case.pk]), twin_case.number),
+            "vote_page": (reverse("admin:voting_case_vote", args=[twin_vote_case.pk]), twin_vote_case.number),
+        }
         pages += [
-            {"key": key, "user": username, "url": found[key][0], "note": found[key][1]} for key, _label, _t in PAGES
+            {
+                "key": key,
+                "user": username,
+                "url": found[key][0],
+                "note": found[key][1],
+                "twin": twins.get(key, (None, ""))[0],
+                "twin_note": twins.get(key, (None, ""))[1],
+            }
+            for key, _label, _t in PAGES
         ]
     return {
         "cases": Case.objects.count(),
@@ -313,6 +334,11 @@ def measure(url: str, *, requests: int, max_seconds: float, only: str) -> tuple[
                 "queries": max(q for q in queries if q is not None) if any(queries) else None,
                 "statuses": sorted(statuses),
             }
+            row["twin_queries"] = row["queries"]
+            if page.get("twin") and page["twin"] != page["url"]:
+                for _ in range(3):
+                    status, _seconds, count = server.get(page["twin"], session)
+                row["twin_queries"] = count if status == 200 else f"HTTP {status}"
             row["ratio_median"] = row["median"] / row["bare_median"]
             row["ratio_p95"] = row["p95"] / row["bare_p95"]
             rows.append(row)
@@ -358,7 +384,12 @@ def table(rows: list[dict], small_counts: dict, big: dict, small: dict, requests
         if r["note"]:
             label += f" — {r['note']}"
         at_small = small_counts.get((r["key"], r["user"]), "—")
-        equal = str(at_small).split(" ")[0] == str(r["queries"])
+        # The case and vote pages compare the same demo case at both sizes; the timed case's
+        # count is shown beside it.
+        equal = str(at_small).split(" ")[0] == str(r["twin_queries"])
+        at_big = str(r["queries"])
+        if r.get("twin_note"):
+            at_big = f"{r['twin_queries']} ({r['twin_note']}); timed case: {r['queries']}"
         if r["statuses"] != [200]:
             verdict = f"❌ HTTP {r['statuses']}"
         elif target is None:
@@ -367,7 +398,7 @@ def table(rows: list[dict], small_counts: dict, big: dict, small: dict, requests
             verdict = f"≤ {target}× {'✅' if r['ratio_median'] <= target else '❌'} · queries {'✅' if equal else '❌'}"
         lines.append(
             f"| {label} | {r['user']} | {r['n']} | {r['median'] * 1000:.0f} | {r['p95'] * 1000:.0f} | "
-            f"{r['ratio_median']:.1f}× | {r['ratio_p95']:.1f}× | {at_small} | {r['queries']} | {verdict} |"
+            f"{r['ratio_median']:.1f}× | {r['ratio_p95']:.1f}× | {at_small} | {at_big} | {verdict} |"
         )
     return "\n".join(lines)
 
