@@ -163,10 +163,19 @@ def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor) -> Owner
     from .validators import normalize_id
 
     id_number = normalize_id(data.id_number)
-    owner = Owner.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, id_number=id_number).first()
+    mine = Owner.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, id_number=id_number)
+    owner = mine.first()
     if owner is None:
         owner = Owner(jurisdiction=jurisdiction, name=data.name.strip(), id_number=id_number, phone=data.phone)
-        return record_save(obj=owner, actor=actor, fields=["name", "id_number", "phone"])
+        try:
+            with transaction.atomic():  # a savepoint: the race below must not spoil the import
+                return record_save(obj=owner, actor=actor, fields=["name", "id_number", "phone"])
+        except (IntegrityError, ValidationError):
+            # Another import created the same record a moment ago (the unique index made this
+            # one wait for it): use that record. Anything else wrong with the data stands.
+            owner = mine.first()
+            if owner is None:
+                raise
     changed = []
     if owner.name != data.name.strip():
         owner.name = data.name.strip()

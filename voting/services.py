@@ -39,7 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
-from cases.files import SCAN_TYPES, FilesWritten, inspect_upload
+from cases.files import SCAN_TYPES, FilesWritten, clean_file_name, inspect_upload
 from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
 from cases.validators import normalize_id, validate_date_in_range, validate_past_moment
@@ -728,7 +728,7 @@ def ballots_import(
             vote=vote,
             imported_by=actor,
             imported_at=now,
-            original_name=(file_name or "选票文件")[:200],
+            original_name=clean_file_name(file_name, default="选票文件"),
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             content_type=XLSX_CONTENT_TYPE if data.startswith(b"PK\x03\x04") else "text/csv",

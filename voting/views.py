@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.files import clean_file_name
 from cases.permissions import can_run_vote
 from cases.selectors import case_list_visible_to, unit_flats_with_owners
 
@@ -286,7 +287,7 @@ def file_download(request, admin_site, kind: str, pk: int):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=obj.original_name or field_file.name.rsplit("/", 1)[-1],
+        filename=clean_file_name(obj.original_name or field_file.name, default="file"),
         content_type=obj.content_type or "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"

@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from cases.models import AreaSource
+from cases.models import AreaSource, Owner
 from cases.services import OwnerData
 from cases.tests.factories import officer, open_case, unit_with_flats, valid_id_number
 from voting import services
@@ -326,3 +326,36 @@ def import_shared_owners_crosswise() -> None:
 def test_two_roster_imports_naming_the_same_owners_in_opposite_order(on_postgres):
     for _round in range(ROUNDS * 2):
         import_shared_owners_crosswise()
+
+
+def import_one_new_owner_twice() -> None:
+    """One round: two units of one office name a person the office has no record of yet."""
+    first, second = unit_with_flats(flats=2), unit_with_flats(flats=2)
+    newcomer = OwnerData(name="新业主", id_number=valid_id_number())
+    rows = [
+        RosterRow(
+            line=2,
+            room="101",
+            floor=1,
+            area=Decimal("80.00"),
+            area_source=AreaSource.REGISTER,
+            owners=(newcomer,),
+            developer_held=False,
+            certificate_no="闽(2020)泉州市不动产权第9100000号",
+        )
+    ]
+    errors = run_together(
+        [
+            lambda: services.roster_import(unit=first, rows=rows, actor=None),
+            lambda: services.roster_import(unit=second, rows=rows, actor=None),
+        ]
+    )
+    assert errors == []
+    owner = Owner.objects.get(jurisdiction=first.building.jurisdiction, id_number=newcomer.id_number)
+    assert set(owner.ownerships.values_list("flat__unit", flat=True)) == {first.pk, second.pk}
+
+
+def test_two_roster_imports_registering_the_same_new_owner_at_once(on_postgres):
+    """One import creates the record; the other waits on the unique index, then uses it."""
+    for _round in range(ROUNDS):
+        import_one_new_owner_twice()
