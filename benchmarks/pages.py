@@ -9,7 +9,8 @@ How to run (from the project folder), after `make bench-data` (benchmarks/genera
 
 Options: --requests N (timed requests per page, default 30), --max-seconds S (stop a page
 after S seconds of timing once it has 5 requests, default 60), --only KEY (pages whose key
-contains KEY), --no-readme (print the table only).
+contains KEY), --no-readme (print the table only), --readme-block NAME (the README markers to
+write between: bench-pages by default, bench-pages-before for the numbers before the fixes).
 
 What it does:
 1. for each database — the small one (seed_demo only: 6 cases) and the big one (DATABASE_URL,
@@ -27,7 +28,8 @@ What it does:
    last byte of the body;
 4. prints a Markdown table — median and p95 in ms, each as a ratio to the bare page's
    median and p95 of the same run, the query counts at both sizes, the target — and
-   writes it into README.md between <!-- bench-pages:start --> and <!-- bench-pages:end -->.
+   writes it into README.md between <!-- bench-pages:start --> and <!-- bench-pages:end -->,
+   with the load average at the start and the end and the commit the server ran.
    A target is met when the median ratio is within it and the two query counts are equal;
    a missed target is marked, never hidden. Exit status 1 when any page answered other
    than 200.
@@ -51,7 +53,6 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-START, END = "<!-- bench-pages:start -->", "<!-- bench-pages:end -->"
 BIN = Path(sys.executable).parent
 BARE = "/bench/bare/"
 DEMO_CASES = 6  # seed_demo's cases: the first six of either database
@@ -281,6 +282,19 @@ class Server:
         return response.status, elapsed, int(count) if count else None
 
 
+def revision() -> str:
+    """The commit the server ran, and whether the working tree differed from it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git(
+        "status", "--porcelain", "--untracked-files=no", "--", "cases", "voting", "documents", "config", "templates"
+    )
+    return f"commit {head}" + (" with uncommitted changes in the app code" if changed else "")
+
+
 def p95(values: list[float]) -> float:
     if len(values) < 2:
         return values[0]
@@ -359,7 +373,7 @@ def table(rows: list[dict], small_counts: dict, big: dict, small: dict, requests
     lines = [
         f"Measured by `make bench-pages` (`benchmarks/pages.py`) on {time.strftime('%Y-%m-%d')}: Python "
         f"{platform.python_version()}, PostgreSQL on 127.0.0.1, gunicorn with 2 sync workers on loopback, "
-        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load} at the start. Database: "
+        f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load}; code at {revision()}. Database: "
         f"{big['cases']:,} cases, {big['buildings']:,} buildings, {big['flats']:,} flats, {big['ballots']:,} ballots "
         f"(`benchmarks/generate.py`); the query counts at {small['cases']} cases are from the demo data alone. "
         f"Up to {requests} timed requests per page, each after a request of the bare page "
@@ -403,13 +417,14 @@ def table(rows: list[dict], small_counts: dict, big: dict, small: dict, requests
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
+def write_readme(text: str, block: str) -> None:
+    start, end = f"<!-- {block}:start -->", f"<!-- {block}:end -->"
     content = README.read_text(encoding="utf-8")
-    if START not in content or END not in content:
-        raise SystemExit(f"README.md has no {START} … {END} markers")
-    before, rest = content.split(START, 1)
-    _, after = rest.split(END, 1)
-    README.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+    if start not in content or end not in content:
+        raise SystemExit(f"README.md has no {start} … {end} markers")
+    before, rest = content.split(start, 1)
+    _, after = rest.split(end, 1)
+    README.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
 
 
 def main() -> int:
@@ -419,6 +434,11 @@ def main() -> int:
     parser.add_argument("--small-database", default="elevator_bench_small")
     parser.add_argument("--only", default="", help="only pages whose key contains this")
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument(
+        "--readme-block",
+        default="bench-pages",
+        help="the README markers to write between (bench-pages-before holds the numbers before the fixes)",
+    )
     parser.add_argument("--resolve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.resolve:
@@ -435,12 +455,13 @@ def main() -> int:
     rows, big = measure(
         os.environ["DATABASE_URL"], requests=args.requests, max_seconds=args.max_seconds, only=args.only
     )
+    load += " at the start, " + "/".join(f"{x:.1f}" for x in os.getloadavg()) + " at the end"
     text = table(rows, small_counts, big, small, args.requests, load)
     print()
     print(text)
     if not args.no_readme and not args.only:
-        write_readme(text)
-        print(f"\n→ written to {README.relative_to(ROOT)} between the bench-pages markers")
+        write_readme(text, args.readme_block)
+        print(f"\n→ written to {README.relative_to(ROOT)} between the {args.readme_block} markers")
     return 1 if any(r["statuses"] != [200] for r in rows) else 0
 
 
