@@ -554,11 +554,40 @@ class CaseAdmin(ScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Once the vote has opened, the scheme and budget on its ballots are what the owners
         # decide on: read-only here, refused by the service.
-        from voting.selectors import roster_frozen
-
-        if obj is not None and roster_frozen(unit=obj.unit):
+        if obj is not None and self._roster_frozen(obj):
             return [*self.readonly_fields, *sorted(services.VOTED_ON_FIELDS)]
         return self.readonly_fields
+
+    @staticmethod
+    def _roster_frozen(case) -> bool:
+        # Asked several times per page (form, fieldsets, rendering): once per loaded case.
+        from voting.selectors import roster_frozen
+
+        if not hasattr(case, "_portal_roster_frozen"):
+            case._portal_roster_frozen = roster_frozen(unit=case.unit)
+        return case._portal_roster_frozen
+
+    def get_object(self, request, object_id, from_field=None):
+        """The case with what its page shows beside it (unit, building, office, who opened
+        it, the agent builder) in one query, loaded once per request: the change view and
+        the admin's own view ask for it in turn. The query count is then the same whether
+        those are set or not."""
+        key = (object_id, from_field)
+        cached = getattr(request, "_portal_case_object", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        queryset = (
+            self.get_queryset(request)
+            .select_related("jurisdiction", "unit__building", "opened_by", "agent_builder")
+            .prefetch_related("funding_sources", "floor_coefficients")
+        )
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            obj = queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            obj = None
+        request._portal_case_object = (key, obj)
+        return obj
 
     def get_urls(self):
         from functools import partial
@@ -586,11 +615,16 @@ class CaseAdmin(ScopedAdmin):
 
             extra_context = {
                 **(extra_context or {}),
+                # The heading names the case and where it is, not "修改 案件".
+                "title": f"{case.number} {case.unit}",
+                "subtitle": None,
+                "show_save_and_add_another": False,  # a case is opened from its unit, not as "another"
                 "timeline": selectors.case_timeline(case=case, user=request.user),
                 "action_labels": ACTION_LABELS,
                 "vote_summary": vote_summary_for_case(case=case),
             }
-            funding = selectors.case_funding_total(case=case)
+            sources = list(case.funding_sources.all())
+            funding = sum(f.amount for f in sources) if sources else None  # Decimal amounts
             if request.method == "GET" and funding is not None and case.budget is not None and funding != case.budget:
                 self.message_user(
                     request,
@@ -606,8 +640,43 @@ class CaseAdmin(ScopedAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        """The "历史" button: what was done on this case (steps, the vote and its ballots,
+        documents printed), from its audit log, read-only. The case is found through the
+        user's scope first: another office's case is a 404."""
+        from django.core.paginator import Paginator
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        case = self.get_object(request, object_id)
+        if case is None or not self.has_view_or_change_permission(request, case):
+            raise Http404
+        page = Paginator(selectors.case_history(case=case), 100).get_page(request.GET.get("p"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("办理历史：%(case)s") % {"case": f"{case.number} {case.unit}"},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": case,
+            "events": page,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/cases/case/object_history.html", context)
+
+    def get_autocomplete_fields(self, request):
+        # On a case's page the agent builder is one of the office's few: a plain choice,
+        # whose options are read in one query whether one is chosen or not (the autocomplete
+        # widget reads the chosen one separately, so the page's query count varied).
+        if request.resolver_match and request.resolver_match.kwargs.get("object_id"):
+            return [name for name in self.autocomplete_fields if name != "agent_builder"]
+        return self.autocomplete_fields
+
     def get_inlines(self, request, obj):
-        return self.inlines if obj is not None else []
+        # The funding plan, floor coefficients and agreement as forms only for whoever may
+        # change them; the others read the funding and the shares in the tables as text.
+        if obj is None or not self.has_change_permission(request, obj):
+            return []
+        return self.inlines
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = CaseDetailsForm if obj is not None else CaseOpenForm
@@ -706,7 +775,7 @@ class CaseAdmin(ScopedAdmin):
 
         from .costs import FEN
 
-        rows = selectors.cost_sharing_table(case=obj)
+        rows = self._cost_rows(obj)
         body = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class='portal-num'>{}</td></tr>",
@@ -735,9 +804,16 @@ class CaseAdmin(ScopedAdmin):
             body,
         )
 
+    @staticmethod
+    def _cost_rows(case) -> list[dict]:
+        # The flat table and the cost table show the same flats and owners: read them once.
+        if not hasattr(case, "_portal_cost_rows"):
+            case._portal_cost_rows = selectors.cost_sharing_table(case=case)
+        return case._portal_cost_rows
+
     @admin.display(description=_("房屋与业主"))
     def flat_table(self, obj):
-        flats = selectors.unit_flats_with_owners(unit=obj.unit)
+        flats = [row["flat"] for row in self._cost_rows(obj)]
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -117,16 +117,24 @@ def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
 def case_timeline(*, case: Case, user) -> list[dict]:
     """The eight steps as the case page shows them: state, who it waits for, due date,
     attachments, history, and the moves this user may make now."""
+    from django.db.models import Prefetch
     from django.utils import timezone
     from django.utils.translation import gettext as _
 
+    from .models import PaperSubmission, StepHistory
     from .permissions import actions_for
     from .workflow import DEPARTMENT_LABELS, Department, StepState
 
     today = timezone.localdate()
+    # Who acted is joined, not prefetched: a nested prefetch runs only when there are rows,
+    # and the page's query count would then grow with the case's history.
     steps = (
         case.steps.select_related("decided_by", "case__jurisdiction", "case__unit__building")
-        .prefetch_related("attachments", "history__actor", "paper_submissions__received_by")
+        .prefetch_related(
+            "attachments",
+            Prefetch("history", queryset=StepHistory.objects.select_related("actor")),
+            Prefetch("paper_submissions", queryset=PaperSubmission.objects.select_related("received_by")),
+        )
         .order_by("number")
     )
     rows = []
@@ -195,3 +203,30 @@ def cost_sharing_table(*, case: Case) -> list[dict]:
         }
         for f in flats
     ]
+
+
+# Events that record someone reading (a download, personal data viewed): the audit log's
+# business (who looked), not the case's history of what was done.
+_READ_EVENTS = ("attachment_downloaded", "vote_file_downloaded", "document_downloaded", "personal_data_viewed")
+
+
+def case_history(*, case: Case) -> QuerySet[AuditEvent]:
+    """What was done on the case, newest first: opening, edits, steps, the vote and its
+    ballots, documents printed. The caller has found `case` through `case_list_visible_to`
+    (another office's case is a 404 before this runs)."""
+    return (
+        AuditEvent.objects.filter(case=case)
+        .exclude(event__in=_READ_EVENTS)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def recent_case_actions_of(*, user, limit: int = 10) -> list[AuditEvent]:
+    """The user's own latest actions on cases they may still see (the home page's "最近动作")."""
+    return list(
+        AuditEvent.objects.filter(actor=user, case__in=case_list_visible_to(user=user))
+        .exclude(event__in=_READ_EVENTS)
+        .select_related("case__unit__building")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -54,19 +54,32 @@ class PortalAdminSite(admin.AdminSite):
         return inner
 
     def index(self, request, extra_context=None):
+        """The home page: the user's scope, and per procedure the open cases and what waits
+        for this user. A reviewer sees only their own department's procedures (another
+        department's steps are not theirs to act on); the city, superusers and applicants
+        see all eight. The sidebar lists the user's own latest actions on cases."""
         from cases.models import CaseStatus
-        from cases.selectors import case_list_visible_to
+        from cases.permissions import departments_of
+        from cases.roles import is_city_wide
+        from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
         from cases.workflow import PROCEDURES
 
-        open_cases = case_list_visible_to(user=request.user).filter(status=CaseStatus.OPEN)
+        user = request.user
+        open_cases = case_list_visible_to(user=user).filter(status=CaseStatus.OPEN)
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
+        waiting = dict(step_queue_for(user=user).values_list("number").annotate(n=Count("pk")).order_by())
+        departments = set() if user.is_superuser or is_city_wide(user) else departments_of(user)
+        procedures = [p for p in PROCEDURES if not departments or p.department in departments]
         extra_context = {
-            "scope_name": _("全市") if request.user.jurisdiction_id is None else request.user.jurisdiction.name,
+            "scope_name": _("全市") if user.jurisdiction_id is None else user.jurisdiction.name,
             # Group names are stored in Chinese and translated for display (cases.roles).
             # Translators: the separator between the items of a list.
-            "role_list": gettext("、").join(gettext(g.name) for g in request.user.groups.all()),
-            "step_counts": [(p, by_step.get(p.number, 0)) for p in PROCEDURES],
+            "role_list": gettext("、").join(gettext(g.name) for g in user.groups.all()),
+            "step_counts": [(p, by_step.get(p.number, 0), waiting.get(p.number, 0)) for p in procedures],
             "open_count": sum(by_step.values()),
+            "waiting_count": sum(waiting.values()),
+            "own_department_only": bool(departments),
+            "recent_actions": recent_case_actions_of(user=user),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

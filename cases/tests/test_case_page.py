@@ -1,0 +1,154 @@
+"""The case page, its history and the home page as a new officer would try them (issue 10 §3),
+and the case page's query count flat in what the case holds (§1)."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services
+from cases.models import AttachmentKind
+from cases.workflow import PROCEDURES, Department
+from voting.tests.factories import VoteFactory
+
+from .factories import AgentBuilderFactory, jurisdiction, officer, open_case, record_paper, reviewer_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+def _busy_case(actor):
+    """A case past step 1: opened by an officer, with an agent builder, a vote, papers,
+    attachments and history on two steps."""
+    case = open_case(actor=actor)
+    services.case_update_details(
+        case=case, actor=actor, agent_builder=AgentBuilderFactory(jurisdiction=case.jurisdiction)
+    )
+    VoteFactory(case=case, passing=True)
+    step1 = case.steps.get(number=1)
+    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
+    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
+    step2 = case.steps.get(number=2)
+    record_paper(step2)
+    return case
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # sessions, caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_case_page_reads_as_many_queries_for_a_bare_case_as_for_a_busy_one(client):
+    user = officer()
+    client = _client(client, user)
+    bare = open_case()  # no agent builder, opened by no one, no history but the opening
+    busy = _busy_case(user)
+    assert busy.steps.filter(history__isnull=False).distinct().count() >= 2
+    bare_count = _queries(client, reverse("admin:cases_case_change", args=[bare.pk]))
+    busy_count = _queries(client, reverse("admin:cases_case_change", args=[busy.pk]))
+    assert bare_count == busy_count
+
+
+def test_the_case_page_is_titled_by_its_number_and_address_and_offers_no_save_and_add_another(client):
+    user = officer()
+    case = open_case(actor=user)
+    page = _client(client, user).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    heading = f"{case.number} {case.unit}"
+    assert f"<title>{heading}" in page
+    assert re.search(r"<h1[^>]*>" + re.escape(heading) + "</h1>", page)
+    assert "修改 案件" not in page and "_addanother" not in page
+    assert 'name="_save"' in page  # the officer still saves the case's details
+
+
+def test_a_reviewer_reads_the_case_as_text_without_form_widgets(client):
+    case = open_case()
+    reviewer = officer(role="planning_reviewer")
+    page = _client(client, reviewer).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "<textarea" not in page and 'name="_save"' not in page
+    assert "floor_coefficients-TOTAL_FORMS" not in page  # no inline forms either
+
+
+def test_the_history_button_shows_what_was_done_on_the_case(client):
+    user = officer()
+    case = _busy_case(user)
+    url = reverse("admin:cases_case_history", args=[case.pk])
+    page = _client(client, user).get(url).content.decode()
+    assert 'id="case-history"' in page
+    for done in ("立案", "开始表决", "结束表决", "登记窗口收件", "部门审查决定"):
+        assert done in page, done
+    assert case.number in page
+
+
+def test_another_offices_officer_gets_404_for_the_history(client):
+    case = open_case()
+    stranger = officer("LC")
+    assert _client(client, stranger).get(reverse("admin:cases_case_history", args=[case.pk])).status_code == 404
+
+
+def _home(client, user):
+    response = _client(client, user).get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response
+
+
+def test_a_reviewer_counts_only_their_own_departments_procedures(client):
+    case = open_case()
+    planning = _home(client, officer(role="planning_reviewer"))
+    shown = {p.number for p, _count, _waiting in planning.context["step_counts"]}
+    assert shown == {p.number for p in PROCEDURES if p.department == Department.PLANNING}
+    housing = _home(client, officer())
+    assert {p.number for p, _c, _w in housing.context["step_counts"]} == {
+        p.number for p in PROCEDURES if p.department == Department.HOUSING
+    }
+    # What waits for the officer: step 1 submitted at the window.
+    record_paper(case.steps.get(number=1), kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
+    housing = _home(client, officer())
+    assert dict((p.number, w) for p, _c, w in housing.context["step_counts"])[1] == 1
+    city = _home(client, officer(role="city_supervisor"))
+    assert len(city.context["step_counts"]) == len(PROCEDURES)
+
+
+def test_recent_actions_are_the_users_own_on_cases(client):
+    me, colleague = officer(), officer()
+    mine = open_case(actor=me)
+    theirs = open_case(actor=colleague)
+    page = _home(client, me).content.decode()
+    sidebar = page.split('id="recent-actions-module"')[1]
+    assert mine.number in sidebar and theirs.number not in sidebar
+    assert reverse("admin:cases_case_change", args=[mine.pk]) in sidebar
+    newcomer = _home(client, officer()).content.decode().split('id="recent-actions-module"')[1]
+    assert "您还没有在案件上的操作" in newcomer
+
+
+def test_the_login_page_offers_each_language_in_its_own_name(client):
+    page = client.get(reverse("admin:login")).content.decode()
+    assert 'action="/i18n/setlang/"' in page or reverse("set_language") in page
+    assert ">简体中文</option>" in page and ">English</option>" in page
+    assert "<script>" not in page  # the CSP allows no inline script: the picker is static JS
+
+
+def test_the_language_picker_on_the_signed_in_pages_names_each_language_in_itself(client):
+    response = _home(client, officer())
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert response.status_code == 200
+    assert ">简体中文</option>" in page and ">English</option>" in page
+
+
+@pytest.mark.browser
+def test_switching_language_on_the_login_page(page, live_server):
+    jurisdiction("FZ")
+    page.goto(f"{live_server.url}/admin/login/")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    with page.expect_navigation():
+        page.select_option("form.portal-language select", "en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "/admin/login/" in page.url
+    assert page.locator("form.portal-language select").input_value() == "en"
