@@ -259,29 +259,37 @@ def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
 
 
 def vote_page(*, case: Case, user) -> dict:
-    """Everything the case's vote page shows."""
+    """Everything the case's vote page shows. The roster is read once: the flats with their
+    owners give both the roster table and the voters the tally counts."""
     from django.core.exceptions import ValidationError
 
     from cases.permissions import can_run_vote
     from cases.selectors import unit_flats_with_owners
 
     from . import rules
-    from .services import stored_tally, tally_for_vote, unit_voters
+    from .services import stored_tally, tally_of_ballots, unit_voters
 
     votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
     vote = votes[-1] if votes else None
+    flats = list(unit_flats_with_owners(unit=case.unit))
+    rows = ballot_rows(vote=vote) if vote is not None else []
     roster_problem = ""
     try:
-        voters = unit_voters(unit=case.unit)
-        result = tally_for_vote(vote=vote) if vote is not None else rules.tally([v.voter for v in voters], {})
+        voters = unit_voters(unit=case.unit, flats=flats)
+        if vote is not None and vote.state == VoteState.OPEN:
+            # Counted from the ballots the table shows: the same query whether open or closed.
+            effective = [(row.ballot.voter_key, row.ballot.choice) for row in rows if row.ballot.superseded_at is None]
+            result = tally_of_ballots(voters=voters, ballots=effective)
+        elif vote is not None:
+            result = stored_tally(vote=vote)
+        else:
+            result = rules.tally([v.voter for v in voters], {})
     except ValidationError as exc:
         # The page still opens, says what is wrong with the roster and shows what it can.
         voters, roster_problem = [], "；".join(exc.messages)
         closed = vote is not None and vote.state == VoteState.CLOSED
         result = stored_tally(vote=vote) if closed else rules.tally([], {})
-    rows = ballot_rows(vote=vote) if vote is not None else []
     voted = {row.ballot.voter_key for row in rows if row.ballot.superseded_at is None}
-    flats = list(unit_flats_with_owners(unit=case.unit))
     may_run = can_run_vote(user, case) and case.status == CaseStatus.OPEN
     frozen = roster_frozen(unit=case.unit)
     passed_before = any(v.state == VoteState.CLOSED and v.passed for v in votes)

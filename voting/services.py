@@ -98,9 +98,11 @@ def ballot_key(voter_key: str) -> str:
     return "sha256:" + hashlib.sha256(voter_key.encode()).hexdigest()
 
 
-def unit_voters(*, unit: ElevatorUnit) -> list[UnitVoter]:
-    """The unit's voters from its flats and owners (owner primary keys are the owner keys)."""
-    flats = list(unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
+def unit_voters(*, unit: ElevatorUnit, flats: Sequence[Flat] | None = None) -> list[UnitVoter]:
+    """The unit's voters from its flats and owners (owner primary keys are the owner keys).
+    A page that has read the flats with their owners already passes them as `flats`."""
+    if flats is None:
+        flats = list(unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
     facts = [
         rules.FlatFact(
             room=flat.room,
@@ -148,12 +150,22 @@ def _voter_by_room(voters: Sequence[UnitVoter]) -> dict[str, UnitVoter]:
 # --- the tally ---------------------------------------------------------------------------
 
 
-def live_tally(*, vote: Vote) -> rules.TallyResult:
-    """Count the vote now, from the roster and the effective ballots (exact, no floats)."""
-    voters = unit_voters(unit=vote.case.unit)
+def live_tally(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> rules.TallyResult:
+    """Count the vote now, from the roster and the effective ballots (exact, no floats).
+    `voters`: the unit's roster when the caller has it already (the vote page)."""
+    if voters is None:
+        voters = unit_voters(unit=vote.case.unit)
+    return tally_of_ballots(
+        voters=voters, ballots=vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice")
+    )
+
+
+def tally_of_ballots(*, voters: Sequence[UnitVoter], ballots) -> rules.TallyResult:
+    """The tally of the roster's `voters` and the effective ballots as (voter key, choice)
+    pairs: the vote page passes the ballots it has read for its table."""
     key_by_db_key = {voter.db_key: voter.key for voter in voters}
     choices = {}
-    for db_key, choice in vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice"):
+    for db_key, choice in ballots:
         # The roster is frozen while the vote counts; a key it no longer knows (a rejected
         # case's old vote after its roster changed) cannot be counted again.
         if db_key in key_by_db_key:
@@ -173,9 +185,9 @@ def stored_tally(*, vote: Vote) -> rules.TallyResult:
     )
 
 
-def tally_for_vote(*, vote: Vote) -> rules.TallyResult:
+def tally_for_vote(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> rules.TallyResult:
     """The closed vote's stored result, or the open vote's live count."""
-    return stored_tally(vote=vote) if vote.state == VoteState.CLOSED else live_tally(vote=vote)
+    return stored_tally(vote=vote) if vote.state == VoteState.CLOSED else live_tally(vote=vote, voters=voters)
 
 
 def case_tally(*, case: Case) -> rules.TallyResult:
@@ -454,6 +466,37 @@ def open_vote_of(*, case: Case) -> Vote | None:
     return case.votes.filter(state=VoteState.OPEN).first()
 
 
+def _roster_before_lock(vote: Vote) -> list[UnitVoter] | ValidationError | None:
+    """The unit's voters for a ballot service, read *before* it takes the vote's lock.
+
+    Every ballot of a unit waits for its vote's lock (about 20 a second during a vote), so
+    the lock is not held while the whole roster is read and grouped. This is safe because
+    the roster is frozen while the vote is open: `vote_open` takes the unit's lock to open
+    the vote and `roster_import` takes the same lock and refuses once the unit's open case
+    has a vote (`roster_frozen`); flats and owners named on a frozen roster are refused by
+    the record services too. So a vote seen open here (committed) counts exactly these
+    flats and owners for as long as it stays open; the service then locks the vote and
+    checks that it is still open and its case too (`_staff_ballot_start`), refusing
+    otherwise. A vote not (yet) open gives None: the service reads under the lock as
+    before, after its checks. A broken roster's refusal is kept for the same place."""
+    unit_id = Vote.objects.filter(pk=vote.pk, state=VoteState.OPEN).values_list("case__unit_id", flat=True).first()
+    if unit_id is None:
+        return None
+    try:
+        return unit_voters(unit=ElevatorUnit(pk=unit_id))
+    except ValidationError as exc:
+        return exc
+
+
+def _voters(read: list[UnitVoter] | ValidationError | None, case: Case) -> list[UnitVoter]:
+    """The roster read before the lock (see `_roster_before_lock`), or read now."""
+    if read is None:
+        return unit_voters(unit=case.unit)
+    if isinstance(read, ValidationError):
+        raise read
+    return read
+
+
 # --- ballots -------------------------------------------------------------------------------------
 
 
@@ -517,6 +560,7 @@ def ballot_record_paper(
     """Staff enter one voter's signed paper ballot (纸质选票) with its scan. The room names
     the voter: the choice covers all the voter's flats. A second ballot of the same voter
     before closing is a correction and needs a reason."""
+    roster = _roster_before_lock(vote)
     with FilesWritten() as written, transaction.atomic():
         vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
         today = timezone.localdate(now)
@@ -533,7 +577,7 @@ def ballot_record_paper(
                 _("签署日期%(signed)s晚于表决截止时间。") % {"signed": format_date(signed_on)}, code="outside_window"
             )
         choice = _parse_choice(choice)
-        voter = _voter_by_room(unit_voters(unit=case.unit)).get((room or "").strip())
+        voter = _voter_by_room(_voters(roster, case)).get((room or "").strip())
         if voter is None:
             raise ValidationError(_("房号“%(room)s”不在本梯业主名册中。") % {"room": room}, code="unknown_room")
         ballot = Ballot(vote=vote, signed_on=signed_on)
@@ -660,9 +704,10 @@ def ballots_import(
     such row, unless `confirm_overrides` is True (the command's --confirm-overrides) or
     holds the primary keys of exactly the ballots the clerk was shown (the vote page's
     second step; a ballot entered meanwhile is asked about again)."""
+    roster = _roster_before_lock(vote)
     with FilesWritten() as written, transaction.atomic():
         vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
-        voters = unit_voters(unit=case.unit)
+        voters = _voters(roster, case)
         by_room = _voter_by_room(voters)
         # The file's own problems and the rooms the roster refuses, all at once, in row order.
         problems = ballot_problems(rows, rooms=by_room)
@@ -788,6 +833,7 @@ def ballot_cast_online(
     """An owner votes online (网上表决) for their flats. Any co-owner may cast the voter's
     ballot; casting again with another choice before closing corrects it. The actor is the
     owner's own account (owner login arrives with the owner portal) or the system."""
+    roster = _roster_before_lock(vote)
     with transaction.atomic():
         vote = _locked_vote(vote)
         case = vote.case
@@ -797,7 +843,7 @@ def ballot_cast_online(
         now = timezone.now()
         _ensure_window(vote, now)
         choice = _parse_choice(choice)
-        mine = voters_of_owner(case=case, owner=owner)
+        mine = [voter for voter in _voters(roster, case) if owner.pk in voter.owner_ids]
         if not mine:
             raise PermissionDenied(_("您不是本梯号房屋的登记业主，不能参加本次表决。"))
         if voter_key is not None:
