@@ -206,6 +206,27 @@ class Person(models.Model):
         return validators.mask_identity(self.id_number)
 
 
+class OwnerKind(models.TextChoices):
+    """Whether an owner signs (a person) or seals (an organisation, such as the developer).
+
+    Recorded on the owner, never read from the shape of the number: an 18-digit resident ID
+    number can also pass the credit code's MOD 31 check (about one in 31 do), and such a
+    person must not be asked to seal their signature (see `owner_kind_for`)."""
+
+    PERSON = "person", _("个人")
+    ORGANISATION = "organisation", _("单位")
+
+
+def owner_kind_for(id_number: str, *, developer: bool = False) -> str:
+    """The kind of a new owner record: a valid resident ID number (GB 11643) is a person,
+    unless the roster names them as the developer (开发商持有) and the number is also a
+    valid credit code; a number that is only a credit code is an organisation."""
+    is_id, is_code = validators.is_valid_id_number(id_number), validators.is_valid_credit_code(id_number)
+    if is_code and (developer or not is_id):
+        return OwnerKind.ORGANISATION
+    return OwnerKind.PERSON
+
+
 class Owner(models.Model):
     """One office's record of an owner: a person (ID number) or an organisation such as the
     developer (credit code), as that jurisdiction registered them. One row per jurisdiction
@@ -220,6 +241,13 @@ class Owner(models.Model):
     )
     name = models.CharField(_("姓名/名称"), max_length=100)
     id_number = models.CharField(_("证件号码"), max_length=18, validators=[validators.validate_owner_identity])
+    kind = models.CharField(
+        _("业主类型"),
+        max_length=16,
+        choices=OwnerKind.choices,
+        default=OwnerKind.PERSON,
+        help_text=_("个人填身份证号码，在协议书上签名并按手印；单位（如开发建设单位）填统一社会信用代码，盖章。"),
+    )
     phone = models.CharField(_("手机号码"), max_length=11, blank=True, validators=[validators.validate_mobile])
     flats = models.ManyToManyField(Flat, through="Ownership", related_name="owners", verbose_name=_("房屋"))
 
@@ -238,9 +266,38 @@ class Owner(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        # The kind decides what the agreement asks of the owner (a signature or a seal), so
+        # the number must be the kind's own: a person's ID number, an organisation's code.
+        super().clean()
+        number = validators.normalize_id(self.id_number)
+        if not number:
+            return
+        if self.kind == OwnerKind.PERSON and not validators.is_valid_id_number(number):
+            if validators.is_valid_credit_code(number):
+                raise ValidationError(
+                    {
+                        "kind": gettext(
+                            "证件号码“%(value)s”是统一社会信用代码，不是身份证号码：单位业主请将业主类型选为“单位”。"
+                        )
+                        % {"value": number}
+                    },
+                    code="owner_kind_mismatch",
+                )
+        elif self.kind == OwnerKind.ORGANISATION and not validators.is_valid_credit_code(number):
+            raise ValidationError(
+                {
+                    "kind": gettext(
+                        "证件号码“%(value)s”不是有效的统一社会信用代码（GB 32100）：个人业主请将业主类型选为“个人”。"
+                    )
+                    % {"value": number}
+                },
+                code="owner_kind_mismatch",
+            )
+
     @property
     def is_organisation(self) -> bool:
-        return validators.is_valid_credit_code(self.id_number)
+        return self.kind == OwnerKind.ORGANISATION
 
     @property
     def masked_id_number(self) -> str:
@@ -358,7 +415,10 @@ class Case(models.Model):
     class Meta:
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
-        ordering = ["-opened_at"]
+        # Newest first, ties broken by id so that pages never repeat or skip a case; the
+        # two indexes below serve this order whole and per office (the list's LIMIT reads
+        # 50 index entries instead of sorting every case).
+        ordering = ["-opened_at", "-id"]
         constraints = [
             # 成熟一梯增设一梯: one active case per elevator unit.
             models.UniqueConstraint(fields=["unit"], condition=Q(status="open"), name="one_open_case_per_unit"),
@@ -370,7 +430,11 @@ class Case(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_known"),
         ]
-        indexes = [models.Index(fields=["jurisdiction", "status", "current_step"])]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status", "current_step"]),
+            models.Index(fields=["-opened_at", "-id"], name="case_newest"),
+            models.Index(fields=["jurisdiction", "-opened_at", "-id"], name="case_by_office_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -382,6 +446,32 @@ class Case(models.Model):
     @property
     def needs_heritage_opinion(self) -> bool:
         return self.unit.building.in_heritage_area
+
+
+class CaseSearch(models.Model):
+    """What the case list's search reads: the case number, the unit's address as the list
+    shows it (building address and unit name), the compound and the owners' names, in one
+    lower-cased text. Kept current by `cases.services.case_search_refresh` whenever one of
+    them changes.
+
+    Its own table, not a column of the case: the roster import changes owners while it
+    holds the unit and the flats, and the case row comes before those in the lock order
+    (docs/locking.md); this row is locked by nothing else. On PostgreSQL a GIN index over
+    the text's two-character pieces (`case_search_grams`, migration 0011) finds a term of
+    two characters or more (刺桐, 洪美) without reading every row; SQLite reads every row
+    (the embedded default is for one office's data)."""
+
+    case = models.OneToOneField(
+        "Case", verbose_name=_("案件"), on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    text = models.TextField(_("检索文本"))
+
+    class Meta:
+        verbose_name = _("案件检索文本")
+        verbose_name_plural = _("案件检索文本")
+
+    def __str__(self) -> str:
+        return self.text[:50]
 
 
 class ProcedureStep(models.Model):
@@ -430,7 +520,11 @@ class ProcedureStep(models.Model):
                 name="step_notice_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["state", "department"])]
+        indexes = [
+            models.Index(fields=["state", "department"]),
+            # My queue: the submitted steps, oldest first (a small index: only those waiting).
+            models.Index(fields=["submitted_at", "id"], condition=Q(state="submitted"), name="step_submitted_oldest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.procedure.name}"
@@ -733,7 +827,10 @@ class AuditEvent(models.Model):
         verbose_name = _("审计日志")
         verbose_name_plural = _("审计日志")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["jurisdiction", "-created_at", "-id"], name="audit_by_office_newest")]
+        indexes = [
+            models.Index(fields=["jurisdiction", "-created_at", "-id"], name="audit_by_office_newest"),
+            models.Index(fields=["-created_at", "-id"], name="audit_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.message}"

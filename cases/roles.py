@@ -8,6 +8,8 @@ user's jurisdiction in `cases.selectors`, not here.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext_noop
 
 from .workflow import Department
@@ -83,9 +85,30 @@ def sync_role_groups(**kwargs) -> None:
         group.permissions.set(wanted)
 
 
-def roles_of(user) -> set[Role]:
-    names = {g.name for g in user.groups.all()} if user.is_authenticated else set()
-    return {SPEC_BY_GROUP[n].role for n in names if n in SPEC_BY_GROUP}
+# The user's roles, read once per user object: a request's user is loaded anew for each
+# request, so a page asks the database once however many checks it makes (the list page
+# made 6, the case page 17), and a change of groups shows in the next request. Adding or
+# removing the user's groups through `user.groups` forgets it at once (below).
+_ROLES_CACHE = "_portal_roles"
+
+
+def roles_of(user) -> frozenset[Role]:
+    if not user.is_authenticated:
+        return frozenset()
+    roles = getattr(user, _ROLES_CACHE, None)
+    if roles is None:
+        names = {group.name for group in user.groups.all()}
+        roles = frozenset(SPEC_BY_GROUP[n].role for n in names if n in SPEC_BY_GROUP)
+        setattr(user, _ROLES_CACHE, roles)
+    return roles
+
+
+@receiver(m2m_changed)
+def _forget_roles(sender, instance, **kwargs) -> None:
+    # Only the user object the groups were changed through can be reached here; another
+    # copy of the same user (another request) reads its roles afresh anyway.
+    if instance.__dict__.get(_ROLES_CACHE) is not None:
+        del instance.__dict__[_ROLES_CACHE]
 
 
 def is_city_wide(user) -> bool:

@@ -58,21 +58,34 @@ def attachment_list_visible_to(*, user) -> QuerySet[Attachment]:
 
 def step_queue_for(*, user) -> QuerySet[ProcedureStep]:
     """My queue: the submitted steps waiting for the user's department in their jurisdiction,
-    oldest first; for an applicant, the steps waiting for them to submit or correct."""
+    oldest first; for an applicant, the steps waiting for them to submit or correct.
+
+    Scoped by a join on the step's case (its office, its agent builder), not by a list of
+    every visible case: the queue reads the waiting steps (an index of its own) and only
+    those steps' cases."""
     from .permissions import departments_of
     from .roles import Role, roles_of
     from .workflow import StepState
 
-    steps = step_list_visible_to(user=user).select_related("case__unit__building", "case__jurisdiction")
-    if Role.AGENT_BUILDER in roles_of(user):
-        return steps.filter(state__in=[StepState.IN_PROGRESS, StepState.RETURNED]).order_by("started_at", "pk")
-    if is_city_wide(user) and not user.is_superuser:
+    steps = ProcedureStep.objects.select_related("case__unit__building", "case__jurisdiction")
+    if not user.is_authenticated:
         return steps.none()
-    departments = departments_of(user) if not user.is_superuser else None
-    steps = steps.filter(state=StepState.SUBMITTED)
-    if departments is not None:
-        steps = steps.filter(department__in=departments)
-    return steps.order_by("submitted_at", "pk")
+    if not is_city_wide(user) and Role.AGENT_BUILDER in roles_of(user):
+        mine = Q(pk__in=[])
+        if user.agent_builder_id:
+            mine |= Q(case__agent_builder_id=user.agent_builder_id)
+        if user.owner_id:
+            represented = Case.representatives.through.objects.filter(owner_id=user.owner_id)
+            mine |= Q(case_id__in=represented.values("case_id"))
+        waiting = steps.filter(mine, state__in=[StepState.IN_PROGRESS, StepState.RETURNED])
+        return waiting.order_by("started_at", "pk")
+    if user.is_superuser:
+        return steps.filter(state=StepState.SUBMITTED).order_by("submitted_at", "pk")
+    if is_city_wide(user) or user.jurisdiction_id is None:
+        return steps.none()
+    return steps.filter(
+        state=StepState.SUBMITTED, department__in=departments_of(user), case__jurisdiction_id=user.jurisdiction_id
+    ).order_by("submitted_at", "pk")
 
 
 def building_list_visible_to(*, user) -> QuerySet[Building]:
@@ -112,6 +125,28 @@ def audit_event_list_visible_to(*, user) -> QuerySet[AuditEvent]:
 
 def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
     return unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room")
+
+
+def step_waiting_for(*, state: str | None, department: str | None) -> str:
+    """Whom a step waits for, as the list and the case page say it; "" when nobody."""
+    from django.utils.translation import gettext as _
+
+    from .workflow import DEPARTMENT_LABELS, Department, StepState
+
+    if state in (StepState.IN_PROGRESS, StepState.RETURNED):
+        return _("待申请人申报") if state == StepState.IN_PROGRESS else _("待申请人补正后重新申报")
+    if state == StepState.SUBMITTED and department:
+        return _("待%(department)s审查") % {"department": DEPARTMENT_LABELS[Department(department)]}
+    return ""
+
+
+def step_overdue(*, state: str | None, due_date) -> bool:
+    """A submitted step whose review deadline (办理时限) has passed."""
+    from django.utils import timezone
+
+    from .workflow import StepState
+
+    return state == StepState.SUBMITTED and due_date is not None and due_date < timezone.localdate()
 
 
 def case_timeline(*, case: Case, user) -> list[dict]:

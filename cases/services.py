@@ -33,6 +33,7 @@ from .models import (
     AreaSource,
     Attachment,
     AttachmentKind,
+    Building,
     Case,
     CaseSequence,
     CaseStatus,
@@ -43,14 +44,17 @@ from .models import (
     FundingSourceKind,
     Jurisdiction,
     Owner,
+    OwnerKind,
     Ownership,
     PaperSubmission,
     Person,
     ProcedureStep,
     StepHistory,
+    owner_kind_for,
 )
 from .roles import is_city_wide
 from .scoping import jurisdiction_of
+from .search import case_search_refresh
 from .workflow import (
     DONE_STATES,
     LAST_STEP,
@@ -137,8 +141,31 @@ def record_save(*, obj: models.Model, actor, fields: Sequence[str] = ()) -> mode
         created = obj.pk is None
         obj.full_clean()
         obj.save()
+        if not created and not isinstance(obj, Flat):  # a flat's own fields are not searched
+            _refresh_search_after_change(obj=obj, fields=fields)
+        elif isinstance(obj, Ownership):
+            case_search_refresh(cases=Case.objects.filter(unit_id=obj.flat.unit_id))
         audit.record_saved(obj=obj, actor=actor, created=created, fields=list(fields))
     return obj
+
+
+# What the case search reads (cases.search): who changes it refreshes the cases it names.
+_SEARCHED_FIELDS = {Building: {"address", "compound_name"}, ElevatorUnit: {"name"}, Owner: {"name"}}
+
+
+def _refresh_search_after_change(*, obj: models.Model, fields: Sequence[str]) -> None:
+    searched = _SEARCHED_FIELDS.get(type(obj))
+    if searched is not None and fields and not searched & set(fields):
+        return  # a change the search does not read (a phone number, the floors)
+    if isinstance(obj, Building):
+        case_search_refresh(cases=Case.objects.filter(unit__building=obj))
+    elif isinstance(obj, ElevatorUnit):
+        case_search_refresh(cases=Case.objects.filter(unit=obj))
+    elif isinstance(obj, Owner):
+        case_search_refresh(cases=Case.objects.filter(unit__flats__ownerships__owner=obj).distinct())
+    elif isinstance(obj, (Ownership, Flat)):
+        unit_id = obj.flat.unit_id if isinstance(obj, Ownership) else obj.unit_id
+        case_search_refresh(cases=Case.objects.filter(unit_id=unit_id))
 
 
 def record_delete(*, obj: models.Model, actor) -> None:
@@ -147,6 +174,8 @@ def record_delete(*, obj: models.Model, actor) -> None:
         ensure_roster_not_frozen(obj=obj)
         audit.record_deleted(obj=obj, actor=actor)
         obj.delete()
+        if isinstance(obj, (Ownership, Flat)):  # the unit's owners changed
+            _refresh_search_after_change(obj=obj, fields=())
 
 
 @dataclass(frozen=True)
@@ -156,20 +185,32 @@ class OwnerData:
     phone: str = ""
 
 
-def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor) -> Owner:
+def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor, developer: bool = False) -> Owner:
     """Find the jurisdiction's own record of an owner by ID number, creating or renaming it
     as needed. Another office's record of the same person is never read or changed: it is
-    that office's (see `Person`)."""
+    that office's (see `Person`).
+
+    `developer`: the roster lists the owner on a developer-held flat (开发商持有). A new
+    record's kind (person or organisation) is decided then, from that and the number
+    (`owner_kind_for`); an existing person record the roster names as the developer becomes
+    an organisation when its number is a credit code. Otherwise the kind stays as recorded
+    (an officer may have corrected it)."""
     from .validators import normalize_id
 
     id_number = normalize_id(data.id_number)
     mine = Owner.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, id_number=id_number)
     owner = mine.first()
     if owner is None:
-        owner = Owner(jurisdiction=jurisdiction, name=data.name.strip(), id_number=id_number, phone=data.phone)
+        owner = Owner(
+            jurisdiction=jurisdiction,
+            name=data.name.strip(),
+            id_number=id_number,
+            kind=owner_kind_for(id_number, developer=developer),
+            phone=data.phone,
+        )
         try:
             with transaction.atomic():  # a savepoint: the race below must not spoil the import
-                return record_save(obj=owner, actor=actor, fields=["name", "id_number", "phone"])
+                return record_save(obj=owner, actor=actor, fields=["name", "id_number", "kind", "phone"])
         except (IntegrityError, ValidationError):
             # Another import created the same record a moment ago (the unique index made this
             # one wait for it): use that record. Anything else wrong with the data stands.
@@ -183,6 +224,9 @@ def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor) -> Owner
     if data.phone and owner.phone != data.phone:
         owner.phone = data.phone
         changed.append("phone")
+    if developer and owner_kind_for(id_number, developer=True) == OwnerKind.ORGANISATION != owner.kind:
+        owner.kind = OwnerKind.ORGANISATION
+        changed.append("kind")
     if changed:
         record_save(obj=owner, actor=actor, fields=changed)
     return owner
@@ -207,13 +251,16 @@ def flat_register(
     flat.certificate_no, flat.developer_held = certificate_no, developer_held
     record_save(obj=flat, actor=actor, fields=["floor", "area", "area_source", "certificate_no", "developer_held"])
     jurisdiction = unit.building.jurisdiction
-    owner_objs = [owner_upsert(data=o, jurisdiction=jurisdiction, actor=actor) for o in owners]
+    owner_objs = [
+        owner_upsert(data=o, jurisdiction=jurisdiction, actor=actor, developer=developer_held) for o in owners
+    ]
     if not owner_objs:
         raise ValidationError(_("%(room)s室至少需要一名业主。") % {"room": room})
     ensure_roster_not_frozen(obj=flat)
     Ownership.objects.filter(flat=flat).exclude(owner__in=owner_objs).delete()
     for owner in owner_objs:
         Ownership.objects.get_or_create(flat=flat, owner=owner)
+    case_search_refresh(cases=Case.objects.filter(unit=unit))
     return flat
 
 
@@ -308,6 +355,7 @@ def case_open(
         except IntegrityError as exc:
             raise ValidationError(_("该梯号已有办理中的案件。"), code="case_exists") from exc
         case.representatives.set(representatives)
+        case_search_refresh(cases=[case])
         _create_steps(case=case)
         Agreement.objects.create(case=case)
         _set_default_coefficients(case=case)
@@ -329,6 +377,18 @@ _CASE_DETAIL_FIELDS = ("agent_builder", "stretcher_capable", "scheme_summary", "
 
 # What the owners vote on: the ballot prints the scheme and the budget as the motion.
 VOTED_ON_FIELDS = frozenset({"scheme_summary", "budget"})
+
+
+def case_motion_problems(*, case: Case) -> list[str]:
+    """What the motion (表决事项) still lacks; empty when the vote may open. The ballots print
+    the scheme and the budget, and both freeze when the vote opens, so an empty one would be
+    voted on and printed as a blank."""
+    problems = []
+    if not (case.scheme_summary or "").strip():
+        problems.append(_("未填写增设方案概要（表决票上印出的方案）"))
+    if case.budget is None or case.budget <= 0:
+        problems.append(_("未填写工程预算（元）"))
+    return problems
 
 
 def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] | None = None, **changes) -> Case:
@@ -450,9 +510,38 @@ def _locked_step(step: ProcedureStep) -> ProcedureStep:
     )
 
 
+# The papers a step's submission must carry (uploaded on the step or brought to the window).
+SUBMISSION_DOCUMENTS = {1: (AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING)}
+
+
+def step_submission_problems(*, step: ProcedureStep) -> list[str]:
+    """Why the step may not be submitted now; empty when it may. Its required papers must be
+    there, and after a return at least one paper uploaded since: a resubmission without the
+    document it was returned for would only come back again."""
+    problems = []
+    kinds = set(step.attachments.values_list("kind", flat=True))
+    for kind in SUBMISSION_DOCUMENTS.get(step.number, ()):
+        if kind not in kinds:
+            problems.append(
+                _("缺少%(document)s：请先上传，或在窗口收件时附上扫描件。") % {"document": AttachmentKind(kind).label}
+            )
+    if step.state == StepState.RETURNED:
+        returned = step.history.filter(transition="return").order_by("-at", "-pk").first()
+        since = returned.at if returned is not None else step.decided_at
+        if since is not None and not step.attachments.filter(uploaded_at__gt=since).exists():
+            problems.append(
+                _("本程序于%(when)s被退回补正（%(reason)s）：重新申报须附上退回后补交的材料。")
+                % {
+                    "when": dateformat.format(timezone.localtime(since), _("Y年m月d日 H:i")),
+                    "reason": step.decision_note or _("未写理由"),
+                }
+            )
+    return problems
+
+
 def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     """Why the step may not be approved now; empty when it may."""
-    from voting.selectors import vote_result_for_case
+    from voting.selectors import vote_result_for_case, witness_recorded_for_case
 
     case = step.case
     problems = []
@@ -462,6 +551,10 @@ def step_guard_problems(*, step: ProcedureStep) -> list[str]:
             problems.append(_("表决结果缺失：须先完成业主表决。"))
         elif not result.passed:
             problems.append(_("业主表决未通过，不能通过方案初审。"))
+        elif not witness_recorded_for_case(case=case):
+            problems.append(_("缺少表决见证记录：请在表决页登记见证人、见证单位、见证时间和签字的见证记录。"))
+        for missing in case_motion_problems(case=case):
+            problems.append(_("表决事项不完整：%(missing)s。") % {"missing": missing})
         kinds = set(case.attachments.filter(step__number=1).values_list("kind", flat=True))
         if AttachmentKind.OWNERS_AGREEMENT not in kinds:
             problems.append(_("缺少业主协议书。"))
@@ -486,6 +579,10 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
         step = _locked_step(step)
         if paper is None and actor is not None and not permissions.can_submit_online(actor, step):
             raise PermissionDenied(_("只有本案的代建单位或业主代表可以网上申报。"))
+        if step.state in (StepState.IN_PROGRESS, StepState.RETURNED):
+            problems = step_submission_problems(step=step)
+            if problems:
+                raise StepGuardFailed(problems)
         _move(
             step=step,
             name="submit",

@@ -7,10 +7,12 @@ jurisdiction is a 404, whatever the URL or ID), checks the action against
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
@@ -124,12 +126,20 @@ def attachment_download(request, admin_site, pk: int):
     return response
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 def my_queue(request, admin_site):
-    steps = selectors.step_queue_for(user=request.user)
+    # A page at a time, oldest first: a district may have thousands waiting, the superuser
+    # the whole city's; the count is one query on the queue's own index.
+    paginator = Paginator(selectors.step_queue_for(user=request.user), QUEUE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("p"))
     context = {
         **admin_site.each_context(request),
         "title": _("我的待办"),
-        "steps": steps,
+        "steps": page.object_list,
+        "page": page,
+        "today": timezone.localdate(),
         "opts": ProcedureStep._meta,
     }
     return TemplateResponse(request, "admin/cases/queue.html", context)

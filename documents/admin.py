@@ -25,6 +25,9 @@ from .models import GeneratedDocument
 class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: versions are written by documents.services only, and never changed."""
 
+    # What a clerk looks for in the list (which case, which document, which version, when,
+    # by whom) and the download; pages, size and the hash are on the version's own page.
+    # Column widths in static/css/portal-admin.css: names never wrap a character a line.
     list_display = [
         "case",
         "template",
@@ -33,12 +36,10 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "generated_at",
         "issuer_name",
         "generated_by",
-        "pages",
-        "size",
         "code",
-        "short_hash",
         "download_link",
     ]
+    list_per_page = 50
     list_filter = ["template"]
     search_fields = ["case__number", "code"]
     list_select_related = ["case", "generated_by"]
