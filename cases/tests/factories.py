@@ -8,7 +8,18 @@ from django.contrib.auth.models import Group
 from faker import Faker
 
 from cases import services
-from cases.models import AgentBuilder, Building, ElevatorUnit, Flat, Jurisdiction, Owner, Ownership, Person, User
+from cases.models import (
+    AgentBuilder,
+    Building,
+    ElevatorUnit,
+    Flat,
+    Jurisdiction,
+    Owner,
+    Ownership,
+    Person,
+    User,
+    owner_kind_for,
+)
 from cases.roles import SPEC_BY_ROLE, Role
 from cases.validators import credit_code_check_char, is_valid_id_number
 
@@ -85,6 +96,7 @@ class OwnerFactory(factory.django.DjangoModelFactory):
     jurisdiction = factory.LazyFunction(lambda: jurisdiction("FZ"))
     name = factory.Faker("name", locale="zh_CN")
     id_number = factory.LazyFunction(valid_id_number)
+    kind = factory.LazyAttribute(lambda o: owner_kind_for(o.id_number))
     person = factory.LazyAttribute(lambda o: _person(o.id_number))
     phone = factory.Sequence(lambda n: f"138{n:08d}")
 

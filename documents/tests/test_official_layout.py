@@ -4,13 +4,31 @@ keep their words on one line, the section headings alike."""
 
 import pytest
 
-from cases.tests.factories import open_case, unit_with_flats
+from cases.models import OwnerKind, Ownership
+from cases.tests.factories import OwnerFactory, open_case, unit_with_flats
+from cases.tests.test_owner_kind import id_number_also_a_credit_code
 from documents.models import DocumentTemplate
 from documents.services import document_render
 
-from .conftest import flat_text, pdf_pages_text
+from .conftest import flat_text, pdf_pages_text, pdf_text
 
 pytestmark = pytest.mark.django_db
+
+
+def test_a_person_whose_id_passes_the_credit_code_check_signs_without_a_seal(case):
+    person = OwnerFactory(name="陈双码", id_number=id_number_also_a_credit_code())
+    assert person.kind == OwnerKind.PERSON
+    flat = case.unit.flats.get(room="202")
+    flat.ownerships.all().delete()
+    Ownership.objects.create(flat=flat, owner=person)
+
+    text = pdf_text(document_render(case=case, template=DocumentTemplate.AGREEMENT, actor=None).pdf_bytes)
+    signing = [line for line in text.splitlines() if "陈双码" in line or "开发有限公司" in line]
+    lines = " / ".join(signing)
+    assert any("陈双码" in line for line in signing), lines
+    assert not any("陈双码" in line and "盖章" in line for line in signing), lines
+    # The developer (an organisation) is still asked for its seal: once in the whole agreement.
+    assert flat_text(text).count("（盖章）") == 1
 
 
 def test_the_witness_block_never_stands_alone_on_the_tally_sheets_last_page():
