@@ -422,8 +422,11 @@ class Generator:
                     )
                 rows.append(record)
             self.companies[office.pk] = rows
-        # Developers: organisations holding unsold flats, three per office.
+        # Developers: organisations holding unsold flats, three per office (recorded as such
+        # where the owner model says whether an owner is a person or an organisation).
         self.developers: dict[int, list[Owner]] = {}
+        kinds = {f.name for f in Owner._meta.concrete_fields}
+        organisation = {"kind": "organisation"} if "kind" in kinds else {}
         for office in self.jurisdictions:
             rows = []
             for k in range(3):
@@ -434,6 +437,7 @@ class Generator:
                         person=Person.objects.create(id_number=code, created_at=self.now),
                         name=f"泉州市{self.rng.choice(COMPOUND_PREFIXES)}房地产开发有限公司{'' if k == 0 else k + 1}",
                         id_number=code,
+                        **organisation,
                     )
                 )
             self.developers[office.pk] = rows
@@ -507,7 +511,17 @@ class Generator:
         from django.db import transaction
 
         with transaction.atomic():
-            self._write(plans)
+            cases = self._write(plans)
+            # What the services keep beside the rows, through the product's own code where
+            # it has it (the case list's search text, since issue 10).
+            try:
+                from cases.search import case_search_refresh
+            except ImportError:
+                return
+            started = time.perf_counter()
+            case_search_refresh(cases=cases)
+            count, seconds = self.counts.get("cases.CaseSearch", (0, 0.0))
+            self.counts["cases.CaseSearch"] = (count + len(cases), seconds + time.perf_counter() - started)
 
     def _bulk(self, model, objs: list) -> list:
         if objs:
@@ -518,7 +532,7 @@ class Generator:
             self.counts[label] = (count + len(objs), seconds + time.perf_counter() - started)
         return objs
 
-    def _write(self, plans: list[CasePlan]) -> None:  # noqa: C901 - one pass over the case's parts, in FK order
+    def _write(self, plans: list[CasePlan]) -> list:  # noqa: C901 - one pass over the case's parts, in FK order
         from django.utils import timezone
 
         from cases.models import (
@@ -1094,6 +1108,7 @@ class Generator:
                     )
         self._bulk(GeneratedDocument, documents)
         self._bulk(AuditEvent, audits)
+        return cases
 
     def _code(self, rng: random.Random) -> str:
         from documents.models import CODE_ALPHABET, CODE_LENGTH
