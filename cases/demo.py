@@ -288,7 +288,18 @@ def _advance(case, progress: Progress, users: dict[str, User]) -> None:
             name = "纸质选票汇总.csv"
         voting.ballots_import(vote=vote, rows=parse_ballots(data, name), data=data, file_name=name, actor=officer)
         if progress.close_vote:
-            voting.vote_close(vote=vote, actor=officer)
+            vote = voting.vote_close(vote=vote, actor=officer)
+            if vote.passed:  # the witness record step 1's approval needs
+                voting.witness_record(
+                    vote=vote,
+                    actor=officer,
+                    witness_name="林建国",
+                    organisation_kind="community",
+                    organisation_name="所在社区居民委员会",
+                    witnessed_at=timezone.now(),
+                    method="现场见证投票、唱票和计票",
+                    upload=_upload("表决见证记录.pdf"),
+                )
     if not progress.step1:
         return
     step1 = case.steps.get(number=1)

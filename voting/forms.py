@@ -95,6 +95,14 @@ class VoteOpenForm(forms.Form):
         **_DATETIME,
     )
 
+    confirm = forms.BooleanField(
+        label=_(
+            "确认开始表决：开始后名册（房屋、面积、业主姓名和证件号码）冻结，表决票上印出的增设方案和工程预算冻结，"
+            "如需变更须重新组织表决"
+        ),
+        error_messages={"required": _("请核对上列表决事项，勾选确认后再开始表决。")},
+    )
+
     def clean_closes_at(self):
         value = self.cleaned_data["closes_at"]
         if value is not None and value <= timezone.now():

@@ -55,6 +55,13 @@ def vote_result_for_case(*, case) -> TallyResult | None:
     return stored_tally(vote=vote) if vote is not None else None
 
 
+def witness_recorded_for_case(*, case) -> bool:
+    """Whether the vote that counts (the latest closed one) has its witness record (见证);
+    step 1 (方案初审) is not approved without it."""
+    vote = _latest_closed_vote(case)
+    return vote is not None and vote.witness_records.exists()
+
+
 def roster_frozen(*, unit) -> bool:
     """True once a vote of the unit's case has opened, and after it closes: the roster it
     counts may not change. A rejected or withdrawn case releases the roster, because a new

@@ -425,6 +425,15 @@ def vote_open(*, case: Case, actor, closes_at: datetime.datetime | None = None, 
         voters = unit_voters(unit=case.unit)
         if not voters:
             raise ValidationError(_("该梯号尚未登记任何房屋，请先导入业主名册。"), code="roster_empty")
+        # The ballots print the motion and it freezes with the vote: an empty one would be
+        # voted on, and printed, as a blank.
+        missing = case_services.case_motion_problems(case=case)
+        if missing:
+            raise ValidationError(
+                _("表决事项不完整，不能开始表决：%(missing)s。请先在案件页填写，表决开始后二者即冻结并印在表决票上。")
+                % {"missing": "；".join(missing)},
+                code="motion_incomplete",
+            )
         now = timezone.now()
         if closes_at is not None and closes_at <= now:
             raise ValidationError(_("表决截止时间须晚于现在。"), code="closes_in_past")
@@ -908,10 +917,11 @@ def witness_record(
             except ValidationError as exc:
                 problems.extend(exc.messages)
             else:
-                if timezone.localdate(witnessed_at) < timezone.localdate(vote.opened_at):
+                # The witness saw the vote, so not before it opened; to the minute, as the
+                # form enters it (a witness at 10:03 of a vote opened at 10:03:27 is right).
+                if witnessed_at < vote.opened_at.replace(second=0, microsecond=0):
                     problems.append(
-                        _("见证时间不能早于表决开始的日期（%(date)s）。")
-                        % {"date": format_date(timezone.localdate(vote.opened_at))}
+                        _("见证时间不能早于表决开始的时间（%(when)s）。") % {"when": format_local(vote.opened_at)}
                     )
         if problems:
             raise ValidationError(problems, code="witness_invalid")
@@ -949,39 +959,138 @@ def compound_name_from_address(address: str, *, jurisdiction_name: str = "") -> 
     return (text or address.strip())[:100]
 
 
-def building_and_unit_for_import(*, jurisdiction, address: str, unit_name: str, max_floor: int) -> ElevatorUnit:
-    """The building at the address and its unit, created when missing. Facts the command is
-    not given default to the eligible side: no reserved shaft, not in a heritage area, not
-    in the demolition plan, the land inside the plot (staff correct them in the back office)."""
+@dataclass(frozen=True)
+class BuildingFacts:
+    """What the eligibility gate and the ballots need to know of a building, as the officer
+    states them when starting a case (the command line gives none: the defaults are the
+    eligible side, corrected in the back office)."""
+
+    compound_name: str = ""
+    floors: int | None = None
+    year_built: int | None = None
+    has_reserved_shaft: bool = False  # 已预留电梯井：免规划审查
+    in_heritage_area: bool = False  # 文化遗产保护范围：须文物主管部门意见
+    in_demolition_plan: bool = False  # 城市规划五年内需拆迁改造：不予立案
+    land_inside_plot: bool = True  # 用地在现住宅小区或住宅用地范围内
+
+
+_FACT_FIELDS = ("has_reserved_shaft", "in_heritage_area", "in_demolition_plan", "land_inside_plot")
+
+
+def building_and_unit_for_import(
+    *,
+    jurisdiction,
+    address: str,
+    unit_name: str,
+    max_floor: int,
+    facts: BuildingFacts | None = None,
+    actor=None,
+) -> ElevatorUnit:
+    """The building at the address and its unit, created when missing. Without `facts` (the
+    command line), a new building takes the eligible side: no reserved shaft, not in a
+    heritage area, not in the demolition plan, the land inside the plot (staff correct them
+    in the back office); with them (the new-case page), a new building takes them and an
+    existing one is corrected to them, so the gate judges what the officer stated."""
     from cases.models import Building
 
     address = address.strip()
     unit_name = unit_name.strip()
     if not address:
-        raise ValidationError("请提供楼栋地址（--address）。")
+        raise ValidationError(_("请填写楼栋地址（命令行为 --address）。"), code="address_required")
     if not unit_name:
-        raise ValidationError("请提供梯号/单元（--unit）。")
+        raise ValidationError(_("请填写梯号/单元（命令行为 --unit）。"), code="unit_required")
     building = (
         Building.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, address=address).first()
     )
+    stated = facts or BuildingFacts()
+    floors = max(2, max_floor, stated.floors or 0)
     if building is None:
         building = Building(
             jurisdiction=jurisdiction,
             address=address,
-            floors=max(2, max_floor),
-            compound_name=compound_name_from_address(address, jurisdiction_name=jurisdiction.name),
-            has_reserved_shaft=False,
-            in_heritage_area=False,
-            in_demolition_plan=False,
-            land_inside_plot=True,
+            floors=floors,
+            year_built=stated.year_built,
+            compound_name=(stated.compound_name or "").strip()
+            or compound_name_from_address(address, jurisdiction_name=jurisdiction.name),
+            **{name: getattr(stated, name) for name in _FACT_FIELDS},
         )
-        case_services.record_save(obj=building, actor=None, fields=["address", "floors", "compound_name"])
-    elif building.floors < max_floor:
-        building.floors = max_floor
-        case_services.record_save(obj=building, actor=None, fields=["floors"])
+        case_services.record_save(obj=building, actor=actor, fields=["address", "floors", "compound_name"])
+    else:
+        changed = []
+        if building.floors < floors:
+            building.floors = floors
+            changed.append("floors")
+        if facts is not None:
+            for name in _FACT_FIELDS:
+                if getattr(building, name) != getattr(facts, name):
+                    setattr(building, name, getattr(facts, name))
+                    changed.append(name)
+            if facts.compound_name.strip() and building.compound_name != facts.compound_name.strip():
+                building.compound_name = facts.compound_name.strip()
+                changed.append("compound_name")
+        if changed:
+            case_services.record_save(obj=building, actor=actor, fields=changed)
     unit = ElevatorUnit.objects.filter(building=building, name=unit_name).first()
     if unit is None:
         unit = case_services.record_save(
-            obj=ElevatorUnit(building=building, name=unit_name), actor=None, fields=["name"]
+            obj=ElevatorUnit(building=building, name=unit_name), actor=actor, fields=["name"]
         )
     return unit
+
+
+# --- one path from a roster file to an open case -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseStarted:
+    case: Case
+    created: bool
+    unit: ElevatorUnit
+    roster: RosterImportResult
+
+
+def case_start_from_roster(
+    *,
+    jurisdiction,
+    address: str,
+    unit_name: str,
+    rows: Sequence[RosterRow],
+    actor,
+    file_name: str = "",
+    sha256: str = "",
+    facts: BuildingFacts | None = None,
+    scheme_summary: str | None = None,
+    budget: Decimal | None = None,
+) -> CaseStarted:
+    """Building and unit (found or created), the roster, the eligibility gate, the case, and
+    the motion when given: all or nothing, in one transaction. The command `import_roster`
+    and the new-case page both come here. A refusal of the gate is `CaseNotEligible`.
+
+    Locks follow docs/locking.md: the building (0); the unit's open case if one is reused and
+    the motion changes (1); then the unit, its flats and owners (3, 5) and the case number (7).
+    A new case takes the motion as it opens, so it is never locked after the unit."""
+    with transaction.atomic():
+        if actor is not None and not actor.is_superuser and Department.HOUSING not in departments_of(actor):
+            raise PermissionDenied(_("只有住建部门经办人可以新建案件、导入业主名册。"))
+        case_services.ensure_actor_in_jurisdiction(actor=actor, jurisdiction=jurisdiction)
+        unit = building_and_unit_for_import(
+            jurisdiction=jurisdiction,
+            address=address,
+            unit_name=unit_name,
+            max_floor=max((row.floor for row in rows), default=1),
+            facts=facts,
+            actor=actor,
+        )
+        motion = {
+            name: value for name, value in (("scheme_summary", scheme_summary), ("budget", budget)) if value is not None
+        }
+        existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
+        if existing is not None and motion:
+            case_services.case_update_details(case=existing, actor=actor, **motion)
+        roster = roster_import(unit=unit, rows=rows, actor=actor, file_name=file_name, sha256=sha256)
+        existing = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).first()
+        if existing is not None:
+            case, created = existing, False
+        else:
+            case, created = case_services.case_open(unit=unit, actor=actor, **motion), True
+    return CaseStarted(case=case, created=created, unit=unit, roster=roster)

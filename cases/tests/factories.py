@@ -138,8 +138,14 @@ def unit_with_flats(*, flats: int = 6, **building_kwargs) -> ElevatorUnit:
     return unit
 
 
-def open_case(*, unit: ElevatorUnit | None = None, actor=None, **building_kwargs):
-    return services.case_open(unit=unit or unit_with_flats(**building_kwargs), actor=actor)
+MOTION = {"scheme_summary": "在北侧增设一部无机房电梯，平层入户。", "budget": Decimal("420000.00")}
+
+
+def open_case(*, unit: ElevatorUnit | None = None, actor=None, motion: bool = True, **building_kwargs):
+    """An open case; with the motion (scheme and budget) a vote needs, unless `motion=False`."""
+    return services.case_open(
+        unit=unit or unit_with_flats(**building_kwargs), actor=actor, **(MOTION if motion else {})
+    )
 
 
 # --- the workflow ---------------------------------------------------------------------
@@ -174,9 +180,13 @@ def reviewer_for(step):
     return UserFactory(with_role=role, jurisdiction=step.case.jurisdiction)
 
 
-def record_paper(step, *, by=None, kinds=(AttachmentKind.OTHER,)):
+def record_paper(step, *, by=None, kinds=None):
+    """A window submission with scans; by default the papers the step needs (step 1: the
+    owners' agreement and the scheme drawing; others: one scan)."""
     from cases import services
 
+    if kinds is None:
+        kinds = services.SUBMISSION_DOCUMENTS.get(step.number) or (AttachmentKind.OTHER,)
     by = by or UserFactory(with_role="district_officer", jurisdiction=step.case.jurisdiction)
     return services.paper_submission_record(
         step=step,

@@ -17,7 +17,7 @@ from django.utils import translation
 from cases import services
 from cases.models import AuditEvent
 
-from .factories import UserFactory, open_case, record_paper, reviewer_for, unit_with_flats
+from .factories import UserFactory, open_case, pdf_upload, record_paper, reviewer_for, unit_with_flats
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +100,9 @@ def test_in_english_the_index_shows_procedures_departments_and_roles_in_english(
 
 def test_in_english_the_step_action_confirms_in_english(client):
     case = open_case()
+    step = case.steps.get(number=1)
+    for kind in services.SUBMISSION_DOCUMENTS[1]:  # the papers step 1's submission needs
+        services.attachment_add(step=step, kind=kind, upload=pdf_upload(f"{kind}.pdf"), actor=None)
     client.force_login(UserFactory(with_role="district_officer"))
     url = reverse("admin:cases_step_action", args=[case.pk, 1, "paper"])
     response = client.post(

@@ -100,17 +100,78 @@ def test_reject_ends_the_case():
     assert services.case_open(unit=case.unit, actor=None).number != case.number
 
 
-def test_step_one_is_not_approved_without_vote_agreement_and_drawing():
+def attach(step, *kinds):
+    for kind in kinds:
+        services.attachment_add(step=step, kind=kind, upload=pdf_upload(f"{kind}.pdf"), actor=None)
+
+
+def test_step_one_is_not_submitted_without_the_agreement_and_the_drawing():
+    case = open_case()
+    step = steps(case)[1]
+    with pytest.raises(services.StepGuardFailed) as err:
+        record_paper(step, kinds=("other",))
+    text = "".join(err.value.problems)
+    assert "缺少业主协议书" in text and "缺少设计方案图" in text
+    step.refresh_from_db()
+    assert step.state == "in_progress" and not step.attachments.exists()  # the scans went with the refusal
+
+
+def test_step_one_is_not_approved_without_vote_and_heritage_opinion():
     case = open_case(in_heritage_area=True)
     step = steps(case)[1]
     record_paper(step)
     with pytest.raises(services.StepGuardFailed) as err:
         services.case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
     text = "".join(err.value.problems)
-    assert "表决结果缺失" in text
-    assert "业主协议书" in text and "设计方案图" in text and "文物" in text
+    assert "表决结果缺失" in text and "文物" in text
     step.refresh_from_db()
     assert step.state == "submitted"
+
+
+def test_step_one_is_not_approved_without_the_witness_record():
+    from voting.tests.factories import VoteFactory, witness
+
+    case = open_case()
+    vote = VoteFactory(case=case, choices="agree", closed=True)  # passed, not witnessed
+    step = steps(case)[1]
+    record_paper(step)
+    with pytest.raises(services.StepGuardFailed) as err:
+        services.case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
+    assert err.value.problems == ["缺少表决见证记录：请在表决页登记见证人、见证单位、见证时间和签字的见证记录。"]
+    witness(vote)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
+    assert steps(case)[1].state == "approved"
+
+
+def test_step_one_is_not_approved_without_the_motion():
+    """A case from before the motion was required: the vote passed on an empty scheme."""
+    from cases.models import Case
+    from voting.tests.factories import VoteFactory
+
+    case = open_case()
+    VoteFactory(case=case, passing=True)
+    Case.objects.filter(pk=case.pk).update(scheme_summary="", budget=None)
+    step = steps(case)[1]
+    record_paper(step)
+    with pytest.raises(services.StepGuardFailed) as err:
+        services.case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
+    text = "".join(err.value.problems)
+    assert "增设方案概要" in text and "工程预算" in text
+
+
+def test_a_returned_step_is_resubmitted_only_with_a_paper_added_after_the_return():
+    case = open_case()
+    step = steps(case)[1]
+    record_paper(step)
+    services.case_decide_step(step=step, actor=reviewer_for(step), decision="return", note="缺少202室签字页")
+    with pytest.raises(services.StepGuardFailed) as err:
+        services.step_submit(step=step, actor=None, note="已补正")
+    (problem,) = err.value.problems
+    assert "被退回补正（缺少202室签字页）" in problem and "退回后补交的材料" in problem
+    assert steps(case)[1].state == "returned"
+    attach(step, "owners_agreement")
+    services.step_submit(step=step, actor=None, note="已补正")
+    assert steps(case)[1].state == "submitted"
 
 
 def test_deciding_a_step_twice_is_refused():
@@ -152,6 +213,8 @@ def test_the_applicant_submits_online_only_for_its_own_case():
     services.case_update_details(case=case, actor=None, agent_builder=agent)
     other = open_case()
     applicant = UserFactory(with_role="agent_builder", agent_builder=agent)
+    attach(steps(case)[1], "owners_agreement", "scheme_drawing")
+    attach(steps(other)[1], "owners_agreement", "scheme_drawing")
     services.step_submit(step=steps(case)[1], actor=applicant)
     assert steps(case)[1].state == "submitted"
     with pytest.raises(PermissionDenied):
@@ -193,12 +256,14 @@ def test_a_failed_paper_submission_leaves_no_file_behind(settings, tmp_path):
 
     case = open_case()
     step = steps(case)[1]
+    attach(step, "owners_agreement", "scheme_drawing")
     services.step_submit(step=step, actor=None)  # already submitted: paper recording must fail
+    before = sorted(f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files)
     with pytest.raises(ValidationError):
         record_paper(step)
-    stored = [f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files]
-    assert stored == []
-    assert not step.attachments.exists()
+    stored = sorted(f for _, _, files in os.walk(settings.MEDIA_ROOT) for f in files)
+    assert stored == before  # the two papers attached before, nothing of the failed one
+    assert step.attachments.count() == 2
 
 
 def test_notice_period_must_last_the_jurisdictions_minimum():

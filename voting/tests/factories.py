@@ -87,13 +87,14 @@ class VoteFactory(factory.Factory):
     closes_at = None
     choices: dict[str, str] | str = factory.Dict({})  # room -> choice, or "agree"/"disagree" for every voter
     closed = False
+    witnessed = False  # a witness record (见证) after the closing: step 1 needs it
 
     class Params:
-        passing = factory.Trait(choices="agree", closed=True)
+        passing = factory.Trait(choices="agree", closed=True, witnessed=True)
         failing = factory.Trait(choices="disagree", closed=True)
 
     @classmethod
-    def _create(cls, model_class, *, case, closes_at, choices, closed, **kwargs):
+    def _create(cls, model_class, *, case, closes_at, choices, closed, witnessed=False, **kwargs):
         vote = services.vote_open(case=case, actor=None, closes_at=closes_at)
         if isinstance(choices, str):
             choices = {voter.rooms[0]: choices for voter in services.unit_voters(unit=case.unit)}
@@ -101,4 +102,22 @@ class VoteFactory(factory.Factory):
             import_ballots(vote, choices)
         if closed:
             vote = services.vote_close(vote=vote, actor=None)
+        if witnessed:
+            witness(vote)
         return vote
+
+
+def witness(vote: Vote):
+    """The vote's witness record (见证), as the vote page records it."""
+    from django.utils import timezone
+
+    return services.witness_record(
+        vote=vote,
+        actor=None,
+        witness_name="林建国",
+        organisation_kind="community",
+        organisation_name="东湖街道刺桐社区居民委员会",
+        witnessed_at=timezone.now(),
+        method="现场见证投票、唱票和计票",
+        upload=scan_upload("见证记录.pdf"),
+    )

@@ -157,7 +157,7 @@ def test_a_bad_roster_upload_shows_every_problem_on_the_page_and_saves_nothing(c
 
 def test_a_district_officer_runs_the_whole_vote_on_the_page(client, officer):
     case = sample_case()
-    assert post(client, case, "open_vote").status_code == 302
+    assert post(client, case, "open_vote", {"confirm": "on"}).status_code == 302
     vote = Vote.objects.get(case=case)
     assert vote.opened_by == officer
     assert (
@@ -210,7 +210,7 @@ def test_refusals_are_chinese_messages_not_server_errors(client, officer):
     assert response.status_code == 200 and "表决意见不一致" in response.content.decode()
     response = post(client, vote.case, "ballot_file", file=SimpleUploadedFile("x.xls", b"\xd0\xcf\x11\xe0" + b"0" * 40))
     assert response.status_code == 200 and "另存为" in response.content.decode()
-    response = post(client, vote.case, "open_vote")
+    response = post(client, vote.case, "open_vote", {"confirm": "on"})
     assert response.status_code == 200 and "已有进行中的业主表决" in response.content.decode()
     assert client.post(page_url(vote.case), {"action": "drop_tables"}).status_code == 404
     assert not vote.ballots.exists()
@@ -250,7 +250,7 @@ def test_files_download_only_through_the_logged_view(client, officer):
         },
         file=scan_upload("见证.pdf"),
     )
-    assert "见证时间不能早于表决开始的日期" in too_early.content.decode()
+    assert "见证时间不能早于表决开始的时间" in too_early.content.decode()
     assert not WitnessRecord.objects.exists()
     from django.utils import timezone
 
@@ -310,7 +310,7 @@ def test_a_flat_without_owners_is_named_on_the_page_and_the_vote_cannot_open(cli
     Ownership.objects.filter(flat=flat).delete()  # broken outside the services
     page = client.get(page_url(case))
     assert page.status_code == 200 and "名册不完整" in page.content.decode() and flat.room in page.content.decode()
-    refused = post(client, case, "open_vote")
+    refused = post(client, case, "open_vote", {"confirm": "on"})
     assert refused.status_code == 200 and "名册不完整" in refused.content.decode()
     assert not Vote.objects.exists()
 

@@ -213,7 +213,7 @@ def test_a_new_round_on_the_vote_page_has_its_own_button_and_confirmation(client
     assert 'value="new_round"' in html and 'value="open_vote"' not in html
     assert "开始新一轮表决" in html
     # A stale page's plain "open" is refused and points to the button.
-    refused = post(client, case, "open_vote")
+    refused = post(client, case, "open_vote", {"confirm": "on"})
     assert refused.status_code == 200 and "请使用“开始新一轮表决”按钮" in refused.content.decode()
     unticked = post(client, case, "new_round")
     assert unticked.status_code == 200 and "请勾选确认后再开始新一轮表决" in unticked.content.decode()
@@ -231,7 +231,7 @@ def test_a_closing_time_years_ahead_is_refused_with_a_message(client, clerk):
     with pytest.raises(ValidationError, match="表决截止时间.*超出合理范围"):
         services.vote_open(case=case, actor=None, closes_at=far)
     client.force_login(clerk)
-    response = post(client, case, "open_vote", {"closes_at": "9999-12-31T12:00"})
+    response = post(client, case, "open_vote", {"closes_at": "9999-12-31T12:00", "confirm": "on"})
     assert response.status_code == 200 and "超出合理范围" in response.content.decode()
     assert not case.votes.exists()
     soon = timezone.now() + datetime.timedelta(days=30)
@@ -243,7 +243,7 @@ def test_a_closing_time_years_ahead_is_refused_with_a_message(client, clerk):
     [
         (datetime.datetime(1, 1, 1, 0, 0), "超出合理范围"),
         (datetime.datetime(1999, 12, 31, 9, 0), "超出合理范围"),
-        (datetime.datetime(2001, 5, 1, 9, 0), "不能早于表决开始的日期"),
+        (datetime.datetime(2001, 5, 1, 9, 0), "不能早于表决开始的时间"),
         (datetime.datetime(9999, 12, 31, 9, 0), "不能晚于现在"),
     ],
 )

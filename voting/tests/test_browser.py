@@ -44,6 +44,8 @@ def test_a_district_officer_runs_the_vote_from_roster_to_result(page, live_serve
     expect(page.locator(".messagelist")).to_contain_text("已导入业主名册")
     expect(page.locator("#roster-table tbody tr")).to_have_count(14)
 
+    expect(page.locator("#vote-motion")).to_contain_text("在北侧增设一部无机房电梯")
+    page.get_by_label("确认开始表决", exact=False).check()
     page.get_by_role("button", name="开始表决").click()
     expect(page.locator("#vote-summary")).to_have_text("表决进行中：已投票 0/13 人")
     expect(page.locator("#form-import_roster")).to_have_count(0)  # the roster is frozen

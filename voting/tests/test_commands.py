@@ -35,8 +35,12 @@ def run(*args) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def import_roster(path, *, district="丰泽区", address=ADDRESS, unit="1单元") -> list[str]:
-    return run("import_roster", str(path), "--district", district, "--address", address, "--unit", unit)
+MOTION = ("--scheme", "在北侧增设一部无机房电梯，平层入户", "--budget", "420,000")
+
+
+def import_roster(path, *, district="丰泽区", address=ADDRESS, unit="1单元", motion=MOTION) -> list[str]:
+    """The contract's import_roster, recording the motion a vote needs unless `motion=()`."""
+    return run("import_roster", str(path), "--district", district, "--address", address, "--unit", unit, *motion)
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -61,6 +65,44 @@ def test_the_shared_sample_comes_out_exactly():
     assert tally == {"case": number, **expected}
     assert list(tally) == ["case", *expected]  # "case" first, then the example's keys in order
     assert isinstance(tally["total"]["headcount"], int) and isinstance(tally["total"]["area"], str)
+
+
+def test_import_roster_records_the_motion_the_ballots_print():
+    motion = ("--scheme", "  在北侧增设一部电梯 ", "--budget", "1,234,567.89元")
+    number = import_roster(SAMPLE_ROSTER, motion=motion)[-1]
+    case = Case.objects.get(number=number)
+    assert (case.scheme_summary, case.budget) == ("在北侧增设一部电梯", Decimal("1234567.89"))
+
+
+def test_import_ballots_refuses_a_case_without_the_motion_naming_the_options():
+    number = import_roster(SAMPLE_ROSTER, motion=())[-1]
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        run("import_ballots", number, str(SAMPLE_BALLOTS))
+    message = str(refused.value)
+    assert "--scheme" in message and "--budget" in message and "增设方案概要" in message and "工程预算" in message
+    assert snapshot() == before  # no vote opened, no ballot
+    assert not Vote.objects.filter(case__number=number).exists()
+
+
+@pytest.mark.parametrize(
+    "budget, expected",
+    [("4200,00", "不是金额"), ("abc", "不是金额"), ("0", "大于 0"), ("1.234", "不是金额")],
+)
+def test_import_roster_refuses_a_budget_it_cannot_read_and_changes_nothing(budget, expected):
+    before = snapshot()
+    with pytest.raises(CommandError, match=expected):
+        import_roster(SAMPLE_ROSTER, motion=("--scheme", "方案", "--budget", budget))
+    assert snapshot() == before
+
+
+def test_import_roster_cannot_change_the_motion_once_the_vote_opened():
+    number = import_roster(SAMPLE_ROSTER)[-1]
+    run("import_ballots", number, str(SAMPLE_BALLOTS))
+    with pytest.raises(CommandError, match="增设方案和工程预算不能再修改"):
+        import_roster(SAMPLE_ROSTER, motion=("--scheme", "另一方案", "--budget", "500000"))
+    case = Case.objects.get(number=number)
+    assert case.scheme_summary == "在北侧增设一部无机房电梯，平层入户"
 
 
 def test_import_roster_builds_the_unit_and_prints_the_case_number_last():
@@ -214,14 +256,22 @@ def test_the_commands_through_manage_py_exit_status_and_output(tmp_path):
         return subprocess.run([*manage, *args], env=env, capture_output=True, text=True, timeout=120)
 
     assert cli("migrate", "--noinput").returncode == 0
-    done = cli("import_roster", str(SAMPLE_ROSTER), "--district", "丰泽区", "--address", ADDRESS, "--unit", "1单元")
+    roster = ("import_roster", str(SAMPLE_ROSTER), "--district", "丰泽区", "--address", ADDRESS, "--unit", "1单元")
+    done = cli(*roster)
     assert done.returncode == 0, done.stderr
     number = done.stdout.strip().splitlines()[-1]
     assert number.startswith("FZ-") and " " not in number
+    # Without the motion the vote cannot open: refused, naming the options that record it.
+    no_motion = cli("import_ballots", number, str(SAMPLE_BALLOTS))
+    assert no_motion.returncode != 0
+    assert "--scheme" in no_motion.stderr and "--budget" in no_motion.stderr and "Traceback" not in no_motion.stderr
+    again = cli(*roster, *MOTION)  # the same file again, now with the motion: the same case
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines()[-1] == number
     assert cli("import_ballots", number, str(SAMPLE_BALLOTS)).returncode == 0
     tally = cli("tally", number, "--json")
     assert json.loads(tally.stdout) == {"case": number, **json.loads(SAMPLE_TALLY.read_text(encoding="utf-8"))}
-    refused = cli("import_roster", str(SAMPLE_ROSTER), "--district", "丰泽区", "--address", ADDRESS, "--unit", "1单元")
+    refused = cli(*roster)
     assert refused.returncode != 0 and "冻结" in refused.stderr
     missing = cli("tally", "FZ-1999-0001", "--json")
     assert missing.returncode != 0 and "FZ-1999-0001" in missing.stderr

@@ -145,7 +145,7 @@ def test_english_refusals_and_confirmations_show_no_chinese_but_data(client):
     }
     sample_roster = roster_csv(sample_roster_rows())
     refusals = [
-        post(client, case, "open_vote"),  # already open
+        post(client, case, "open_vote", {"confirm": "on"}),  # already open
         post(client, case, "import_roster", file=SimpleUploadedFile("r.csv", sample_roster)),  # frozen
         post(client, case, "paper_ballot", {"room": "201", "choice": "agree"}, scan=scan_upload()),  # no reason
         post(

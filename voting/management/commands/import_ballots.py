@@ -11,6 +11,9 @@ A file never silently replaces a ballot that carries the voter's signed scan, a 
 correction or the owner's own online vote: such rows are listed one by one (room, voter,
 the current choice and how it was recorded, the file's choice) and nothing is imported;
 --confirm-overrides applies them, each with its own reason in the ballot's history.
+
+A vote opens only on a complete motion (the scheme summary and the budget the ballots
+print): a case without one is refused, naming `import_roster --scheme … --budget …`.
 """
 
 from pathlib import Path
@@ -19,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from cases.services import case_motion_problems
 from voting import services
 from voting.roster import TableFileError, parse_ballots
 
@@ -44,6 +48,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, case_number, file, new_round=False, confirm_overrides=False, **options):
         case = case_by_number(case_number)
+        if services.open_vote_of(case=case) is None:
+            missing = case_motion_problems(case=case)
+            if missing:
+                raise motion_refusal(case, missing)
         data = read_file(file)
         try:
             rows = parse_ballots(data, file)
@@ -76,6 +84,8 @@ class Command(BaseCommand):
                 "每张被覆盖的选票都记录更正理由并保留原选票。"
             ) from exc
         except (ValidationError, PermissionDenied) as exc:
+            if getattr(exc, "code", None) == "motion_incomplete":
+                raise motion_refusal(case, case_motion_problems(case=case)) from exc
             if getattr(exc, "code", None) == "new_round_needed":
                 raise CommandError(
                     f"导入选票失败：{exc.messages[0]}确需重新表决时，加 --new-round 选项重新运行，"
@@ -87,3 +97,16 @@ class Command(BaseCommand):
         if opened:
             self.stdout.write(f"已开始表决：{case.number}（{services.format_local(vote.opened_at)}）")
         self.stdout.write(f"已导入选票：{case.number}，{outcome.summary}。")
+
+
+def motion_refusal(case, missing: list[str]) -> CommandError:
+    """The vote cannot open without the motion: say what is missing and how to record it."""
+    building = case.unit.building
+    return CommandError(
+        f"导入选票失败（未做任何修改）：{case.number}的表决事项不完整（{'；'.join(missing)}），不能开始表决。"
+        "表决票印出增设方案和工程预算，表决开始后二者即冻结。"
+        "请先用 import_roster 的 --scheme 和 --budget 选项记录，如：\n"
+        f'  python manage.py import_roster 名册文件 --district {case.jurisdiction.name} --address "{building.address}" '
+        f'--unit "{case.unit.name}" --scheme "增设方案概要" --budget 预算元数\n'
+        "或在后台案件页填写“增设方案概要”和“工程预算”，再导入选票。"
+    )
