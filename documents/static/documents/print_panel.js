@@ -1,10 +1,12 @@
 // The case page's print panel (admin/documents/case_print_panel.html).
 //
 // "Print" posts, waits for the PDF (a unit's ballots take a few seconds), downloads it and
-// reloads the page to show the new current version. While one print runs, every print
-// button waits: a second click would otherwise make another version. Without JavaScript
-// the links open a confirmation page that posts. The texts and the CSRF token come from
-// the panel's data attributes (no inline script: Content-Security-Policy).
+// reloads the page to show the new current version. Prints run one at a time: a click on
+// another document while one runs (or in the moment before the page reloads) is queued and
+// the panel says how many wait; a second click on the document already printing or queued
+// is not a second version, and the panel says so. Without JavaScript the links open a
+// confirmation page that posts. The texts and the CSRF token come from the panel's data
+// attributes (no inline script: Content-Security-Policy).
 (function () {
   "use strict";
 
@@ -18,16 +20,40 @@
     if (panel.dataset.bound) { return; }
     panel.dataset.bound = "1";
     var status = panel.querySelector(".documents-print-status");
+    var note = document.createElement("p");
+    note.className = "documents-print-queue";
+    note.setAttribute("role", "status");
+    status.parentNode.insertBefore(note, status.nextSibling);
     var text = {
       working: panel.dataset.textWorking,
       done: panel.dataset.textDone,
-      failed: panel.dataset.textFailed
+      failed: panel.dataset.textFailed,
+      queued: panel.dataset.textQueued || "",
+      duplicate: panel.dataset.textDuplicate || ""
     };
-    panel.addEventListener("click", function (event) {
-      var link = event.target.closest("a[data-documents-post]");
-      if (!link) { return; }
-      event.preventDefault();
-      if (panel.dataset.busy) { return; }
+    var queue = [];        // links waiting for their turn
+    var current = null;    // the link being printed
+    var failed = false;    // a print of this run failed: no reload, so the message stays
+    var reloadTimer = null;
+
+    function showQueue() {
+      note.textContent = queue.length ? text.queued.replace("%(count)s", String(queue.length)) : "";
+    }
+
+    function finish() {
+      current = null;
+      panel.removeAttribute("aria-busy");
+      delete panel.dataset.busy;
+      if (failed) { status.textContent = text.failed; failed = false; return; }
+      // The page reloads to show the new versions; a click before then cancels the reload.
+      reloadTimer = setTimeout(function () { window.location.reload(); }, 1500);
+    }
+
+    function next() {
+      var link = queue.shift();
+      showQueue();
+      if (!link) { finish(); return; }
+      current = link;
       panel.dataset.busy = "1";
       panel.setAttribute("aria-busy", "true");
       status.textContent = text.working;
@@ -46,13 +72,25 @@
           save.click();
           save.remove();
           status.textContent = text.done;
-          setTimeout(function () { URL.revokeObjectURL(url); window.location.reload(); }, 1500);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
         });
       }).catch(function () {
-        status.textContent = text.failed;
-        delete panel.dataset.busy;
-        panel.removeAttribute("aria-busy");
-      });
+        failed = true;
+      }).then(next);
+    }
+
+    panel.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-documents-post]");
+      if (!link) { return; }
+      event.preventDefault();
+      if (reloadTimer) { clearTimeout(reloadTimer); reloadTimer = null; }
+      var waiting = queue.some(function (queued) { return queued.href === link.href; });
+      if ((current && current.href === link.href) || waiting) {
+        note.textContent = text.duplicate;  // said, not silently dropped
+        return;
+      }
+      queue.push(link);
+      if (current) { showQueue(); } else { next(); }
     });
   }
 
