@@ -8,15 +8,20 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where the printed QR codes and links point: PUBLIC_BASE_URL as set (make variable,
+# environment or .env), else the address `make run` serves, so `make run PORT=8080` prints
+# codes for port 8080. Serving on 0.0.0.0 for other machines: set it to the address they use.
+PUBLIC_BASE_URL ?= $(shell sed -n 's/^PUBLIC_BASE_URL=\([^[:space:]#]*\).*/\1/p' .env 2>/dev/null)
+SERVED_URL = $(or $(PUBLIC_BASE_URL),http://$(HOST):$(PORT))
 
 .PHONY: run test lint system-deps test-deps venv migrate seed messages check-deploy bench bench-data bench-pages clean
 
-## make run: install what is missing, migrate, seed demo data, serve on http://127.0.0.1:8000 (SQLite)
+## make run: install what is missing, migrate, seed demo data, serve on http://$(HOST):$(PORT) (SQLite; default 127.0.0.1:8000)
 run: system-deps venv messages
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
-	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/"
-	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/   文书二维码指向 / QR codes point to: $(SERVED_URL)"
+	PUBLIC_BASE_URL=$(SERVED_URL) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: prepare the same way, lint, and run the whole suite (honours DATABASE_URL)
 test: test-deps venv messages lint
