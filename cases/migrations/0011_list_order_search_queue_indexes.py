@@ -13,7 +13,11 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     FROM generate_series(1, char_length(t) - 1) AS i
 $$
 """
-GRAMS_INDEX = "CREATE INDEX casesearch_grams ON cases_casesearch USING gin (case_search_grams(text))"
+# fastupdate off: a search text changes only with a roster or a rename, and a pending list
+# (which every search must then read whole) made a two-character search 5 ms instead of 1.
+GRAMS_INDEX = (
+    "CREATE INDEX casesearch_grams ON cases_casesearch USING gin (case_search_grams(text)) WITH (fastupdate = off)"
+)
 
 
 def create_grams_index(apps, schema_editor):
@@ -105,6 +109,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(("state", "submitted")), fields=["submitted_at", "id"], name="step_submitted_oldest"
             ),
         ),
-        migrations.RunPython(create_grams_index, drop_grams_index),
+        # The texts first, then the index over them (one build, not 20,000 insertions).
         migrations.RunPython(fill_search_texts, migrations.RunPython.noop),
+        migrations.RunPython(create_grams_index, drop_grams_index),
     ]
