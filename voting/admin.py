@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors, views
+from . import new_case, selectors, views
 from .models import Vote, VoteState
 
 
@@ -32,6 +32,7 @@ class VoteAdmin(admin.ModelAdmin):
             return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
 
         return [
+            path("new-case/", wrap(new_case.new_case), name="voting_new_case"),
             path("case/<int:case_pk>/", wrap(views.case_vote), name="voting_case_vote"),
             path("case/<int:case_pk>/roster.xlsx", wrap(views.roster_export), name="voting_roster_export"),
             path("file/<str:kind>/<int:pk>/", wrap(views.file_download), name="voting_file_download"),

@@ -113,21 +113,15 @@ def test_officer_of_another_district_neither_lists_nor_opens_the_case(client):
     assert [r for r in autocomplete.json()["results"] if case.unit.building.compound_name in r["text"]] == []
 
 
-def test_officer_opens_a_case_in_the_admin_and_the_gate_speaks_chinese(client):
-    from .factories import unit_with_flats
-
-    officer = UserFactory(with_role="district_officer")
-    client.force_login(officer)
-    refused = unit_with_flats(in_demolition_plan=True)
-    page = client.post(reverse("admin:cases_case_add"), {"unit": refused.pk}).content.decode()
-    assert "五年内拆迁改造" in page
+def test_add_case_leads_to_the_new_case_page(client):
+    """A case opens with its building, unit and roster in one go (voting/tests/test_new_case.py)."""
+    client.force_login(UserFactory(with_role="district_officer"))
+    for method in (client.get, client.post):
+        response = method(reverse("admin:cases_case_add"))
+        assert response.status_code == 302 and response["Location"] == reverse("admin:voting_new_case")
+    client.force_login(UserFactory(with_role="planning_reviewer"))
+    assert client.get(reverse("admin:cases_case_add")).status_code == 403
     assert not Case.objects.exists()
-
-    ok = unit_with_flats()
-    response = client.post(reverse("admin:cases_case_add"), {"unit": ok.pk, "budget": "420000.00"})
-    assert response.status_code == 302
-    case = Case.objects.get()
-    assert case.unit == ok and case.opened_by == officer
 
 
 def test_audit_log_cannot_be_changed_or_deleted_even_by_a_superuser(client):

@@ -48,8 +48,8 @@ def world():
     submitted = open_case()
     services.case_update_details(case=submitted, actor=None, agent_builder=agent)
     step = submitted.steps.get(number=1)
-    record_paper(step, kinds=("owners_agreement",))
-    attachment = step.attachments.get()
+    record_paper(step)  # the owners' agreement and the scheme drawing step 1 needs
+    attachment = step.attachments.get(kind="owners_agreement")
     return {"agent": agent, "case": case, "submitted": submitted, "attachment": attachment}
 
 
@@ -114,7 +114,7 @@ def test_denied_writes_change_nothing_when_posted(client, world, role, side):
     )
     step = submitted.steps.get(number=1)
     assert step.state == "submitted"
-    expected_files = 2 if role == "agent_builder" else 1  # the applicant may add material
+    expected_files = 3 if role == "agent_builder" else 2  # the two submitted; the applicant may add material
     assert step.attachments.count() == expected_files
 
 
