@@ -136,3 +136,21 @@ def test_a_superuser_chooses_the_office(client):
     assert refused.status_code == 200 and "辖区" in refused.content.decode() and not Case.objects.exists()
     done = client.post(URL, {**fields(), "jurisdiction": jurisdiction("LC").pk, "file": roster()})
     assert done.status_code == 302 and Case.objects.get().number.startswith("LC-")
+
+
+def test_an_unusual_area_is_confirmed_for_that_file_on_the_new_case_page(client, officer):
+    import hashlib
+
+    rows = sample_roster_rows()
+    rows[0]["专有部分面积"] = "7960"
+    data = roster_csv(rows)
+    before = snapshot()
+    asked = client.post(URL, {**fields(), "file": roster(data)})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "面积 7960.00 ㎡ 大于一套房屋的常见上限" in page
+    assert '<input type="checkbox" name="confirm_areas"' in page
+    assert snapshot() == before
+    digest = hashlib.sha256(data).hexdigest()
+    done = client.post(URL, {**fields(), "file": roster(data), "confirm_areas": "on", "areas_file": digest})
+    assert done.status_code == 302
+    assert Case.objects.get().unit.flats.get(room=rows[0]["房号"]).area == Decimal("7960.00")
