@@ -89,3 +89,10 @@ def test_section_headings_are_numbered_bold_and_left_aligned_alike(case):
     assert list(found) == list("一二三四五六七"), found
     assert {x for _text, x, _font in found.values()} == {27}, found  # 25 mm margin + 2 mm padding
     assert all(font.endswith("-Bold") for _text, _x, font in found.values()), found
+
+
+def test_the_tally_prints_a_developers_name_on_one_line(case):
+    pages = pdf_pages_text(document_render(case=case, template=DocumentTemplate.BALLOTS, actor=None).pdf_bytes)
+    tally = "\n".join(page for page in pages if "业主表决结果汇总表" in page.splitlines()[0] or "法定标准" in page)
+    row = next(line for line in tally.splitlines() if "开发商持有" in line)
+    assert "泉州市测试房地产开发有限公司" in row, row
