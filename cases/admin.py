@@ -714,6 +714,7 @@ class CaseAdmin(ScopedAdmin):
                 "title": f"{case.number} {case.unit}",
                 "subtitle": None,
                 "show_save_and_add_another": False,  # a case is opened from its unit, not as "another"
+                "can_edit_case": not self._editing(request) and self._may_change(request, case),
                 "timeline": selectors.case_timeline(case=case, user=request.user),
                 "action_labels": ACTION_LABELS,
                 "vote_summary": vote_summary_for_case(case=case),
@@ -850,10 +851,26 @@ class CaseAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # cases are closed, never deleted: the vote evidence must be kept
 
-    def has_change_permission(self, request, obj=None):
+    def _may_change(self, request, obj) -> bool:
         # A finished case (completed, rejected, withdrawn) is a record: shown read-only
         # instead of a form whose save the service would refuse.
         return super().has_change_permission(request, obj) and (obj is None or obj.status == CaseStatus.OPEN)
+
+    @staticmethod
+    def _editing(request) -> bool:
+        return request.method != "GET" or "edit" in request.GET
+
+    def has_change_permission(self, request, obj=None):
+        # The case page opens as text for everyone: the timeline, the tables and the details
+        # read, not a form of widgets (rendering those was most of the page's time). Whoever
+        # may change the details opens the form with "修改案件信息" (?edit=1); saving posts it.
+        return self._may_change(request, obj) and (obj is None or self._editing(request))
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST and response.status_code == 302:
+            response["Location"] += ("&" if "?" in response["Location"] else "?") + "edit=1"
+        return response
 
     # --- the list -------------------------------------------------------------------
 

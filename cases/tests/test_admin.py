@@ -140,7 +140,7 @@ def test_representative_choices_are_the_units_own_owners(client):
     case = open_case()
     neighbour = open_case()
     client.force_login(UserFactory(with_role="district_officer"))
-    form = client.get(reverse("admin:cases_case_change", args=[case.pk])).context["adminform"].form
+    form = client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1}).context["adminform"].form
     choices = set(form.fields["representatives"].queryset)
     assert choices == {o.owner for f in case.unit.flats.all() for o in f.ownerships.all()}
     assert not choices & {o.owner for f in neighbour.unit.flats.all() for o in f.ownerships.all()}
@@ -163,7 +163,7 @@ def test_officer_saves_the_case_page_with_its_funding_and_coefficients(client):
     case = open_case()
     client.force_login(UserFactory(with_role="district_officer"))
     url = reverse("admin:cases_case_change", args=[case.pk])
-    page = client.get(url)
+    page = client.get(url, {"edit": 1})  # "修改案件信息"
     assert "费用分摊" in page.content.decode() and "资金筹集方案" in page.content.decode()
     # Post the form back as the browser would, with one funding source added.
     data = form_data(page)
@@ -197,7 +197,7 @@ def test_chinese_screens_show_none_of_the_english_django_61_added(client):
     changelist = client.get(reverse("admin:cases_case_changelist")).content.decode()
     # (The list has no date hierarchy any more, whose "Filter by 立案时间" this was.)
     assert "状态" in changelist and "Filter by" not in changelist and "Show counts" not in changelist
-    change = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    change = client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1}).content.decode()
     assert "- 请选择 -" in change and "Select an option" not in change
 
 
@@ -392,7 +392,7 @@ def test_what_the_owners_voted_on_stays_as_they_voted_it(client):
 
     services.case_set_funding(case=case, actor=None, amounts={FundingSourceKind.OWNERS: Decimal("1.00")})
     client.force_login(UserFactory(with_role="district_officer", jurisdiction=case.jurisdiction))
-    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1}).content.decode()
     assert 'name="budget"' not in page and 'name="scheme_summary"' not in page and 'name="installer"' in page
     assert "资金筹集方案合计 1.00 元，与工程预算" in page
 

@@ -13,7 +13,7 @@ from cases.models import AttachmentKind
 from cases.workflow import PROCEDURES, Department
 from voting.tests.factories import VoteFactory
 
-from .factories import AgentBuilderFactory, jurisdiction, officer, open_case, record_paper, reviewer_for
+from .factories import AgentBuilderFactory, officer, open_case, record_paper, reviewer_for
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,22 @@ def test_the_case_page_is_titled_by_its_number_and_address_and_offers_no_save_an
     assert f"<title>{heading}" in page
     assert re.search(r"<h1[^>]*>" + re.escape(heading) + "</h1>", page)
     assert "修改 案件" not in page and "_addanother" not in page
-    assert 'name="_save"' in page  # the officer still saves the case's details
+    editing = client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1}).content.decode()
+    assert 'name="_save"' in editing and "_addanother" not in editing  # the officer saves the details
+
+
+def test_the_case_page_opens_as_text_and_the_officer_edits_on_request(client):
+    user = officer()
+    case = open_case(actor=user)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = _client(client, user).get(url).content.decode()
+    assert "<textarea" not in page and 'name="_save"' not in page and "TOTAL_FORMS" not in page
+    assert 'href="?edit=1"' in page and "修改案件信息" in page
+    assert case.scheme_summary in page  # the details read as text
+    editing = client.get(url, {"edit": 1}).content.decode()
+    assert 'name="scheme_summary"' in editing and "floor_coefficients-TOTAL_FORMS" in editing
+    reviewer_page = _client(client, officer(role="planning_reviewer")).get(url).content.decode()
+    assert "修改案件信息" not in reviewer_page
 
 
 def test_a_reviewer_reads_the_case_as_text_without_form_widgets(client):
@@ -144,7 +159,6 @@ def test_the_language_picker_on_the_signed_in_pages_names_each_language_in_itsel
 
 @pytest.mark.browser
 def test_switching_language_on_the_login_page(page, live_server):
-    jurisdiction("FZ")
     page.goto(f"{live_server.url}/admin/login/")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     with page.expect_navigation():
@@ -152,3 +166,20 @@ def test_switching_language_on_the_login_page(page, live_server):
     assert page.locator("html").get_attribute("lang") == "en"
     assert "/admin/login/" in page.url
     assert page.locator("form.portal-language select").input_value() == "en"
+
+
+@pytest.mark.browser
+def test_in_english_the_home_counts_stay_clear_of_the_recent_actions(page, live_server, jurisdictions):
+    from conftest import login
+
+    user = officer(role="city_supervisor")  # all eight procedures, the longest table
+    login(page, live_server, user.username)
+    page.wait_for_selector("#portal-summary")
+    with page.expect_navigation():
+        page.select_option("form.portal-language select", "en")
+    page.goto(f"{live_server.url}/admin/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    table = page.locator("#portal-summary table.portal-steps").bounding_box()
+    recent = page.locator("#recent-actions-module").bounding_box()
+    assert table["x"] + table["width"] <= recent["x"], (table, recent)
+    assert page.locator("#portal-summary td.num").first.is_visible()

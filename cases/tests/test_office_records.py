@@ -210,7 +210,7 @@ def test_the_case_page_saves_unchanged_after_the_vote_opened(client):
     VoteFactory(case=case)
     client.force_login(UserFactory(with_role="district_officer", jurisdiction=case.jurisdiction))
     url = reverse("admin:cases_case_change", args=[case.pk])
-    data = form_data(client.get(url))
+    data = form_data(client.get(url, {"edit": 1}))
     data["installer"] = "福建快捷电梯工程有限公司"
     response = client.post(url, data)
     assert response.status_code == 302, response.context and (
