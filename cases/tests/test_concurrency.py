@@ -98,7 +98,7 @@ def test_decisions_on_two_cases_of_the_same_district_do_not_wait_for_each_other(
     other case's decision commits while the first one's transaction is still open."""
     from django.db import transaction
 
-    from .factories import open_case, record_paper, reviewer_for
+    from .factories import open_case, pdf_upload, record_paper, reviewer_for
 
     steps = []
     for _ in range(2):
@@ -128,6 +128,7 @@ def test_decisions_on_two_cases_of_the_same_district_do_not_wait_for_each_other(
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '10s'")
             services.case_decide_step(step=steps[1], actor=reviewer_for(steps[1]), decision="return", note="补正")
+            services.attachment_add(step=steps[1], kind="other", upload=pdf_upload(), actor=None)  # what was asked
             services.step_submit(step=steps[1], actor=None, note="已补正")
     except Exception as exc:  # surfaced below
         errors.append(exc)

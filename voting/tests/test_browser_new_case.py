@@ -46,6 +46,7 @@ def test_a_new_officer_starts_a_case_from_a_roster_file_and_opens_the_vote(page,
     assert case.unit.flats.count() == 14
 
     # The motion on the case page, then the vote page: what freezes is said before it opens.
+    page.get_by_role("link", name="修改案件信息").click()
     page.locator("#id_scheme_summary").fill("在北侧增设一部无机房电梯，七层七站，平层入户。")
     page.locator("#id_budget").fill("420000")
     page.locator("input[name=_continue]").click()
