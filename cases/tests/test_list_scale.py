@@ -142,10 +142,21 @@ def test_my_queue_comes_a_page_at_a_time_oldest_first(client):
     client.force_login(UserFactory(with_role="district_officer"))
     first = client.get(QUEUE).content.decode()
     second = client.get(QUEUE, {"p": 2}).content.decode()
-    assert "共 55 项待办" in first
+    assert "第 1–50 项" in first and "第 51–55 项" in second
     assert first.count('#step-1">') == 50 and second.count('#step-1">') == 5
-    assert "第 1 / 2 页" in first and "下一页" in first
+    assert "第 1 页" in first and "下一页" in first and "上一页" not in first
+    assert "第 2 页" in second and "上一页" in second and "下一页" not in second
+    for wrong in ["0", "-3", "x", str(10**30)]:
+        assert client.get(QUEUE, {"p": wrong}).status_code == 200
     assert cases[0].number in first and cases[-1].number in second
+
+
+def test_an_empty_queue_and_a_full_one_cost_the_same_queries(client):
+    client.force_login(UserFactory(with_role="district_officer"))
+    empty = len(_queries(client, QUEUE))
+    for _ in range(3):
+        _submit(open_case())
+    assert len(_queries(client, QUEUE)) == empty
 
 
 def test_the_queue_shows_a_reviewer_only_their_departments_steps_of_their_office(client):
