@@ -577,7 +577,12 @@ class CaseChangeList(ChangeList):
 
     def get_results(self, request):
         super().get_results(request)
+        # The choices' labels once per page (get_FOO_display rebuilds the choices on each call).
+        step_labels = {value: str(label) for value, label in Case._meta.get_field("current_step").flatchoices}
+        status_labels = {value: str(label) for value, label in Case._meta.get_field("status").flatchoices}
         for case in self.result_list:
+            case.step_label = step_labels.get(case.current_step, case.current_step)
+            case.status_label = status_labels.get(case.status, case.status)
             case.waiting_for = selectors.step_waiting_for(state=case.current_state, department=case.current_department)
             case.is_overdue = selectors.step_overdue(state=case.current_state, due_date=case.current_due)
             case.change_url = reverse(
