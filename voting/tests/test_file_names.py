@@ -1,5 +1,5 @@
 """A ballot file's name is offered back without control or direction-override characters
-(issue 9 §8): `选票\u202Ecsv.exe` must not read as an .exe named backwards."""
+(issue 9 §8): `选票\u202ecsv.exe` must not read as an .exe named backwards."""
 
 import pytest
 from django.urls import reverse
