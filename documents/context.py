@@ -60,7 +60,7 @@ def verification_url(code: str) -> str:
     return public_base_url() + reverse("documents:verify", args=[code])
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)  # each code is printed once: the context and the service ask in turn
 def qr_png_data_uri(url: str) -> str:
     """The QR code of `url` as a PNG data URI (segno; no network).
 
