@@ -96,8 +96,8 @@ def test_two_officers_deciding_the_same_step_at_once_cannot_both_win(on_postgres
 def test_decisions_on_two_cases_of_the_same_district_do_not_wait_for_each_other(on_postgres):
     """A decision locks its case and its step, never the district (jurisdiction) row: the
     other case's decision commits while the first one's transaction is still open."""
-    from django.db import transaction
 
+    from .concurrency import run_while_open
     from .factories import open_case, pdf_upload, record_paper, reviewer_for
 
     steps = []
@@ -105,36 +105,17 @@ def test_decisions_on_two_cases_of_the_same_district_do_not_wait_for_each_other(
         step = open_case().steps.get(number=1)
         record_paper(step)
         steps.append(step)
-    held, other_done = threading.Event(), threading.Event()
-    errors, seen = [], {}
 
     def decide_first():
-        try:
-            with transaction.atomic():
-                services.case_decide_step(step=steps[0], actor=reviewer_for(steps[0]), decision="return", note="补正")
-                held.set()
-                seen["other_committed_first"] = other_done.wait(20)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            held.set()
-            connection.close()
+        services.case_decide_step(step=steps[0], actor=reviewer_for(steps[0]), decision="return", note="补正")
 
-    thread = threading.Thread(target=decide_first)
-    thread.start()
-    try:
-        assert held.wait(60)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '10s'")
-            services.case_decide_step(step=steps[1], actor=reviewer_for(steps[1]), decision="return", note="补正")
-            services.attachment_add(step=steps[1], kind="other", upload=pdf_upload(), actor=None)  # what was asked
-            services.step_submit(step=steps[1], actor=None, note="已补正")
-    except Exception as exc:  # surfaced below
-        errors.append(exc)
-    finally:
-        other_done.set()
-        thread.join()
+    def decide_second():
+        services.case_decide_step(step=steps[1], actor=reviewer_for(steps[1]), decision="return", note="补正")
+        services.attachment_add(step=steps[1], kind="other", upload=pdf_upload(), actor=None)  # what was asked
+        services.step_submit(step=steps[1], actor=None, note="已补正")
+
+    other_committed_first, errors = run_while_open(decide_first, decide_second)
+    seen = {"other_committed_first": other_committed_first}
     assert errors == []
     assert seen["other_committed_first"], "the second case's decision waited for the first case's"
     for step in steps:

@@ -45,10 +45,10 @@ def test_simultaneous_prints_get_consecutive_versions(on_postgres):
 def test_printing_does_not_wait_for_a_ballot_being_entered_in_the_same_case(on_postgres):
     """A ballot locks its vote, not the case: the ballots and the tally sheet print (the
     case's own row lock orders the versions) while a ballot's transaction is still open."""
+    from cases.tests.concurrency import run_while_open
     from cases.tests.factories import officer
     from voting import services as vote_services
     from voting.tests.factories import scan_upload
-    from voting.tests.test_concurrency import run_while_open
 
     case = build_case(floors=2)
     vote = vote_services.vote_open(case=case, actor=None)

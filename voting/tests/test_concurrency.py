@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
 
 from cases.models import AreaSource, Owner
 from cases.services import OwnerData
+from cases.tests.concurrency import run_while_open
 from cases.tests.factories import officer, open_case, unit_with_flats, valid_id_number
 from voting import services
 from voting.models import Ballot
@@ -184,42 +185,6 @@ def open_while_importing() -> None:
 def test_opening_the_vote_while_a_roster_import_runs(on_postgres):
     for _round in range(ROUNDS * 2):
         open_while_importing()
-
-
-def run_while_open(hold, other, *, wait: float = 20):
-    """Run `hold` in a thread inside a transaction kept open until `other` (run here, with a
-    lock timeout, after `hold` finished its work) has committed. Returns whether `other`
-    committed while `hold`'s transaction was still open, and the errors of both."""
-    held, other_done = threading.Event(), threading.Event()
-    errors, seen = [], {}
-
-    def holder():
-        try:
-            with transaction.atomic():
-                hold()
-                held.set()
-                seen["other_committed_first"] = other_done.wait(wait)
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            held.set()
-            connection.close()
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    try:
-        assert held.wait(120)
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL lock_timeout = '10s'")
-            other()
-        other_done.set()
-    except Exception as exc:  # surfaced below
-        errors.append(exc)
-    finally:
-        other_done.set()
-        thread.join()
-    return seen.get("other_committed_first", False), errors
 
 
 def test_a_big_roster_import_does_not_hold_up_ballots_in_another_unit_of_the_district(on_postgres):
