@@ -527,6 +527,10 @@ class ProcedureStep(models.Model):
             models.Index(fields=["state", "department"]),
             # My queue: the submitted steps, oldest first (a small index: only those waiting).
             models.Index(fields=["submitted_at", "id"], condition=Q(state="submitted"), name="step_submitted_oldest"),
+            # An applicant's queue: their cases' steps waiting for them (a small index too).
+            models.Index(
+                fields=["case"], condition=Q(state__in=["in_progress", "returned"]), name="step_waiting_for_applicant"
+            ),
         ]
 
     def __str__(self) -> str:

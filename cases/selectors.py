@@ -3,8 +3,9 @@ jurisdiction isolation is written once: a user sees their own jurisdiction's rec
 the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Subquery
 
+from .expressions import InSubquery
 from .models import (
     AgentBuilder,
     Attachment,
@@ -67,17 +68,21 @@ def step_queue_for(*, user) -> QuerySet[ProcedureStep]:
     from .roles import Role, roles_of
     from .workflow import StepState
 
-    steps = ProcedureStep.objects.select_related("case__unit__building", "case__jurisdiction")
+    steps = ProcedureStep.objects.all()
     if not user.is_authenticated:
         return steps.none()
     if not is_city_wide(user) and Role.AGENT_BUILDER in roles_of(user):
+        # The applicant's cases, then their waiting steps through the partial index
+        # `step_waiting_for_applicant`, one probe per case (see InSubquery).
         mine = Q(pk__in=[])
         if user.agent_builder_id:
-            mine |= Q(case__agent_builder_id=user.agent_builder_id)
+            mine |= Q(agent_builder_id=user.agent_builder_id)
         if user.owner_id:
-            represented = Case.representatives.through.objects.filter(owner_id=user.owner_id)
-            mine |= Q(case_id__in=represented.values("case_id"))
-        waiting = steps.filter(mine, state__in=[StepState.IN_PROGRESS, StepState.RETURNED])
+            mine |= Q(representatives__pk=user.owner_id)
+        cases = Case.objects.filter(mine).order_by().values("pk")
+        waiting = steps.filter(
+            InSubquery(F("case_id"), Subquery(cases)), state__in=[StepState.IN_PROGRESS, StepState.RETURNED]
+        )
         return waiting.order_by("started_at", "pk")
     if user.is_superuser:
         return steps.filter(state=StepState.SUBMITTED).order_by("submitted_at", "pk")

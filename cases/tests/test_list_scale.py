@@ -16,7 +16,15 @@ from cases.models import Case, CaseSearch, Ownership, ProcedureStep
 from cases.roles import SPEC_BY_ROLE, Role
 from cases.workflow import StepState
 
-from .factories import FlatFactory, OwnerFactory, UserFactory, jurisdiction, open_case, unit_with_flats
+from .factories import (
+    AgentBuilderFactory,
+    FlatFactory,
+    OwnerFactory,
+    UserFactory,
+    jurisdiction,
+    open_case,
+    unit_with_flats,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +218,27 @@ def test_changing_groups_through_the_user_object_forgets_its_roles():
     assert roles_of(user) == {Role.FUND_REVIEWER, Role.DISTRICT_OFFICER}
     user.groups.clear()
     assert roles_of(user) == frozenset()
+
+
+def test_an_applicants_queue_lists_the_steps_waiting_for_them_on_their_own_cases_only(client):
+    builder = AgentBuilderFactory()
+    theirs, represented, others = open_case(), open_case(), open_case()
+    Case.objects.filter(pk=theirs.pk).update(agent_builder=builder)
+    owner = Ownership.objects.filter(flat__unit=represented.unit).first().owner
+    represented.representatives.add(owner)
+    _submit(open_case())  # another builder's step waiting for a reviewer
+    agent = UserFactory(with_role="agent_builder", agent_builder=builder)
+    client.force_login(agent)
+    page = client.get(QUEUE).content.decode()
+    assert theirs.number in page and represented.number not in page and others.number not in page
+    agent.owner = owner  # the same account also represents the owners of another unit
+    agent.save()
+    page = client.get(QUEUE).content.decode()
+    assert theirs.number in page and represented.number in page and others.number not in page
+    assert "待办" in page and f'#step-1">{theirs.number}</a>' in page
+    before = len(_queries(client, QUEUE))
+    for _ in range(3):
+        Case.objects.filter(pk=open_case().pk).update(agent_builder=builder)
+    assert len(_queries(client, QUEUE)) == before
+    _submit(theirs)  # handed in: now it waits for the reviewer, not for them
+    assert theirs.number not in client.get(QUEUE).content.decode()
