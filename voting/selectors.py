@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, Ownership
 from cases.selectors import case_list_visible_to
 
 from . import rules
@@ -240,22 +240,69 @@ def tally_bars(result: TallyResult) -> list[Bar]:
     return bars
 
 
+@dataclass(slots=True)
+class BallotLine:
+    """A ballot as the vote page shows and counts it: its columns as read, without building
+    a model for each of the vote's ballots (and for its clerk)."""
+
+    pk: int
+    voter_key: str
+    rooms: str
+    voter_names: str
+    choice: str
+    channel: str
+    scan: str  # the stored file's name; "" when the ballot came from a file or online
+    source_import_id: int | None
+    source_row: int | None
+    entered_at: datetime.datetime
+    entered_by: str  # the clerk's name as User.get_full_name gives it; "" when the system entered it
+    reason: str
+    superseded_at: datetime.datetime | None
+    replaces_id: int | None
+    replaced_choice: str  # the choice of the ballot this one corrected; "" when none
+
+
 @dataclass
 class BallotRowView:
     """A voter's effective ballot with the corrections that led to it, oldest first."""
 
-    ballot: Ballot
-    corrections: list[Ballot] = field(default_factory=list)
+    ballot: BallotLine
+    corrections: list[BallotLine] = field(default_factory=list)
+
+
+_BALLOT_COLUMNS = (
+    "pk",
+    "voter_key",
+    "rooms",
+    "voter_names",
+    "choice",
+    "channel",
+    "scan",
+    "source_import_id",
+    "source_row",
+    "entered_at",
+    "entered_by__full_name",
+    "entered_by__username",
+    "reason",
+    "superseded_at",
+    "replaces_id",
+)
 
 
 def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
-    ballots = list(
-        vote.ballots.select_related("entered_by", "replaces", "source_import", "cast_by_owner").order_by(
-            "entered_at", "pk"
+    read = list(vote.ballots.order_by("entered_at", "pk").values_list(*_BALLOT_COLUMNS))
+    # A corrected ballot is one of the vote's own: its choice is among those just read.
+    choice_by_pk = {values[0]: values[4] for values in read}
+    chains: dict[str, list[BallotLine]] = {}
+    for *head, full_name, username, reason, superseded_at, replaces_id in read:  # head: BallotLine's first fields
+        ballot = BallotLine(
+            *head,
+            entered_by=full_name or username or "",
+            reason=reason,
+            superseded_at=superseded_at,
+            replaces_id=replaces_id,
+            replaced_choice=choice_by_pk.get(replaces_id, ""),
         )
-    )
-    chains: dict[str, list[Ballot]] = {}
-    for ballot in ballots:
         chains.setdefault(ballot.voter_key, []).append(ballot)
     rows = []
     for chain in chains.values():
@@ -265,20 +312,29 @@ def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
     return rows
 
 
+def _roster_flats(unit) -> list:
+    """The unit's flats with their owners, as `cases.selectors.unit_flats_with_owners` reads
+    them but with each ownership's owner in the same query (one round trip fewer), and of
+    the owner only what the roster and the voters show: the name and the ID number (masked)."""
+    ownerships = (
+        Ownership.objects.select_related("owner").only("flat", "owner__name", "owner__id_number").order_by("pk")
+    )
+    return list(unit.flats.prefetch_related(Prefetch("ownerships", queryset=ownerships)).order_by("floor", "room"))
+
+
 def vote_page(*, case: Case, user) -> dict:
     """Everything the case's vote page shows. The roster is read once: the flats with their
     owners give both the roster table and the voters the tally counts."""
     from django.core.exceptions import ValidationError
 
     from cases.permissions import can_run_vote
-    from cases.selectors import unit_flats_with_owners
 
     from . import rules
     from .services import stored_tally, tally_of_ballots, unit_voters
 
     votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
     vote = votes[-1] if votes else None
-    flats = list(unit_flats_with_owners(unit=case.unit))
+    flats = _roster_flats(case.unit)
     rows = ballot_rows(vote=vote) if vote is not None else []
     roster_problem = ""
     try:
@@ -298,8 +354,11 @@ def vote_page(*, case: Case, user) -> dict:
         result = stored_tally(vote=vote) if closed else rules.tally([], {})
     voted = {row.ballot.voter_key for row in rows if row.ballot.superseded_at is None}
     may_run = can_run_vote(user, case) and case.status == CaseStatus.OPEN
-    frozen = roster_frozen(unit=case.unit)
+    # This case's own vote freezes the roster while the case is open or completed; only
+    # otherwise can another case of the unit be the one that froze it.
+    frozen = (bool(votes) and case.status in (CaseStatus.OPEN, CaseStatus.COMPLETED)) or roster_frozen(unit=case.unit)
     passed_before = any(v.state == VoteState.CLOSED and v.passed for v in votes)
+    may_see_evidence = can_view_vote_evidence(user, case)
     return {
         "case": case,
         "votes": votes,
@@ -317,13 +376,14 @@ def vote_page(*, case: Case, user) -> dict:
         "roster_problem": roster_problem,
         "frozen": frozen,
         "may_run": may_run,
-        "may_see_evidence": can_view_vote_evidence(user, case),
+        "may_see_evidence": may_see_evidence,
         "can_open": may_run and (vote is None or vote.state == VoteState.CLOSED) and not passed_before and bool(voters),
         "can_close": may_run and vote is not None and vote.state == VoteState.OPEN,
         "accepts_ballots": may_run and vote is not None and vote.state == VoteState.OPEN,
         "can_import_roster": may_run and not frozen,
-        "witness_records": list(vote.witness_records.select_related("recorded_by")) if vote else [],
-        "imports": list(vote.imports.select_related("imported_by")) if vote else [],
+        # The page names neither who recorded the witness nor who imported a file.
+        "witness_records": list(vote.witness_records.all()) if vote else [],
+        "imports": list(vote.imports.all()) if vote and may_see_evidence else [],
     }
 
 

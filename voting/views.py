@@ -11,24 +11,35 @@ how each owner voted (`selectors.can_view_vote_evidence`).
 """
 
 import base64
+import datetime
+import functools
 import hashlib
 import io
+from html import escape
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import floatformat
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone, localdate, localtime
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.files import clean_file_name
+from cases.models import Flat
 from cases.permissions import can_run_vote
 from cases.selectors import case_list_visible_to, unit_flats_with_owners
+from cases.tables import Cell, rows_html, text
 
 from . import audit, forms, selectors, services
-from .models import VoteState
+from .models import Ballot, VoteState
 from .roster import UnusualAreasError, export_roster_xlsx, parse_ballots, parse_roster
 
 
@@ -194,6 +205,152 @@ def _form(action, voters, data=None, files=None):
     return form_class(data, files, prefix=action, **kwargs)
 
 
+def _shown_actions(page: dict) -> list[str]:
+    """The actions whose forms the page shows, by the template's own conditions: only these
+    forms are built (the paper ballot's lists every voter)."""
+    shown = []
+    if page["can_close"]:
+        shown.append("close_vote")
+    elif page["can_open"]:
+        shown.append("new_round" if page["vote"] else "open_vote")
+    if page["accepts_ballots"]:
+        shown += ["paper_ballot", "ballot_file"]
+    if page["can_import_roster"]:
+        shown.append("import_roster")
+    if page["vote"] and page["may_run"]:
+        shown.append("witness")
+    return shown
+
+
+# Blank forms that hold nothing of the request, the case or the day: their fields print the
+# same on every page in a language. The paper ballot's print the same for the same voters on
+# the same day (its list of voters, the signing date it suggests).
+_SAME_BLANK_FORM = {"open_vote", "new_round", "close_vote", "ballot_file", "import_roster", "witness"}
+_FIELDS_TEMPLATE = "admin/voting/_fields.html"
+
+
+def _action_forms(page: dict, bound: dict) -> tuple[dict, dict]:
+    """The forms of the actions the page shows, and their fields as `_fields.html` prints
+    them. Each widget, each choice of a list, is a template render (the witness form's seven
+    fields cost as much as the rest of the page's content), so a blank form is not built:
+    its fields are rendered once for what they print (`_blank_fields_html`). With DEBUG
+    every form renders, so that an edited template shows."""
+    action_forms, fields = {}, {}
+    for action in _shown_actions(page):
+        if action in bound or settings.DEBUG:
+            action_forms[action] = bound.get(action) or _form(action, page["voters"])
+        elif action in _SAME_BLANK_FORM:
+            fields[action] = _blank_fields_html(action, get_language())
+        elif action == "paper_ballot":
+            fields[action] = _blank_fields_html(action, get_language(), localdate(), tuple(page["voters"]))
+        else:
+            action_forms[action] = _form(action, page["voters"])
+    return action_forms, fields
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_fields_html(
+    action: str, language: str, today: datetime.date | None = None, voters: tuple = ()
+) -> SafeString:
+    """`today`: the paper ballot's suggested signing date (its field's initial value)."""
+    return render_to_string(_FIELDS_TEMPLATE, {"form": _form(action, voters)})
+
+
+# The long tables' bodies are written here (cases/tables.py says why); the template keeps
+# the tables, their headings and everything else.
+
+
+def _display(model, field_name: str):
+    """`get_<field>_display` for a whole table: the choices' labels translated once, not for
+    every row (each call of the model's method translates all of them)."""
+    labels = {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    return lambda value: labels.get(value, value)
+
+
+def _not_voted_rows(voters) -> SafeString:
+    return rows_html(
+        (voter.rooms_label, Cell(voter.names, "names"), Cell(floatformat(voter.area, "2"), "num")) for voter in voters
+    )
+
+
+def _roster_rows(flats) -> SafeString:
+    yes, no, recorded = _("是"), _("否"), _("已登记")
+    missing = format_html('<strong class="vote-warn">{}</strong>', _("缺"))
+    area_source = _display(Flat, "area_source")
+    rows = []
+    for flat in flats:
+        owners = [ownership.owner for ownership in flat.ownerships.all()]
+        rows.append(
+            (
+                Cell(flat.room, "nowrap"),
+                Cell(flat.floor, "num"),
+                Cell(flat.area, "num"),
+                area_source(flat.area_source),
+                Cell("、".join(owner.name for owner in owners), "names"),
+                Cell(mark_safe("<br>".join(escape(owner.masked_id_number) for owner in owners)), "nowrap"),
+                yes if flat.developer_held else no,
+                recorded if flat.certificate_no else missing,
+            )
+        )
+    return rows_html(rows)
+
+
+def _ballot_rows(rows) -> SafeString:
+    """The ballot table's body; written out here rather than by `rows_html` because each row
+    carries its rooms in `data-rooms` (the browser tests find a voter's row by them). Labels
+    are translated once for the table, not for each row."""
+    choice, channel = _display(Ballot, "choice"), _display(Ballot, "channel")
+    system, scan, from_file = _("系统"), escape(_("扫描件")), escape(_("选票文件"))
+    line, reason = _("第%(line)s行"), _("理由：%(reason)s")
+    tz = get_current_timezone()
+    import_urls: dict[int, str] = {}  # the ballots of one file share its link
+
+    def when(value, strftime: str) -> str:
+        # The template's `date` filter, "m-d H:i" / "Y-m-d H:i": digits only, in the current zone.
+        return localtime(value, tz).strftime(strftime)
+
+    def entered_by(ballot) -> str:
+        return escape(ballot.entered_by or system)
+
+    def evidence(ballot) -> str:
+        if ballot.scan:
+            url = reverse("admin:voting_file_download", args=["scan", ballot.pk])
+            return f'<a href="{escape(url)}">{scan}</a>'
+        if ballot.source_import_id:
+            pk = ballot.source_import_id
+            if pk not in import_urls:
+                import_urls[pk] = escape(reverse("admin:voting_file_download", args=["import", pk]))
+            return f'<a href="{import_urls[pk]}">{from_file}</a> {escape(line % {"line": ballot.source_row})}'
+        return ""
+
+    def history(corrections) -> str:
+        if not corrections:
+            return "—"
+        count = len(corrections)
+        summary = ngettext("更正 %(counter)s 次", "更正 %(counter)s 次", count) % {"counter": count}
+        items = "".join(
+            f"<li>{when(c.entered_at, '%Y-%m-%d %H:%M')} · {entered_by(c)} · {escape(choice(c.replaced_choice))}"
+            f" → {escape(choice(c.choice))} · {escape(reason % {'reason': c.reason})}</li>"
+            for c in corrections
+        )
+        return f'<details class="ballot-history"><summary>{escape(summary)}</summary><ol>{items}</ol></details>'
+
+    out = []
+    for row in rows:
+        b = row.ballot
+        out.append(
+            f'<tr class="ballot-row" data-rooms="{escape(b.rooms)}">'
+            f'<td class="nowrap">{text(b.rooms)}</td>'
+            f'<td class="names">{text(b.voter_names)}</td>'
+            f'<td class="nowrap choice choice-{escape(b.choice)}">{text(choice(b.choice))}</td>'
+            f'<td class="nowrap">{text(channel(b.channel))}</td>'
+            f'<td class="nowrap">{when(b.entered_at, "%m-%d %H:%M")} {entered_by(b)}</td>'
+            f'<td class="nowrap">{evidence(b)}</td>'
+            f'<td class="history">{history(row.corrections)}</td></tr>'
+        )
+    return mark_safe("\n".join(out))  # every value above went through escape() or text()
+
+
 def case_vote(request, admin_site, case_pk: int):
     case = _case_for(request, case_pk)
     failed_action, action_errors, bound, pending = None, [], {}, None
@@ -234,13 +391,17 @@ def case_vote(request, admin_site, case_pk: int):
         # The applicant's account: the tally and who has not voted, never how each owner
         # voted — no ballots, corrections and their reasons, or ballot files.
         context.update({"ballot_rows": [], "imports": []})
-    voters = context["voters"]
-    context["forms"] = {action: bound.get(action) or _form(action, voters) for action in ACTIONS}
+    context["ballot_table"] = _ballot_rows(context["ballot_rows"])
+    context["not_voted_table"] = _not_voted_rows(context["not_voted"])
+    context["roster_table"] = _roster_rows(context["flats"])
+    context["forms"], context["fields"] = _action_forms(context, bound)
     if pending and context["accepts_ballots"]:
         context["pending_overrides"] = pending["rows"]
         context["forms"]["ballot_file_confirm"] = forms.BallotOverrideConfirmForm(
             initial={"token": pending["sha256"]}, prefix="ballot_file_confirm"
         )
+    for action, form in context["forms"].items():
+        context["fields"][action] = render_to_string(_FIELDS_TEMPLATE, {"form": form})
     context.update(
         {
             **admin_site.each_context(request),

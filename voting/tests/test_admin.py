@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import AuditEvent, Flat
@@ -165,7 +166,7 @@ def test_a_district_officer_runs_the_whole_vote_on_the_page(client, officer):
             client,
             case,
             "paper_ballot",
-            {"room": "502", "choice": "agree", "signed_on": vote.opened_at.date().isoformat()},
+            {"room": "502", "choice": "agree", "signed_on": timezone.localdate(vote.opened_at).isoformat()},
             scan=scan_upload(),
         ).status_code
         == 302

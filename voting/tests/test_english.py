@@ -175,3 +175,20 @@ def test_english_refusals_and_confirmations_show_no_chinese_but_data(client):
     for action, data, files in actions:
         said = confirmation(post(client, case, action, data, **files))
         assert chinese_left(said, data_texts(case, "b.csv")) == [], said
+
+
+def test_the_vote_page_forms_follow_each_requests_language(client):
+    """NEEDS THE CATALOG. A blank form's fields are rendered once per process and language
+    (voting/views.py): the Chinese page first leaves the English page its English fields,
+    and the other way round."""
+    client.force_login(UserFactory(with_role="district_officer"))
+    case = VoteFactory(choices={"101": "同意"}).case
+
+    def fields(**headers) -> str:
+        html = client.get(page_url(case), **headers).content.decode()
+        return screen_text(html, 'id="form-close_vote"', "</form>") + screen_text(html, 'id="form-witness"', "</form>")
+
+    assert "见证人" in fields() and "确认结束表决" in fields()
+    english = fields(**ENGLISH)
+    assert chinese_left(english, data_texts(case)) == [], english
+    assert "见证人" in fields()

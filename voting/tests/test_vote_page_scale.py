@@ -55,6 +55,19 @@ def test_the_vote_page_reads_the_roster_once(client):
     assert "已投票 16/33 人" in page.content.decode() or "16/33" in page.content.decode()
 
 
+def test_each_open_vote_page_lists_its_own_voters_for_a_paper_ballot(client):
+    """The paper ballot's fields are rendered once for a list of voters (voting/views.py):
+    each case's page still lists its own voters, whichever page came first."""
+    client.force_login(UserFactory(with_role="district_officer"))
+    small, large = _case_with_open_vote(6), _case_with_open_vote(8)
+    for case in (small, large, small):
+        page = client.get(reverse("admin:voting_case_vote", args=[case.pk])).content.decode()
+        start = page.index('name="paper_ballot-room"')
+        rooms = page[start : page.index("</select>", start)]
+        assert 'value="302"' in rooms
+        assert ('value="402"' in rooms) == (case == large)
+
+
 def test_a_paper_ballot_reads_the_roster_before_the_votes_lock(on_postgres):
     case = _case_with_open_vote(33)
     vote = case.votes.get()
