@@ -28,22 +28,28 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # permission check.
 VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
-INSTALLED_APPS = [
+DJANGO_APPS = [
     "config.apps.PortalAdminConfig",  # the Django admin, as the staff back office
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
+    "whitenoise.runserver_nostatic",  # before staticfiles: runserver serves as production does
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+]
+THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+]
+# Ours, the ground floor first: cases/ imports none of the others.
+LOCAL_APPS = [
     "cases",
     "voting",
     "documents",
 ]
+INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -87,6 +93,11 @@ DATABASES = {
     # An empty DATABASE_URL counts as unset.
     "default": env.db_url_config(env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# Not one transaction per request: each service opens its own (transaction.atomic, with the
+# row locks of docs/locking.md) around exactly what it changes, and a page that only reads
+# holds no transaction open while it renders. A request-wide transaction would also keep
+# a step's lock while WeasyPrint lays out a PDF, and roll back an audit row of a download
+# together with an unrelated later error.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
