@@ -156,49 +156,43 @@ def step_overdue(*, state: str | None, due_date) -> bool:
 
 def case_timeline(*, case: Case, user) -> list[dict]:
     """The eight steps as the case page shows them: state, who it waits for, due date,
-    attachments, history, and the moves this user may make now."""
-    from django.db.models import Prefetch
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
+    attachments, window submissions, history, and the moves this user may make now (code
+    and label)."""
     from .models import PaperSubmission, StepHistory
-    from .permissions import actions_for
-    from .workflow import DEPARTMENT_LABELS, Department, StepState
+    from .permissions import ACTION_LABELS, actions_for
+    from .workflow import StepState
 
-    today = timezone.localdate()
-    # Who acted is joined, not prefetched: a nested prefetch runs only when there are rows,
-    # and the page's query count would then grow with the case's history.
-    steps = (
-        case.steps.select_related("decided_by", "case__jurisdiction", "case__unit__building")
-        .prefetch_related(
-            "attachments",
-            Prefetch("history", queryset=StepHistory.objects.select_related("actor")),
-            Prefetch("paper_submissions", queryset=PaperSubmission.objects.select_related("received_by")),
-        )
-        .order_by("number")
-    )
+    # Each step's `case` is `case` itself (the related manager sets it), not a joined copy.
+    steps = list(case.steps.select_related("decided_by").order_by("number"))
+    # The steps' files, submissions and history: one query each for the whole case, with
+    # who acted joined (the count stays four however much the case holds), grouped by
+    # step here rather than through prefetch_related and a related manager per step.
+    ids = [step.pk for step in steps]
+    attachments = _by_step(Attachment.objects.filter(step_id__in=ids).order_by("uploaded_at", "pk"))
+    history = _by_step(StepHistory.objects.filter(step_id__in=ids).select_related("actor"))
+    papers = _by_step(PaperSubmission.objects.filter(step_id__in=ids).select_related("received_by"))
     rows = []
     for step in steps:
-        state = StepState(step.state)
-        waiting = {
-            StepState.IN_PROGRESS: _("待申请人申报"),
-            StepState.RETURNED: _("待申请人补正后重新申报"),
-            StepState.SUBMITTED: _("待%(department)s审查")
-            % {"department": DEPARTMENT_LABELS[Department(step.department)]},
-        }.get(state, "")
         rows.append(
             {
                 "step": step,
-                "state": state,
-                "waiting": waiting,
-                "overdue": state == StepState.SUBMITTED and step.due_date is not None and step.due_date < today,
-                "actions": actions_for(user, step),
-                "attachments": list(step.attachments.all()),
-                "history": list(step.history.all()),
-                "papers": list(step.paper_submissions.all()),
+                "state": StepState(step.state),
+                "waiting": step_waiting_for(state=step.state, department=step.department),
+                "overdue": step_overdue(state=step.state, due_date=step.due_date),
+                "actions": [(action, ACTION_LABELS[action]) for action in actions_for(user, step)],
+                "attachments": attachments.get(step.pk, []),
+                "history": history.get(step.pk, []),
+                "papers": papers.get(step.pk, []),
             }
         )
     return rows
+
+
+def _by_step(rows) -> dict[int, list]:
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(row.step_id, []).append(row)
+    return grouped
 
 
 def case_funding_total(*, case: Case):

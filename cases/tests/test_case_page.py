@@ -2,6 +2,7 @@
 and the case page's query count flat in what the case holds (§1)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.models import AttachmentKind
+from cases.models import AttachmentKind, FundingSourceKind
 from cases.workflow import PROCEDURES, Department
 from voting.tests.factories import VoteFactory
 
@@ -89,6 +90,68 @@ def test_a_reviewer_reads_the_case_as_text_without_form_widgets(client):
     page = _client(client, reviewer).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     assert "<textarea" not in page and 'name="_save"' not in page
     assert "floor_coefficients-TOTAL_FORMS" not in page  # no inline forms either
+
+
+def _fieldsets(html: str) -> str:
+    """The page's fieldsets, whitespace aside."""
+    blocks = re.findall(r'<fieldset class="module aligned.*?</fieldset>', html, re.DOTALL)
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", "".join(blocks)))
+
+
+def test_the_text_page_shows_the_details_flats_and_shares_as_the_admins_read_only_form(client):
+    """The text page writes its fieldsets itself (cases.case_page); the admin's form shows
+    the same fields read-only to whoever may not change them. Both must read the same."""
+    user = officer()
+    case = open_case(actor=user)
+    owners = [o.owner for flat in case.unit.flats.order_by("room")[:2] for o in flat.ownerships.all()]
+    services.case_update_details(
+        case=case,
+        actor=user,
+        representatives=owners,
+        agent_builder=AgentBuilderFactory(jurisdiction=case.jurisdiction),
+        design_firm="泉州<市>建筑设计院",
+        stretcher_capable=True,
+    )
+    services.case_set_funding(
+        case=case,
+        actor=user,
+        amounts={FundingSourceKind.OWNERS: Decimal("300000.00"), FundingSourceKind.PROVIDENT_FUND: Decimal("5000.00")},
+    )
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    text = _client(client, user).get(url).content.decode()
+    # A reviewer may read the case but not change it: ?edit=1 is the admin's form, all read-only.
+    admin_form = _client(client, officer(role="planning_reviewer")).get(url, {"edit": 1}).content.decode()
+    assert 'name="_save"' not in admin_form and "floor_coefficients-TOTAL_FORMS" not in admin_form
+    assert _fieldsets(text).count("<fieldset") == 4 and _fieldsets(text) == _fieldsets(admin_form)
+    for shown in ("field-flat_table", "field-cost_table", "泉州&lt;市&gt;建筑设计院", "305000.00", "icon-yes.svg"):
+        assert shown in text, shown
+    assert "资金筹集方案合计 305,000.00 元，与工程预算 420,000.00 元不一致，请核对。" in text  # the page's note
+    for flat in case.unit.flats.all():
+        assert f"<td>{flat.room}</td>" in _fieldsets(text)
+
+
+def test_the_timeline_shows_each_steps_files_window_submissions_history_and_moves(client):
+    user = officer()
+    case = _busy_case(user)
+    page = _client(client, user).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    step1 = case.steps.get(number=1)
+    for attachment in step1.attachments.all():
+        link = reverse("admin:cases_attachment_download", args=[attachment.pk])
+        assert f'<a href="{link}">{attachment.get_kind_display()}：{attachment.original_name}</a>' in page
+    assert "窗口收件：业主代表" in page
+    assert f"办理记录（{step1.history.count()}）" in page and "<td>审查通过</td>" in page
+    step2 = page.split('id="step-2"')[1].split('id="step-3"')[0]  # submitted: the officer decides it
+    for action, label in (("approve", "审查通过"), ("return", "退回补正"), ("reject", "不予通过")):
+        link = reverse("admin:cases_step_action", args=[case.pk, 2, action])
+        assert f'<a class="button action-{action}" href="{link}">{label}</a>' in step2
+
+
+def test_a_popup_or_a_to_field_address_is_the_admins_own_page(client):
+    user = officer()
+    case = open_case(actor=user)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    popup = _client(client, user).get(url, {"_popup": 1})
+    assert popup.status_code == 200 and 'name="_popup"' in popup.content.decode()
 
 
 def test_the_history_button_shows_what_was_done_on_the_case(client):

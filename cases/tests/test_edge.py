@@ -84,7 +84,7 @@ def test_hand_made_admin_addresses_are_never_a_500(superuser_client, url):
 def test_a_non_numeric_id_in_an_autocomplete_field_is_a_400_not_a_500(officer_client):
     """The case form re-rendered with agent_builder=abc looked 'abc' up as a number."""
     case = open_case()
-    page = officer_client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    page = officer_client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1})  # the form
     form = page.context["adminform"].form
     data = {
         name: (value.pk if hasattr(value, "pk") else value)

@@ -205,3 +205,24 @@ def test_the_print_panel_renders_for_a_case(case, officer):
     read_only = render_to_string("admin/documents/case_print_panel.html", {"case": case}, request)
     assert render_url(case, "application") not in read_only
     assert reverse("admin:documents_document_download", args=[record.pk]) in read_only
+
+
+def test_the_print_panel_lists_every_version_newest_first_and_says_which_is_current(case, officer):
+    first = document_render(case=case, template=DocumentTemplate.NOTICE, actor=None).record
+    second = document_render(case=case, template=DocumentTemplate.NOTICE, actor=officer).record
+    request = RequestFactory().get("/")
+    request.user = officer
+    html = render_to_string("admin/documents/case_print_panel.html", {"case": case, "csrf_token": "t0ken"}, request)
+    assert "已生成的全部版本（2）" in html
+    versions = html.split('<table class="documents-versions-table">')[1].split("</table>")[0]
+    newest, older = versions.split("<tbody>")[1].split("</tbody>")[0].strip().split("\n")
+    for row, record, by, state in (
+        (newest, second, officer.get_full_name(), "最新"),
+        (older, first, "系统", "已被取代"),
+    ):
+        assert f"<td>第{record.version}版</td>" in row
+        assert f"<td>{by}</td>" in row and f"<td>{state}</td>" in row
+        assert f"<td>{record.code}</td>" in row and f'title="{record.sha256}">{record.sha256[:12]}…' in row
+        assert reverse("admin:documents_document_download", args=[record.pk]) in row
+    current = html.split('class="documents-row-notice"')[1].split("</tr>")[0]
+    assert "第2版" in current and reverse("admin:documents_document_download", args=[second.pk]) in current
