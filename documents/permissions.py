@@ -102,8 +102,10 @@ def print_refusal(user, case, template) -> str | None:
     return _refusal(DocumentTemplate(template), **_standing(user, case))
 
 
-def printable_templates(user, case) -> set[DocumentTemplate]:
-    standing = _standing(user, case)  # asked once for the five templates
+def printable_templates(user, case, *, case_visible: bool | None = None) -> set[DocumentTemplate]:
+    """`case_visible`: the caller found the case through the user's scope already (the case
+    page), so that is not asked again."""
+    standing = _standing(user, case, visible=case_visible)  # asked once for the five templates
     return {t for t in DocumentTemplate if _refusal(t, **standing) is None}
 
 
@@ -111,8 +113,9 @@ def can_print(user, case, template) -> bool:
     return print_refusal(user, case, template) is None
 
 
-def _standing(user, case) -> dict:
-    visible = user is None or case_list_visible_to(user=user).filter(pk=case.pk).exists()
+def _standing(user, case, *, visible: bool | None = None) -> dict:
+    if visible is None:
+        visible = user is None or case_list_visible_to(user=user).filter(pk=case.pk).exists()
     side = issuer_side(user, case) if visible else None
     counted = side == Issuer.APPLICANT and vote_counted(case)
     return {"visible": visible, "side": side, "counted": counted}

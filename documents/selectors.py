@@ -42,13 +42,13 @@ def document_by_code(*, code: str) -> GeneratedDocument | None:
     return GeneratedDocument.objects.select_related("case__jurisdiction").filter(code=normalized).first()
 
 
-def print_panel_rows(*, case: Case, user) -> list[dict]:
+def print_panel_rows(*, case: Case, user, case_visible: bool | None = None) -> list[dict]:
     """The case page's print panel: each template with its current version, its history and
     whether this user may print it (`permissions.PRINT_RULES`). Versions the user may not
     download are left out; `current` is None then."""
     versions = list(document_versions_for_case(case=case))
     hide_choices = not permissions.sees_individual_choices(user)
-    printable = permissions.printable_templates(user, case)
+    printable = permissions.printable_templates(user, case, case_visible=case_visible)
     rows = []
     for template in DocumentTemplate:
         mine = [v for v in versions if v.template == template.value]

@@ -28,7 +28,10 @@ def case_print_panel(context, case):
     user = getattr(request, "user", None) or context.get("user")
     if case is None or getattr(case, "pk", None) is None or user is None:
         return {"rows": [], "can_render": False, "version_count": 0, "version_rows": ""}
-    rows = selectors.print_panel_rows(case=case, user=user)
+    # On the case page the case is the admin's `original`, loaded through the user's scope
+    # (CaseAdmin.get_object): whether the user may see it is not asked a second time.
+    case_visible = True if case is context.get("original") else None
+    rows = selectors.print_panel_rows(case=case, user=user, case_visible=case_visible)
     for row in rows:
         row["render_url"] = reverse("admin:documents_case_render", args=[case.pk, row["code"]])
         row["download_url"] = _download_url(row["current"]) if row["current"] else ""
