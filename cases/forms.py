@@ -8,12 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from . import validators
 from .models import AttachmentKind
+from .workflow import Procedure, StepAction
 
 
 class StepForm(forms.Form):
     """The step pages' forms: required fields' labels in bold, as on the admin's own forms."""
 
     required_css_class = "required"
+
+    @classmethod
+    def initial_for(cls, procedure: Procedure) -> dict:
+        """What the form shows filled in on this procedure's step."""
+        return {}
 
 
 class NoteForm(StepForm):
@@ -32,6 +38,12 @@ class ReasonForm(StepForm):
 class UploadForm(StepForm):
     kind = forms.ChoiceField(label=_("材料类型"), choices=AttachmentKind.choices)
     file = forms.FileField(label=_("文件"), help_text=_("PDF、JPEG或PNG，单个文件不超过上限（默认20 MB）。"))
+
+    @classmethod
+    def initial_for(cls, procedure: Procedure) -> dict:
+        # What the step usually carries, preselected so an upload is not filed as the first
+        # type in the list.
+        return {"kind": procedure.usual_papers[0]}
 
 
 class NoticeForm(StepForm):
@@ -79,6 +91,15 @@ class PaperSubmissionForm(StepForm):
         validators.validate_past_moment(value, what=_("递交时间"))
         return value
 
+    @classmethod
+    def initial_for(cls, procedure: Procedure) -> dict:
+        # What the step usually carries, preselected so a clerk does not file every scan as
+        # the first type in the list (step 1's two scans are what its submission requires).
+        usual = procedure.usual_papers
+        return {f"kind_{i}": kind for i, kind in enumerate(usual, start=1)} | {
+            f"kind_{i}": AttachmentKind.OTHER for i in range(len(usual) + 1, 4)
+        }
+
     def files_with_kinds(self) -> list[tuple[str, object]]:
         return [
             (self.cleaned_data[f"kind_{i}"] or AttachmentKind.OTHER, self.cleaned_data[f"file_{i}"])
@@ -87,35 +108,17 @@ class PaperSubmissionForm(StepForm):
         ]
 
 
-# What a window submission or an upload at each step usually carries, preselected so a
-# clerk does not file every scan as the first type in the list. Step 1's two scans are
-# what its approval requires.
-_USUAL_KINDS = {
-    1: (AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING),
-    3: (AttachmentKind.PLANNING_PERMIT,),
-    4: (AttachmentKind.DRAWING_REVIEW,),
-    7: (AttachmentKind.ACCEPTANCE_RECORD,),
-    8: (AttachmentKind.INSPECTION_CERTIFICATE,),
-}
-
-
-def initial_kinds(action: str, step_number: int) -> dict:
-    usual = _USUAL_KINDS.get(step_number, (AttachmentKind.OTHER,))
-    if action == "upload":
-        return {"kind": usual[0]}
-    if action == "paper":
-        return {f"kind_{i}": kind for i, kind in enumerate(usual, start=1)} | {
-            f"kind_{i}": AttachmentKind.OTHER for i in range(len(usual) + 1, 4)
-        }
-    return {}
-
-
-FORM_FOR_ACTION = {
-    "submit": NoteForm,
-    "approve": NoteForm,
-    "return": ReasonForm,
-    "reject": ReasonForm,
+# The forms the step actions name (cases.workflow.STEP_ACTIONS, `StepAction.form`).
+STEP_FORMS = {
+    "note": NoteForm,
+    "reason": ReasonForm,
     "upload": UploadForm,
     "notice": NoticeForm,
     "paper": PaperSubmissionForm,
 }
+
+
+def step_action_form(action: StepAction, procedure: Procedure, data=None, files=None) -> StepForm:
+    """The action's form on this procedure's step, bound when there is data."""
+    form_class = STEP_FORMS[action.form]
+    return form_class(data, files, initial=form_class.initial_for(procedure))

@@ -1,10 +1,9 @@
 """Who may do what on a case. Services enforce these; screens use them to show exactly
 the buttons the user may press. Seeing a case at all is `selectors.case_list_visible_to`."""
 
-from django.utils.translation import gettext_lazy as _
-
+from .models import CaseStatus
 from .roles import SPEC_BY_ROLE, Role, is_city_wide, roles_of
-from .workflow import Department, StepState
+from .workflow import STEP_ACTION_BY_NAME, STEP_ACTIONS, Actor, Department, StepState
 
 
 def departments_of(user) -> set[Department]:
@@ -44,14 +43,6 @@ def can_record_paper(user, step) -> bool:
     return _staff_of_jurisdiction(user, step.case) and Department.HOUSING in departments_of(user)
 
 
-def can_upload(user, step) -> bool:
-    return can_submit_online(user, step) or can_record_paper(user, step) or can_decide(user, step)
-
-
-def can_set_notice(user, step) -> bool:
-    return step.number == 2 and can_record_paper(user, step)
-
-
 def can_run_vote(user, case) -> bool:
     """The receiving office runs the owners' vote: roster, opening and closing, paper ballots, witness."""
     if user.is_authenticated and user.is_superuser:
@@ -59,53 +50,38 @@ def can_run_vote(user, case) -> bool:
     return _staff_of_jurisdiction(user, case) and Department.HOUSING in departments_of(user)
 
 
-# The moves a user may make on a step now, for the buttons on the case page; the services
-# check the same rules again when the move is made.
-ACTION_LABELS = {
-    "submit": _("网上申报"),
-    "paper": _("登记窗口收件"),
-    "approve": _("审查通过"),
-    "return": _("退回补正"),
-    "reject": _("不予通过"),
-    "notice": _("登记公示期"),
-    "upload": _("上传材料"),
+# Who each actor of the step actions (cases.workflow.STEP_ACTIONS) is.
+_IS_ACTOR = {
+    Actor.APPLICANT: can_submit_online,
+    Actor.WINDOW: can_record_paper,
+    Actor.DEPARTMENT: can_decide,
 }
 
 
-_WAITING_FOR_APPLICANT = frozenset({StepState.IN_PROGRESS, StepState.RETURNED})
-
-# Each step action: who may take it (their department, office or applicant role) and in
-# which states of the step. The buttons follow this order.
-_ACTIONS = {
-    "submit": (can_submit_online, _WAITING_FOR_APPLICANT),
-    "paper": (can_record_paper, _WAITING_FOR_APPLICANT),
-    "approve": (can_decide, frozenset({StepState.SUBMITTED})),
-    "return": (can_decide, frozenset({StepState.SUBMITTED})),
-    "reject": (can_decide, frozenset({StepState.SUBMITTED})),
-    "notice": (can_set_notice, _WAITING_FOR_APPLICANT | {StepState.SUBMITTED}),
-    "upload": (can_upload, _WAITING_FOR_APPLICANT | {StepState.SUBMITTED}),
-}
+def _entitled(user, step, action, answers: dict) -> bool:
+    """Whether the user is one of the action's actors; each actor asked once per `answers`."""
+    if not action.applies_to(step.number):
+        return False
+    for actor in action.actors:
+        if actor not in answers:
+            answers[actor] = _IS_ACTOR[actor](user, step)
+        if answers[actor]:
+            return True
+    return False
 
 
 def entitled_to(user, step, action: str) -> bool:
     """Whether the user may ever take this action on this step, whatever the step's state
     now. `actions_for` adds the state."""
-    check, _states = _ACTIONS.get(action, (None, None))
-    return check is not None and check(user, step)
+    step_action = STEP_ACTION_BY_NAME.get(action)
+    return step_action is not None and _entitled(user, step, step_action, {})
 
 
 def actions_for(user, step) -> list[str]:
-    from .models import CaseStatus
-
+    """The actions a user may take on a step now, for the buttons on the case page; the
+    services check the same rules again when the action is taken."""
     if step.case.status != CaseStatus.OPEN:
         return []
     state = StepState(step.state)
-    entitled = {}  # each check asked once: approve, return and reject share one
-    actions = []
-    for action, (check, states) in _ACTIONS.items():
-        if state in states:
-            if check not in entitled:
-                entitled[check] = check(user, step)
-            if entitled[check]:
-                actions.append(action)
-    return actions
+    answers = {}  # each actor asked once: approve, return and reject share one
+    return [a.name for a in STEP_ACTIONS if state in a.sources and _entitled(user, step, a, answers)]

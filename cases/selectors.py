@@ -17,9 +17,13 @@ from .models import (
     Jurisdiction,
     Owner,
     Ownership,
+    PaperSubmission,
     ProcedureStep,
+    StepHistory,
 )
+from .permissions import actions_for
 from .roles import is_city_wide
+from .workflow import STEP_ACTION_BY_NAME, StepState
 
 
 def _scope(qs: QuerySet, *, user, path: str) -> QuerySet:
@@ -158,10 +162,6 @@ def case_timeline(*, case: Case, user) -> list[dict]:
     """The eight steps as the case page shows them: state, who it waits for, due date,
     attachments, window submissions, history, and the moves this user may make now (code
     and label)."""
-    from .models import PaperSubmission, StepHistory
-    from .permissions import ACTION_LABELS, actions_for
-    from .workflow import StepState
-
     # Each step's `case` is `case` itself (the related manager sets it), not a joined copy.
     steps = list(case.steps.select_related("decided_by").order_by("number"))
     # The steps' files, submissions and history: one query each for the whole case, with
@@ -179,7 +179,7 @@ def case_timeline(*, case: Case, user) -> list[dict]:
                 "state": StepState(step.state),
                 "waiting": step_waiting_for(state=step.state, department=step.department),
                 "overdue": step_overdue(state=step.state, due_date=step.due_date),
-                "actions": [(action, ACTION_LABELS[action]) for action in actions_for(user, step)],
+                "actions": [(action, STEP_ACTION_BY_NAME[action].label) for action in actions_for(user, step)],
                 "attachments": attachments.get(step.pk, []),
                 "history": history.get(step.pk, []),
                 "papers": papers.get(step.pk, []),

@@ -56,9 +56,11 @@ from .roles import is_city_wide
 from .scoping import jurisdiction_of
 from .search import case_search_refresh
 from .workflow import (
+    DECISIONS,
     DONE_STATES,
     LAST_STEP,
     PROCEDURES,
+    STEP_ACTION_BY_NAME,
     StepState,
     TransitionNotAllowed,
     step_required,
@@ -510,17 +512,13 @@ def _locked_step(step: ProcedureStep) -> ProcedureStep:
     )
 
 
-# The papers a step's submission must carry (uploaded on the step or brought to the window).
-SUBMISSION_DOCUMENTS = {1: (AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING)}
-
-
 def step_submission_problems(*, step: ProcedureStep) -> list[str]:
     """Why the step may not be submitted now; empty when it may. Its required papers must be
     there, and after a return at least one paper uploaded since: a resubmission without the
     document it was returned for would only come back again."""
     problems = []
     kinds = set(step.attachments.values_list("kind", flat=True))
-    for kind in SUBMISSION_DOCUMENTS.get(step.number, ()):
+    for kind in step.procedure.submission_papers:  # uploaded on the step or brought to the window
         if kind not in kinds:
             problems.append(
                 _("缺少%(document)s：请先上传，或在窗口收件时附上扫描件。") % {"document": AttachmentKind(kind).label}
@@ -539,6 +537,21 @@ def step_submission_problems(*, step: ProcedureStep) -> list[str]:
     return problems
 
 
+# What an approval's refusal says of each paper the step lacks (workflow.Procedure).
+_MISSING_FOR_APPROVAL = {
+    AttachmentKind.OWNERS_AGREEMENT: gettext_lazy("缺少业主协议书。"),
+    AttachmentKind.SCHEME_DRAWING: gettext_lazy("缺少设计方案图。"),
+    AttachmentKind.HERITAGE_OPINION: gettext_lazy("该楼栋位于文化遗产保护范围，缺少文物/历史建筑主管部门意见。"),
+}
+
+
+def _missing_paper(kind: str) -> str:
+    message = _MISSING_FOR_APPROVAL.get(kind)
+    if message is None:
+        return _("缺少%(document)s。") % {"document": AttachmentKind(kind).label}
+    return str(message)
+
+
 def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     """Why the step may not be approved now; empty when it may."""
     from voting.selectors import vote_result_for_case, witness_recorded_for_case
@@ -555,14 +568,14 @@ def step_guard_problems(*, step: ProcedureStep) -> list[str]:
             problems.append(_("缺少表决见证记录：请在表决页登记见证人、见证单位、见证时间和签字的见证记录。"))
         for missing in case_motion_problems(case=case):
             problems.append(_("表决事项不完整：%(missing)s。") % {"missing": missing})
-        kinds = set(case.attachments.filter(step__number=1).values_list("kind", flat=True))
-        if AttachmentKind.OWNERS_AGREEMENT not in kinds:
-            problems.append(_("缺少业主协议书。"))
-        if AttachmentKind.SCHEME_DRAWING not in kinds:
-            problems.append(_("缺少设计方案图。"))
-        if case.needs_heritage_opinion and AttachmentKind.HERITAGE_OPINION not in kinds:
-            problems.append(_("该楼栋位于文化遗产保护范围，缺少文物/历史建筑主管部门意见。"))
-    if step.number == 2:
+    procedure = step.procedure
+    needed = procedure.approval_papers
+    if procedure.heritage_papers and case.needs_heritage_opinion:
+        needed += procedure.heritage_papers
+    if needed:
+        kinds = set(case.attachments.filter(step__number=step.number).values_list("kind", flat=True))
+        problems.extend(_missing_paper(kind) for kind in needed if kind not in kinds)
+    if procedure.has_notice:
         if step.notice_end is None:
             problems.append(_("尚未登记公示期。"))
         elif timezone.localdate() <= step.notice_end:
@@ -577,9 +590,9 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
     through `paper_submission_record`, which calls this with `paper`."""
     with transaction.atomic():
         step = _locked_step(step)
-        if paper is None and actor is not None and not permissions.can_submit_online(actor, step):
+        if paper is None and actor is not None and not permissions.entitled_to(actor, step, "submit"):
             raise PermissionDenied(_("只有本案的代建单位或业主代表可以网上申报。"))
-        if step.state in (StepState.IN_PROGRESS, StepState.RETURNED):
+        if StepState(step.state) in STEP_ACTION_BY_NAME["submit"].sources:
             problems = step_submission_problems(step=step)
             if problems:
                 raise StepGuardFailed(problems)
@@ -597,19 +610,14 @@ def step_submit(*, step: ProcedureStep, actor, note: str = "", paper: PaperSubmi
     return step
 
 
-class Decision(models.TextChoices):
-    APPROVE = "approve", gettext_lazy("审查通过")
-    RETURN = "return", gettext_lazy("退回补正")
-    REJECT = "reject", gettext_lazy("不予通过")
-
-
 def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "") -> ProcedureStep:
     """A reviewer of the step's department decides a submitted step. The row lock means two
     officers deciding at once cannot both win: the second finds it already decided."""
-    decision = Decision(decision)
+    if decision not in DECISIONS:
+        raise ValueError(f"{decision!r} is not a decision: {DECISIONS}")
     with transaction.atomic():
         step = _locked_step(step)
-        if actor is not None and not permissions.can_decide(actor, step):
+        if actor is not None and not permissions.entitled_to(actor, step, decision):
             raise PermissionDenied(
                 _("只有%(jurisdiction)s%(department)s的审查人员可以决定“%(procedure)s”。")
                 % {
@@ -618,24 +626,24 @@ def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "
                     "procedure": step.procedure.name,
                 }
             )
-        if step.state != StepState.SUBMITTED:
+        if StepState(step.state) not in STEP_ACTION_BY_NAME[decision].sources:
             raise ValidationError(
                 _("“%(procedure)s”当前为“%(state)s”，已被处理或尚未申报，不能再作决定。")
                 % {"procedure": step.procedure.name, "state": StepState(step.state).label},
                 code="already_decided",
             )
-        if decision == Decision.APPROVE:
+        if decision == "approve":
             problems = step_guard_problems(step=step)
             if problems:
                 raise StepGuardFailed(problems)
-        _move(step=step, name=decision.value, actor=actor, note=note)
+        _move(step=step, name=decision, actor=actor, note=note)
         step.decided_at, step.decided_by, step.decision_note = timezone.now(), actor, note
         step.save(update_fields=["state", "decided_at", "decided_by", "decision_note"])
-        audit.case_step_decided(step=step, actor=actor, decision=decision.value, note=note)
+        audit.case_step_decided(step=step, actor=actor, decision=decision, note=note)
         case = step.case
-        if decision == Decision.APPROVE:
+        if decision == "approve":
             _start_next_steps(case=case, actor=actor)
-        elif decision == Decision.REJECT:
+        elif decision == "reject":
             Case.objects.filter(pk=case.pk).update(status=CaseStatus.REJECTED, closed_at=timezone.now())
     return step
 
@@ -653,11 +661,11 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
     """Record the public-notice period of step 2; it must last the jurisdiction's minimum."""
     with transaction.atomic():
         step = _locked_step(step)
-        if step.number != 2:
+        if not step.procedure.has_notice:
             raise ValidationError(_("只有“公示见证”程序有公示期。"))
-        if actor is not None and not permissions.can_set_notice(actor, step):
+        if actor is not None and not permissions.entitled_to(actor, step, "notice"):
             raise PermissionDenied(_("只有受理辖区的住建经办人可以登记公示期。"))
-        if step.state not in (StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED):
+        if StepState(step.state) not in STEP_ACTION_BY_NAME["notice"].sources:
             raise ValidationError(_("该程序当前不能修改公示期。"))
         minimum = step.case.jurisdiction.notice_days
         validators.validate_date_in_range(start, what=_("公示开始日期"))
@@ -718,9 +726,9 @@ def _store_attachment(
 def attachment_add(*, step: ProcedureStep, kind: str, upload, actor) -> Attachment:
     with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
-        if actor is not None and not permissions.can_upload(actor, step):
+        if actor is not None and not permissions.entitled_to(actor, step, "upload"):
             raise PermissionDenied(_("无权为该程序上传材料。"))
-        if step.state in (StepState.APPROVED, StepState.REJECTED, StepState.NOT_REQUIRED, StepState.NOT_STARTED):
+        if StepState(step.state) not in STEP_ACTION_BY_NAME["upload"].sources:
             raise ValidationError(
                 _("“%(procedure)s”当前为“%(state)s”，不能再上传材料。")
                 % {"procedure": step.procedure.name, "state": StepState(step.state).label}
@@ -744,7 +752,7 @@ def paper_submission_record(
     step counts as submitted on paper. All or nothing."""
     with FilesWritten() as written, transaction.atomic():
         step = _locked_step(step)
-        if actor is None or not permissions.can_record_paper(actor, step):
+        if actor is None or not permissions.entitled_to(actor, step, "paper"):
             raise PermissionDenied(_("只有受理辖区的住建经办人可以登记窗口收件。"))
         if not brought_by.strip():
             raise ValidationError(_("请填写递交人。"))

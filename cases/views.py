@@ -2,7 +2,8 @@
 
 Every view finds its case through `selectors.case_list_visible_to` (a case of another
 jurisdiction is a 404, whatever the URL or ID), checks the action against
-`permissions.actions_for` (403 otherwise) and calls one service.
+`permissions.actions_for` (403 otherwise) and calls one service. A step action's page is a
+lookup in `workflow.STEP_ACTIONS`: its label, its form (`forms.STEP_FORMS`), its service.
 """
 
 from django.contrib import messages
@@ -17,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
 from .files import clean_file_name
-from .forms import FORM_FOR_ACTION, initial_kinds
+from .forms import step_action_form
 from .models import CaseStatus, ProcedureStep
 from .tables import rows_html
-from .workflow import PROCEDURE_BY_NUMBER, StepState
+from .workflow import PROCEDURE_BY_NUMBER, STEP_ACTION_BY_NAME, StepAction, StepState
 
 
 def _step_for(request, case_pk: int, number: int) -> ProcedureStep:
@@ -33,47 +34,65 @@ def _step_for(request, case_pk: int, number: int) -> ProcedureStep:
     )
 
 
-def _perform(action: str, *, step: ProcedureStep, form, actor) -> str:
+def _submit(*, step: ProcedureStep, form, actor, action: StepAction) -> str:
+    services.step_submit(step=step, actor=actor, note=form.cleaned_data["note"])
+    return _("已提交申报。")
+
+
+def _decide(*, step: ProcedureStep, form, actor, action: StepAction) -> str:
+    step = services.case_decide_step(step=step, actor=actor, decision=action.name, note=form.cleaned_data["note"])
+    message = _("已%(action)s：%(procedure)s。") % {"action": action.label, "procedure": step.procedure.name}
+    step.case.refresh_from_db(fields=["status"])
+    if step.case.status != CaseStatus.OPEN:  # the last approval, or a rejection, ends the case
+        message += _("案件已结束（%(status)s）。") % {"status": step.case.get_status_display()}
+    return message
+
+
+def _upload(*, step: ProcedureStep, form, actor, action: StepAction) -> str:
     data = form.cleaned_data
-    if action == "submit":
-        services.step_submit(step=step, actor=actor, note=data["note"])
-        return _("已提交申报。")
-    if action in ("approve", "return", "reject"):
-        step = services.case_decide_step(step=step, actor=actor, decision=action, note=data["note"])
-        message = _("已%(action)s：%(procedure)s。") % {
-            "action": permissions.ACTION_LABELS[action],
-            "procedure": step.procedure.name,
-        }
-        step.case.refresh_from_db(fields=["status"])
-        if step.case.status != CaseStatus.OPEN:  # the last approval, or a rejection, ends the case
-            message += _("案件已结束（%(status)s）。") % {"status": step.case.get_status_display()}
-        return message
-    if action == "upload":
-        attachment = services.attachment_add(step=step, kind=data["kind"], upload=data["file"], actor=actor)
-        return _("已上传：%(name)s。") % {"name": attachment.original_name}
-    if action == "notice":
-        services.step_set_notice_period(step=step, actor=actor, start=data["notice_start"], end=data["notice_end"])
-        return _("已登记公示期。")
-    if action == "paper":
-        services.paper_submission_record(
-            step=step,
-            actor=actor,
-            brought_by=data["brought_by"],
-            brought_by_phone=data["brought_by_phone"],
-            brought_at=data["brought_at"],
-            note=data["note"],
-            files=form.files_with_kinds(),
-        )
-        return _("已登记窗口收件，该程序已提交审查。")
-    raise Http404
+    attachment = services.attachment_add(step=step, kind=data["kind"], upload=data["file"], actor=actor)
+    return _("已上传：%(name)s。") % {"name": attachment.original_name}
+
+
+def _set_notice(*, step: ProcedureStep, form, actor, action: StepAction) -> str:
+    data = form.cleaned_data
+    services.step_set_notice_period(step=step, actor=actor, start=data["notice_start"], end=data["notice_end"])
+    return _("已登记公示期。")
+
+
+def _record_paper(*, step: ProcedureStep, form, actor, action: StepAction) -> str:
+    data = form.cleaned_data
+    services.paper_submission_record(
+        step=step,
+        actor=actor,
+        brought_by=data["brought_by"],
+        brought_by_phone=data["brought_by_phone"],
+        brought_at=data["brought_at"],
+        note=data["note"],
+        files=form.files_with_kinds(),
+    )
+    return _("已登记窗口收件，该程序已提交审查。")
+
+
+# The service each step action calls, and what the user is told when it succeeds.
+_PERFORM = {
+    "submit": _submit,
+    "paper": _record_paper,
+    "approve": _decide,
+    "return": _decide,
+    "reject": _decide,
+    "notice": _set_notice,
+    "upload": _upload,
+}
 
 
 def step_action(request, admin_site, case_pk: int, number: int, action: str):
-    if action not in FORM_FOR_ACTION:
+    entry = STEP_ACTION_BY_NAME.get(action)
+    if entry is None:
         raise Http404
     step = _step_for(request, case_pk, number)
+    label = entry.label
     if action not in permissions.actions_for(request.user, step):
-        label = permissions.ACTION_LABELS[action]
         if not permissions.entitled_to(request.user, step, action):
             raise PermissionDenied(_("您没有权限对该程序进行“%(action)s”。") % {"action": label})
         # The user's own kind of action, but the step has moved on: most often a colleague
@@ -84,11 +103,10 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
             % {"procedure": step.procedure.name, "state": step.get_state_display(), "action": label},
         )
         return redirect(reverse("admin:cases_case_change", args=[step.case_id]))
-    form_class = FORM_FOR_ACTION[action]
-    form = form_class(request.POST or None, request.FILES or None, initial=initial_kinds(action, step.number))
+    form = step_action_form(entry, step.procedure, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            message = _perform(action, step=step, form=form, actor=request.user)
+            message = _PERFORM[action](step=step, form=form, actor=request.user, action=entry)
         except ValidationError as exc:
             for text in exc.messages:
                 form.add_error(None, text)
@@ -99,7 +117,7 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
         **admin_site.each_context(request),
         "title": _("%(action)s：%(number)s. %(procedure)s")
         % {
-            "action": permissions.ACTION_LABELS[action],
+            "action": label,
             "number": step.procedure.number,
             "procedure": step.procedure.name,
         },
@@ -107,7 +125,7 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
         "case": step.case,
         "step": step,
         "action": action,
-        "action_label": permissions.ACTION_LABELS[action],
+        "action_label": label,
         "form": form,
         "guard_problems": services.step_guard_problems(step=step) if action == "approve" else [],
         "opts": step.case._meta,

@@ -186,7 +186,7 @@ def record_paper(step, *, by=None, kinds=None):
     from cases import services
 
     if kinds is None:
-        kinds = services.SUBMISSION_DOCUMENTS.get(step.number) or (AttachmentKind.OTHER,)
+        kinds = step.procedure.submission_papers or (AttachmentKind.OTHER,)
     by = by or UserFactory(with_role="district_officer", jurisdiction=step.case.jurisdiction)
     return services.paper_submission_record(
         step=step,

@@ -70,7 +70,26 @@ def test_in_english_the_case_page_shows_the_steps_and_buttons_in_english(client)
     record_paper(case.steps.get(number=1))
     client.force_login(UserFactory(with_role="district_officer"))
     page = client.get(reverse("admin:cases_case_change", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
     html = page.content.decode()
+    # Step 1, submitted on paper, as the housing officer who decides it sees it.
+    for english in (
+        '<span class="step-name">Preliminary scheme review</span>',
+        '<span class="step-dept">Housing Department</span>',
+        '<span class="step-state">Awaiting review</span>',
+        '<p class="step-waiting">Awaiting review by the Housing Department',
+        "<summary>Processing history (2)</summary>",
+        "<td>Submitted</td>",
+    ):
+        assert english in html, english
+    for action, label in (
+        ("approve", "Approved"),
+        ("return", "Returned for correction"),
+        ("reject", "Rejected"),
+        ("upload", "Upload materials"),
+    ):
+        url = reverse("admin:cases_step_action", args=[case.pk, 1, action])
+        assert f'<a class="button action-{action}" href="{url}">{label}</a>' in html, action
     for chinese in (
         "方案初审",
         "住建部门",
@@ -101,15 +120,19 @@ def test_in_english_the_index_shows_procedures_departments_and_roles_in_english(
 def test_in_english_the_step_action_confirms_in_english(client):
     case = open_case()
     step = case.steps.get(number=1)
-    for kind in services.SUBMISSION_DOCUMENTS[1]:  # the papers step 1's submission needs
+    for kind in step.procedure.submission_papers:  # the papers step 1's submission needs
         services.attachment_add(step=step, kind=kind, upload=pdf_upload(f"{kind}.pdf"), actor=None)
     client.force_login(UserFactory(with_role="district_officer"))
     url = reverse("admin:cases_step_action", args=[case.pk, 1, "paper"])
     response = client.post(
         url, {"brought_by": "Zhang", "brought_at": "2026-01-05T10:00"}, HTTP_ACCEPT_LANGUAGE="en", follow=True
     )
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("admin:cases_case_change", args=[case.pk]) + "#step-1", 302)]
     (message,) = [str(m) for m in response.context["messages"]]
-    assert not han(message), message
+    assert message == "Window submission recorded; the step has been submitted for review.", message
+    step.refresh_from_db()
+    assert step.state == "submitted"
 
 
 # --- pass without the catalog -----------------------------------------------------------------

@@ -44,9 +44,39 @@ def test_a_move_the_table_does_not_allow_names_the_rule():
     assert "待审查" in str(err.value) and "待申报" in str(err.value)
 
 
-def test_no_step_starts_before_the_earlier_ones_are_done():
-    assert workflow.can_start([StepState.APPROVED, StepState.NOT_REQUIRED])
-    assert not workflow.can_start([StepState.APPROVED, StepState.SUBMITTED])
+def test_each_step_action_starts_from_its_moves_states():
+    """A step action that moves the step may be taken exactly where the move is allowed."""
+    for action in workflow.STEP_ACTIONS:
+        if action.transition:
+            assert action.sources == workflow.TRANSITION_BY_NAME[action.transition].sources, action.name
+        else:  # never on a step not started or already decided
+            assert action.sources == {StepState.IN_PROGRESS, StepState.RETURNED, StepState.SUBMITTED}, action.name
+    assert workflow.DECISIONS == ("approve", "return", "reject")
+    assert [a.name for a in workflow.STEP_ACTIONS if a.needs_reason] == ["return", "reject"]
+
+
+def test_each_step_action_has_its_form_and_a_reason_is_asked_where_it_is_needed():
+    from cases.forms import STEP_FORMS, ReasonForm
+
+    for action in workflow.STEP_ACTIONS:
+        assert action.form in STEP_FORMS, action.name
+        assert (STEP_FORMS[action.form] is ReasonForm) == action.needs_reason, action.name
+
+
+def test_the_papers_the_procedures_name_are_attachment_kinds():
+    from cases.models import AttachmentKind
+
+    for procedure in workflow.PROCEDURES:
+        named = procedure.submission_papers + procedure.approval_papers + procedure.heritage_papers
+        assert set(named + procedure.usual_papers) <= set(AttachmentKind.values), procedure.number
+        assert procedure.usual_papers, procedure.number  # the upload form preselects the first
+
+
+def test_only_the_public_notice_has_a_notice_period_and_only_planning_review_is_skipped():
+    assert [p.number for p in workflow.PROCEDURES if p.has_notice] == [2]
+    assert not workflow.step_required(3, has_reserved_shaft=True)
+    assert workflow.step_required(3, has_reserved_shaft=False)
+    assert all(workflow.step_required(n, has_reserved_shaft=True) for n in (1, 2, 4, 5, 6, 7, 8))
 
 
 # --- services -----------------------------------------------------------------------------
@@ -266,17 +296,55 @@ def test_a_failed_paper_submission_leaves_no_file_behind(settings, tmp_path):
     assert step.attachments.count() == 2
 
 
-def test_notice_period_must_last_the_jurisdictions_minimum():
+def _case_at_public_notice():
+    """A case whose step 1 is approved: step 2 (the public notice) is under way from today."""
+    from voting.tests.factories import VoteFactory
+
+    case = open_case()
+    VoteFactory(case=case, passing=True)
+    step1 = steps(case)[1]
+    record_paper(step1)
+    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
+    return case
+
+
+def test_a_notice_is_not_dated_before_its_step_is_under_way():
     import datetime
 
     case = open_case()
     step2 = steps(case)[2]
     # Step 2 is not under way yet; the service refuses to date a notice that has not started.
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.step_set_notice_period(
             step=step2, actor=officer(), start=datetime.date(2026, 1, 1), end=datetime.date(2026, 1, 20)
         )
+    assert refused.value.messages == ["该程序当前不能修改公示期。"]
     assert Case.objects.get(pk=case.pk).current_step == 1
+
+
+def test_notice_period_must_last_the_jurisdictions_minimum():
+    """公示期不得少于辖区设定的日历日数 (Jurisdiction.notice_days): one day short is refused
+    naming the minimum; exactly the minimum, both ends counted, is accepted."""
+    import datetime
+
+    from django.utils import timezone
+
+    case = _case_at_public_notice()
+    case.jurisdiction.notice_days = 12  # not the default: the jurisdiction's own setting counts
+    case.jurisdiction.save(update_fields=["notice_days"])
+    step2 = steps(case)[2]
+    assert step2.state == "in_progress"
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.step_set_notice_period(
+            step=step2, actor=officer(), start=today, end=today + datetime.timedelta(days=10)
+        )  # 11 calendar days
+    assert refused.value.messages == [f"公示期不得少于12个日历日（{case.jurisdiction.name}的设定）。"]
+    step2.refresh_from_db()
+    assert step2.notice_start is None and step2.notice_end is None
+    services.step_set_notice_period(step=step2, actor=officer(), start=today, end=today + datetime.timedelta(days=11))
+    step2.refresh_from_db()
+    assert (step2.notice_start, step2.notice_end) == (today, today + datetime.timedelta(days=11))
 
 
 def test_a_notice_cannot_be_dated_before_its_step_began():
