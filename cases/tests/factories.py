@@ -21,7 +21,7 @@ from cases.models import (
     owner_kind_for,
 )
 from cases.roles import SPEC_BY_ROLE, Role
-from cases.validators import credit_code_check_char, is_valid_id_number
+from cases.validators import credit_code_check_char, is_valid_credit_code, is_valid_id_number
 
 _fake = Faker("zh_CN")
 
@@ -31,9 +31,11 @@ def jurisdiction(code: str = "FZ") -> Jurisdiction:
 
 
 def valid_id_number() -> str:
+    """A valid resident ID number that is not also a valid credit code (one random number in
+    about 30 is both: `id_number_also_a_credit_code` makes those on purpose)."""
     while True:
         value = _fake.ssn(min_age=20, max_age=90)
-        if is_valid_id_number(value):
+        if is_valid_id_number(value) and not is_valid_credit_code(value):
             return value
 
 
