@@ -19,18 +19,10 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from cases.models import Case, Flat, FundingSourceKind, Owner, Ownership
+from cases.models import Case, FundingSourceKind, Ownership
 from cases.selectors import case_shared_total, cost_sharing_table, unit_flats_with_owners
-from voting.rules import (
-    CONDITION_LABELS,
-    CONSENT_THRESHOLD,
-    PARTICIPATION_THRESHOLD,
-    Choice,
-    FlatFact,
-    TallyResult,
-    format_percent,
-    group_voters,
-)
+from voting.rules import CONDITION_LABELS, CONDITIONS, Choice, TallyResult, format_percent
+from voting.voters import RosterIncomplete, roster_flats, unit_voters
 
 from .models import DocumentTemplate, official_title
 
@@ -77,19 +69,6 @@ def qr_png_data_uri(url: str) -> str:
 
 
 @dataclass
-class VoterRow:
-    """One voter (表决人): co-owners of a flat, one owner's several flats, or the developer."""
-
-    number: int
-    rooms: tuple[str, ...]
-    flats: list[Flat]
-    owners: list[Owner]
-    area: Decimal
-    developer: bool
-    choice: Choice | None = None  # the effective ballot's, once the vote has closed
-
-
-@dataclass
 class VoteData:
     """The counted vote the tally sheet and the notice print; empty before a vote has closed."""
 
@@ -98,39 +77,6 @@ class VoteData:
     witnesses: list = field(default_factory=list)  # voting.models.WitnessRecord
     opened_at: datetime.datetime | None = None
     closed_at: datetime.datetime | None = None
-
-
-def voters_for(flats: list[Flat]) -> list[VoterRow]:
-    """Group the unit's flats into voters exactly as the tally does (voting.rules)."""
-    facts = [
-        FlatFact(
-            room=f.room,
-            area=f.area,
-            # A flat registered without owners still gets its own ballot, names left blank.
-            owner_keys=frozenset(str(o.owner_id) for o in f.ownerships.all()) or frozenset({f"flat:{f.pk}"}),
-            developer_held=f.developer_held,
-        )
-        for f in flats
-    ]
-    by_room = {f.room: f for f in flats}
-    rows = []
-    for number, voter in enumerate(group_voters(facts), start=1):
-        voter_flats = [by_room[room] for room in voter.rooms]
-        owners: dict[int, Owner] = {}
-        for flat in voter_flats:
-            for ownership in flat.ownerships.all():
-                owners.setdefault(ownership.owner_id, ownership.owner)
-        rows.append(
-            VoterRow(
-                number=number,
-                rooms=voter.rooms,
-                flats=voter_flats,
-                owners=list(owners.values()),
-                area=voter.area,
-                developer=all(f.developer_held for f in voter_flats),
-            )
-        )
-    return rows
 
 
 def vote_data_for(case: Case) -> VoteData:
@@ -154,12 +100,15 @@ def vote_data_for(case: Case) -> VoteData:
 
 @dataclass(frozen=True)
 class RatioRow:
+    """One condition on the tally sheet; before the count only its threshold and the totals
+    the roster gives are printed (None: a space left blank)."""
+
     label: str
-    part: Decimal | int
-    whole: Decimal | int
+    part: Decimal | int | None
+    whole: Decimal | int | None
     ratio: Fraction | None
     threshold: str
-    met: bool
+    met: bool | None
     unit: str  # "㎡" or "人"
 
     @property
@@ -167,48 +116,31 @@ class RatioRow:
         return format_percent(self.ratio)
 
 
-def ratio_rows(result: TallyResult) -> list[RatioRow]:
-    """The four ratios of Civil Code art. 278, each with its threshold and outcome."""
-    two_thirds = f"≥2/3（{format_percent(PARTICIPATION_THRESHOLD)}）"
-    three_quarters = f"≥3/4（{format_percent(CONSENT_THRESHOLD)}）"
-    return [
-        RatioRow(
-            "参与表决的专有部分面积 / 全部专有部分面积",
-            result.participating_area,
-            result.total_area,
-            result.participation_area_ratio,
-            two_thirds,
-            result.participation_area_met,
-            "㎡",
-        ),
-        RatioRow(
-            "参与表决的人数 / 全部业主人数",
-            result.participating_headcount,
-            result.total_headcount,
-            result.participation_headcount_ratio,
-            two_thirds,
-            result.participation_headcount_met,
-            "人",
-        ),
-        RatioRow(
-            "同意的专有部分面积 / 参与表决的专有部分面积",
-            result.agreeing_area,
-            result.participating_area,
-            result.consent_area_ratio,
-            three_quarters,
-            result.consent_area_met,
-            "㎡",
-        ),
-        RatioRow(
-            "同意的人数 / 参与表决的人数",
-            result.agreeing_headcount,
-            result.participating_headcount,
-            result.consent_headcount_ratio,
-            three_quarters,
-            result.consent_headcount_met,
-            "人",
-        ),
-    ]
+def ratio_rows(result: TallyResult | None, *, total_area: Decimal, voter_count: int) -> list[RatioRow]:
+    """The four conditions of Civil Code art. 278 as `voting.rules.CONDITIONS` declares
+    them, each with its threshold and, once counted, its ratio and outcome. Before the
+    count the roster still gives the wholes of the two participation conditions."""
+    roster_totals = {"total_area": total_area, "total_headcount": voter_count}
+    rows = []
+    for condition in CONDITIONS:
+        label = f"{condition.part_label} / {condition.whole_label}"
+        unit = "㎡" if condition.measure == "area" else "人"
+        if result is None:
+            whole = roster_totals.get(condition.whole)
+            rows.append(RatioRow(label, None, whole, None, condition.bound, None, unit))
+        else:
+            rows.append(
+                RatioRow(
+                    label,
+                    result.part(condition),
+                    result.whole(condition),
+                    result.ratio(condition),
+                    condition.bound,
+                    result.met(condition),
+                    unit,
+                )
+            )
+    return rows
 
 
 # --- the context per template -----------------------------------------------------------
@@ -264,14 +196,25 @@ def document_context(
                 "owner_count": Ownership.objects.filter(flat__unit=case.unit).values("owner").distinct().count(),
             }
         )
-    else:
-        flats = list(unit_flats_with_owners(unit=case.unit))
+    elif template == DocumentTemplate.AGREEMENT:
+        flats = list(unit_flats_with_owners(unit=case.unit))  # the signers' full owner records
         context.update(
             {
                 "flats": flats,
                 "flat_count": len(flats),
                 "total_area": sum((f.area for f in flats), Decimal("0.00")),
                 "owner_count": len({o.owner_id for f in flats for o in f.ownerships.all()}),
+            }
+        )
+    else:
+        # The ballots: the roster as the tally reads it (voting.voters).
+        flats = roster_flats(unit=case.unit)
+        context.update(
+            {
+                "flats": flats,
+                "flat_count": len(flats),
+                "total_area": sum((f.area for f in flats), Decimal("0.00")),
+                "owner_count": len({o.pk for f in flats for o in f.owners}),
             }
         )
     if template == DocumentTemplate.APPLICATION:
@@ -288,20 +231,34 @@ def document_context(
         ]
         context["attachments"] = list(case.attachments.select_related("step").order_by("step__number", "uploaded_at"))
     elif template in (DocumentTemplate.BALLOTS, DocumentTemplate.BALLOT_PAPERS):
-        voters = voters_for(flats)
+        # The voters the tally counts, one ballot each. A roster the tally cannot count (a
+        # flat without owners) prints no ballots: the sheet names the flat instead.
+        try:
+            voters, roster_problem = unit_voters(unit=case.unit, flats=flats), ""
+        except RosterIncomplete as exc:
+            voters, roster_problem = [], exc.problem
         vote = vote_data_for(case)
-        voter_of_room = {room: v for v in voters for room in v.rooms}
-        for v in voters:
-            v.choice = next((vote.choice_by_room[r] for r in v.rooms if r in vote.choice_by_room), None)
+        voter_of_room = {room: voter for voter in voters for room in voter.rooms}
+        # Once counted, each voter's effective ballot: one choice covers all their rooms.
+        choice_of = {
+            voter.key: next((vote.choice_by_room[r] for r in voter.rooms if r in vote.choice_by_room), None)
+            for voter in voters
+        }
         context.update(
             {
                 "voters": voters,
                 "voter_count": len(voters),
-                "include_tally": template == DocumentTemplate.BALLOTS,
+                "roster_problem": roster_problem,
+                "include_tally": template == DocumentTemplate.BALLOTS and not roster_problem,
                 "vote": vote,
-                "ratio_rows": ratio_rows(vote.result) if vote.result else [],
+                "ratio_rows": ratio_rows(vote.result, total_area=context["total_area"], voter_count=len(voters)),
                 "failed_labels": [CONDITION_LABELS[c] for c in vote.result.failed_conditions] if vote.result else [],
-                "tally_rows": [{"flat": f, "voter": voter_of_room[f.room]} for f in flats],
+                "tally_rows": [
+                    {"flat": f, "voter": voter_of_room[f.room], "choice": choice_of[voter_of_room[f.room].key]}
+                    for f in flats
+                ]
+                if voters
+                else [],
             }
         )
     elif template == DocumentTemplate.AGREEMENT:

@@ -18,12 +18,18 @@ from enum import StrEnum
 from fractions import Fraction
 
 __all__ = [
+    "CONDITIONS",
     "CONDITION_CODES",
     "CONDITION_LABELS",
+    "CONSENT_AREA",
+    "CONSENT_HEADCOUNT",
     "CONSENT_THRESHOLD",
     "DEVELOPER_KEY",
+    "PARTICIPATION_AREA",
+    "PARTICIPATION_HEADCOUNT",
     "PARTICIPATION_THRESHOLD",
     "Choice",
+    "Condition",
     "ConflictingChoicesError",
     "FlatFact",
     "TallyResult",
@@ -42,20 +48,96 @@ CONSENT_THRESHOLD = Fraction(3, 4)
 # All flats the developer has not sold or not delivered vote as one owner (SPC art. 9).
 DEVELOPER_KEY = "developer"
 
-# Fixed order: callers show failed conditions in this order.
-CONDITION_CODES: tuple[str, ...] = (
-    "participation_area",
-    "participation_headcount",
-    "consent_area",
-    "consent_headcount",
-)
 
-CONDITION_LABELS: dict[str, str] = {
-    "participation_area": "参与表决的专有部分面积未达三分之二",
-    "participation_headcount": "参与表决的人数未达三分之二",
-    "consent_area": "同意的专有部分面积未达参与表决面积的四分之三",
-    "consent_headcount": "同意的人数未达参与表决人数的四分之三",
-}
+def gettext_noop(message: str) -> str:
+    """Marks a label for translation without importing Django: `makemessages` finds this
+    name, the screens translate the label with `gettext`, the printed documents print it
+    as written (Chinese)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One of the four conditions a vote must meet (Civil Code art. 278): the count `part`
+    of a `TallyResult` reaches `threshold` of its count `whole` ("以上" includes the bound).
+    The vote page's bars and the printed tally sheet list them from `CONDITIONS`."""
+
+    code: str
+    part: str  # the TallyResult count that must reach the threshold
+    whole: str  # the TallyResult count it is a share of
+    threshold: Fraction
+    measure: str  # "area" (㎡) or "headcount" (人)
+    # Marked for translation (`gettext_noop`): the screens show them in the user's language.
+    label: str  # its name on the vote page
+    threshold_label: str  # the threshold in words
+    failure: str  # said when it is not met; the documents and the command print it too
+    # The printed tally sheet's "part / whole" (the documents are Chinese only).
+    part_label: str
+    whole_label: str
+
+    @property
+    def bound(self) -> str:
+        """The threshold as the tally sheet prints it: "≥2/3（66.67%）"."""
+        return f"≥{self.threshold.numerator}/{self.threshold.denominator}（{format_percent(self.threshold)}）"
+
+
+# 参与表决：专有部分面积占比三分之二以上的业主
+PARTICIPATION_AREA = Condition(
+    code="participation_area",
+    part="participating_area",
+    whole="total_area",
+    threshold=PARTICIPATION_THRESHOLD,
+    measure="area",
+    label=gettext_noop("参与表决的专有部分面积"),
+    part_label="参与表决的专有部分面积",
+    whole_label="全部专有部分面积",
+    threshold_label=gettext_noop("三分之二"),
+    failure=gettext_noop("参与表决的专有部分面积未达三分之二"),
+)
+# 参与表决：人数占比三分之二以上的业主
+PARTICIPATION_HEADCOUNT = Condition(
+    code="participation_headcount",
+    part="participating_headcount",
+    whole="total_headcount",
+    threshold=PARTICIPATION_THRESHOLD,
+    measure="headcount",
+    label=gettext_noop("参与表决的人数"),
+    part_label="参与表决的人数",
+    whole_label="全部业主人数",
+    threshold_label=gettext_noop("三分之二"),
+    failure=gettext_noop("参与表决的人数未达三分之二"),
+)
+# 同意：参与表决专有部分面积四分之三以上的业主
+CONSENT_AREA = Condition(
+    code="consent_area",
+    part="agreeing_area",
+    whole="participating_area",
+    threshold=CONSENT_THRESHOLD,
+    measure="area",
+    label=gettext_noop("同意的专有部分面积（占参与表决面积）"),
+    part_label="同意的专有部分面积",
+    whole_label="参与表决的专有部分面积",
+    threshold_label=gettext_noop("四分之三"),
+    failure=gettext_noop("同意的专有部分面积未达参与表决面积的四分之三"),
+)
+# 同意：参与表决人数四分之三以上的业主
+CONSENT_HEADCOUNT = Condition(
+    code="consent_headcount",
+    part="agreeing_headcount",
+    whole="participating_headcount",
+    threshold=CONSENT_THRESHOLD,
+    measure="headcount",
+    label=gettext_noop("同意的人数（占参与表决人数）"),
+    part_label="同意的人数",
+    whole_label="参与表决的人数",
+    threshold_label=gettext_noop("四分之三"),
+    failure=gettext_noop("同意的人数未达参与表决人数的四分之三"),
+)
+# Fixed order: the vote page, the tally sheet and the unmet conditions follow it.
+CONDITIONS: tuple[Condition, ...] = (PARTICIPATION_AREA, PARTICIPATION_HEADCOUNT, CONSENT_AREA, CONSENT_HEADCOUNT)
+CONDITION_CODES: tuple[str, ...] = tuple(condition.code for condition in CONDITIONS)
+# What each unmet condition is called (Chinese, as the documents and the command print it).
+CONDITION_LABELS: dict[str, str] = {condition.code: condition.failure for condition in CONDITIONS}
 
 # Sums must never be rounded, whatever the caller's decimal context: huge
 # precision plus traps turns any silent rounding into an error.
@@ -253,37 +335,50 @@ class TallyResult:
         if not (0 <= self.agreeing_headcount <= self.participating_headcount <= self.total_headcount):
             raise ValueError("人数须满足 0 ≤ 同意 ≤ 参与表决 ≤ 总人数")
 
+    def part(self, condition: Condition) -> Decimal | int:
+        return getattr(self, condition.part)
+
+    def whole(self, condition: Condition) -> Decimal | int:
+        return getattr(self, condition.whole)
+
+    def ratio(self, condition: Condition) -> Fraction | None:
+        """The condition's share (part / whole), exact; None when the whole is zero."""
+        return _ratio(self.part(condition), self.whole(condition))
+
+    def met(self, condition: Condition) -> bool:
+        return _meets(self.part(condition), self.whole(condition), condition.threshold)
+
     @property
     def participation_area_ratio(self) -> Fraction | None:
-        return _ratio(self.participating_area, self.total_area)
+        return self.ratio(PARTICIPATION_AREA)
 
     @property
     def participation_headcount_ratio(self) -> Fraction | None:
-        return _ratio(self.participating_headcount, self.total_headcount)
+        return self.ratio(PARTICIPATION_HEADCOUNT)
 
     @property
     def consent_area_ratio(self) -> Fraction | None:
-        return _ratio(self.agreeing_area, self.participating_area)
+        return self.ratio(CONSENT_AREA)
 
     @property
     def consent_headcount_ratio(self) -> Fraction | None:
-        return _ratio(self.agreeing_headcount, self.participating_headcount)
+        return self.ratio(CONSENT_HEADCOUNT)
 
     @property
     def participation_area_met(self) -> bool:
-        return _meets(self.participating_area, self.total_area, PARTICIPATION_THRESHOLD)
+        return self.met(PARTICIPATION_AREA)
 
     @property
     def participation_headcount_met(self) -> bool:
-        return _meets(self.participating_headcount, self.total_headcount, PARTICIPATION_THRESHOLD)
+        return self.met(PARTICIPATION_HEADCOUNT)
 
     @property
     def consent_area_met(self) -> bool:
-        return _meets(self.agreeing_area, self.participating_area, CONSENT_THRESHOLD)
+        return self.met(CONSENT_AREA)
 
     @property
     def consent_headcount_met(self) -> bool:
-        return _meets(self.agreeing_headcount, self.participating_headcount, CONSENT_THRESHOLD)
+        return self.met(CONSENT_HEADCOUNT)
 
     @property
     def participation_met(self) -> bool:  # 参与表决：专有部分面积与人数均达三分之二以上
@@ -299,14 +394,8 @@ class TallyResult:
 
     @property
     def failed_conditions(self) -> tuple[str, ...]:
-        """Codes of the unmet conditions, in ``CONDITION_CODES`` order."""
-        met = {
-            "participation_area": self.participation_area_met,
-            "participation_headcount": self.participation_headcount_met,
-            "consent_area": self.consent_area_met,
-            "consent_headcount": self.consent_headcount_met,
-        }
-        return tuple(code for code in CONDITION_CODES if not met[code])
+        """Codes of the unmet conditions, in ``CONDITIONS`` order."""
+        return tuple(condition.code for condition in CONDITIONS if not self.met(condition))
 
     def as_contract_dict(self) -> dict[str, object]:
         """The shared tally contract (see shared/samples/tally-example.json)."""

@@ -11,32 +11,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from cases.models import Case, CaseStatus, Ownership
+from cases.models import Case, CaseStatus
 from cases.selectors import case_list_visible_to
 
 from . import rules
 from .models import Ballot, BallotImport, Vote, VoteState, WitnessRecord
 from .rules import (
-    CONSENT_THRESHOLD,
-    PARTICIPATION_THRESHOLD,
     TallyResult,
     _room_sort_key,  # the roster's natural room order ("2" < "10")
     format_percent,
 )
+from .voters import roster_flats, unit_voters
 
-# The unmet conditions as the screens name them: `rules.CONDITION_LABELS` in the user's
-# language. rules is pure Python and keeps its Chinese labels (the printed documents use
-# them); test_selectors keeps the two in step.
-CONDITION_TEXT = {
-    "participation_area": gettext_lazy("参与表决的专有部分面积未达三分之二"),
-    "participation_headcount": gettext_lazy("参与表决的人数未达三分之二"),
-    "consent_area": gettext_lazy("同意的专有部分面积未达参与表决面积的四分之三"),
-    "consent_headcount": gettext_lazy("同意的人数未达参与表决人数的四分之三"),
-}
+
+def failed_condition_texts(result: TallyResult) -> list[str]:
+    """The unmet conditions as the screens name them: `rules.CONDITIONS`' own labels, in the
+    user's language."""
+    return [_(condition.failure) for condition in rules.CONDITIONS if not result.met(condition)]
+
 
 # --- for other apps ----------------------------------------------------------------------
 
@@ -99,7 +95,7 @@ def _summary_line(votes: list[Vote], result: TallyResult | None) -> str:
         }
     if result.passed:
         return _("表决已结束%(round)s：通过") % {"round": round_label}
-    reasons = "；".join(str(CONDITION_TEXT[code]) for code in result.failed_conditions)
+    reasons = "；".join(failed_condition_texts(result))
     return _("表决已结束%(round)s：未通过（%(reasons)s）") % {"round": round_label, "reasons": reasons}
 
 
@@ -176,65 +172,24 @@ def _people(count: int) -> str:
 
 
 def tally_bars(result: TallyResult) -> list[Bar]:
-    two_thirds, three_quarters = format_percent(PARTICIPATION_THRESHOLD), format_percent(CONSENT_THRESHOLD)
-    rows = [
-        (
-            "participation_area",
-            _("参与表决的专有部分面积"),
-            _area(result.participating_area),
-            _area(result.total_area),
-            result.participation_area_ratio,
-            _("三分之二"),
-            two_thirds,
-            result.participation_area_met,
-        ),
-        (
-            "participation_headcount",
-            _("参与表决的人数"),
-            _people(result.participating_headcount),
-            _people(result.total_headcount),
-            result.participation_headcount_ratio,
-            _("三分之二"),
-            two_thirds,
-            result.participation_headcount_met,
-        ),
-        (
-            "consent_area",
-            _("同意的专有部分面积（占参与表决面积）"),
-            _area(result.agreeing_area),
-            _area(result.participating_area),
-            result.consent_area_ratio,
-            _("四分之三"),
-            three_quarters,
-            result.consent_area_met,
-        ),
-        (
-            "consent_headcount",
-            _("同意的人数（占参与表决人数）"),
-            _people(result.agreeing_headcount),
-            _people(result.participating_headcount),
-            result.consent_headcount_ratio,
-            _("四分之三"),
-            three_quarters,
-            result.consent_headcount_met,
-        ),
-    ]
+    """The four conditions of `rules.CONDITIONS`, in their order, as the vote page shows them."""
     bars = []
-    for code, label, part, whole, ratio, threshold, threshold_percent, met in rows:
-        percent = format_percent(ratio)
-        width = format_percent(min(ratio, Fraction(1))) if ratio is not None else "0.00%"
+    for condition in rules.CONDITIONS:
+        show = _area if condition.measure == "area" else _people
+        ratio = result.ratio(condition)
+        met = result.met(condition)
         bars.append(
             Bar(
-                code=code,
-                label=label,
-                part=part,
-                whole=whole,
-                percent=percent,
-                width=width,
-                threshold=threshold,
-                threshold_percent=threshold_percent,
+                code=condition.code,
+                label=_(condition.label),
+                part=show(result.part(condition)),
+                whole=show(result.whole(condition)),
+                percent=format_percent(ratio),
+                width=format_percent(min(ratio, Fraction(1))) if ratio is not None else "0.00%",
+                threshold=_(condition.threshold_label),
+                threshold_percent=format_percent(condition.threshold),
                 met=met,
-                failure="" if met else str(CONDITION_TEXT[code]),
+                failure="" if met else _(condition.failure),
             )
         )
     return bars
@@ -312,16 +267,6 @@ def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
     return rows
 
 
-def _roster_flats(unit) -> list:
-    """The unit's flats with their owners, as `cases.selectors.unit_flats_with_owners` reads
-    them but with each ownership's owner in the same query (one round trip fewer), and of
-    the owner only what the roster and the voters show: the name and the ID number (masked)."""
-    ownerships = (
-        Ownership.objects.select_related("owner").only("flat", "owner__name", "owner__id_number").order_by("pk")
-    )
-    return list(unit.flats.prefetch_related(Prefetch("ownerships", queryset=ownerships)).order_by("floor", "room"))
-
-
 def vote_page(*, case: Case, user) -> dict:
     """Everything the case's vote page shows. The roster is read once: the flats with their
     owners give both the roster table and the voters the tally counts."""
@@ -330,11 +275,11 @@ def vote_page(*, case: Case, user) -> dict:
     from cases.permissions import can_run_vote
 
     from . import rules
-    from .services import stored_tally, tally_of_ballots, unit_voters
+    from .services import stored_tally, tally_of_ballots
 
     votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
     vote = votes[-1] if votes else None
-    flats = _roster_flats(case.unit)
+    flats = roster_flats(unit=case.unit)
     rows = ballot_rows(vote=vote) if vote is not None else []
     roster_problem = ""
     try:
@@ -366,7 +311,7 @@ def vote_page(*, case: Case, user) -> dict:
         "round": len(votes),
         "result": result,
         "bars": tally_bars(result),
-        "failed_labels": [str(CONDITION_TEXT[code]) for code in result.failed_conditions],
+        "failed_labels": failed_condition_texts(result),
         "summary": _summary_line(votes, result),
         "voters": voters,
         "not_voted": [v for v in voters if v.db_key not in voted] if vote is not None else [],

@@ -57,90 +57,11 @@ from .models import (
     WitnessRecord,
 )
 from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError, ballot_problems
+from .voters import UnitVoter, unit_voters
+from .voters import ballot_key as ballot_key  # the benchmark's generator imports it from here
 
 # --- voters ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitVoter:
-    """One voter (表决人) of the unit, as `rules.group_voters` forms it from the roster."""
-
-    voter: rules.Voter
-    names: str
-    owner_ids: frozenset[int]
-    developer: bool
-
-    @property
-    def key(self) -> str:
-        return self.voter.key
-
-    @property
-    def db_key(self) -> str:
-        return ballot_key(self.voter.key)
-
-    @property
-    def rooms(self) -> tuple[str, ...]:
-        return self.voter.rooms
-
-    @property
-    def rooms_label(self) -> str:
-        return "、".join(self.voter.rooms)
-
-    @property
-    def area(self) -> Decimal:
-        return self.voter.area
-
-
-def ballot_key(voter_key: str) -> str:
-    """The voter key as stored on a ballot; a very long owner set is stored as its digest."""
-    if len(voter_key) <= 255:
-        return voter_key
-    return "sha256:" + hashlib.sha256(voter_key.encode()).hexdigest()
-
-
-def unit_voters(*, unit: ElevatorUnit, flats: Sequence[Flat] | None = None) -> list[UnitVoter]:
-    """The unit's voters from its flats and owners (owner primary keys are the owner keys).
-    A page that has read the flats with their owners already passes them as `flats`."""
-    if flats is None:
-        flats = list(unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room"))
-    facts = [
-        rules.FlatFact(
-            room=flat.room,
-            area=flat.area,
-            developer_held=flat.developer_held,
-            owner_keys=frozenset(str(o.owner_id) for o in flat.ownerships.all()),
-        )
-        for flat in flats
-    ]
-    try:
-        voters = rules.group_voters(facts)
-    except ValueError as exc:
-        raise ValidationError(
-            _("名册不完整，无法计票：%(problem)s") % {"problem": _roster_problem(facts, exc)}, code="roster_incomplete"
-        ) from exc
-    flat_by_room = {flat.room: flat for flat in flats}
-    result = []
-    for voter in voters:
-        owners: dict[int, Owner] = {}
-        for room in voter.rooms:
-            for ownership in flat_by_room[room].ownerships.all():
-                owners.setdefault(ownership.owner_id, ownership.owner)
-        developer = voter.key == rules.DEVELOPER_KEY
-        names = "、".join(owner.name for owner in owners.values())
-        if developer:
-            names = f"开发商（未售或未交付房屋）{('：' + names) if names else ''}"
-        result.append(UnitVoter(voter=voter, names=names, owner_ids=frozenset(owners), developer=developer))
-    return result
-
-
-def _roster_problem(facts: Sequence[rules.FlatFact], exc: ValueError) -> str:
-    """Why `rules.group_voters` refused the unit's flats, in the user's language. Flats in the
-    database have unique rooms and positive areas, so what can be wrong is a flat without
-    owners; anything else is rules' own (Chinese) text."""
-    for fact in facts:
-        if not fact.developer_held and not fact.owner_keys:
-            return _("房号 %(room)s 没有业主证件号码（非开发商持有的房屋必须登记业主）") % {"room": fact.room}
-    return str(exc)
+# Built in one place, `voters.unit_voters` (who is one voter is said there).
 
 
 def _voter_by_room(voters: Sequence[UnitVoter]) -> dict[str, UnitVoter]:

@@ -274,20 +274,20 @@ def _not_voted_rows(voters) -> SafeString:
 
 
 def _roster_rows(flats) -> SafeString:
+    """`flats`: the roster as `voters.roster_flats` reads it."""
     yes, no, recorded = _("是"), _("否"), _("已登记")
     missing = format_html('<strong class="vote-warn">{}</strong>', _("缺"))
     area_source = _display(Flat, "area_source")
     rows = []
     for flat in flats:
-        owners = [ownership.owner for ownership in flat.ownerships.all()]
         rows.append(
             (
                 Cell(flat.room, "nowrap"),
                 Cell(flat.floor, "num"),
                 Cell(flat.area, "num"),
                 area_source(flat.area_source),
-                Cell("、".join(owner.name for owner in owners), "names"),
-                Cell(mark_safe("<br>".join(escape(owner.masked_id_number) for owner in owners)), "nowrap"),
+                Cell("、".join(owner.name for owner in flat.owners), "names"),
+                Cell(mark_safe("<br>".join(escape(owner.masked_id_number) for owner in flat.owners)), "nowrap"),
                 yes if flat.developer_held else no,
                 recorded if flat.certificate_no else missing,
             )

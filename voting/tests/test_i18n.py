@@ -17,12 +17,21 @@ from .factories import VoteFactory, scan_upload
 pytestmark = pytest.mark.django_db
 
 
-def test_the_screens_condition_texts_are_the_rules_labels():
-    """rules.py stays pure Python with its Chinese labels (the printed documents use them);
-    selectors.CONDITION_TEXT is the translatable copy the screens show."""
-    assert tuple(selectors.CONDITION_TEXT) == rules.CONDITION_CODES
+def test_the_screens_name_the_conditions_by_the_rules_labels():
+    """rules.CONDITIONS declares the four conditions once, with their Chinese labels (the
+    printed documents print them as written); the vote page shows the same labels in the
+    user's language."""
+    nothing_met = rules.tally([], {})
     with translation.override("zh-hans"):
-        assert {code: str(text) for code, text in selectors.CONDITION_TEXT.items()} == rules.CONDITION_LABELS
+        bars = selectors.tally_bars(nothing_met)
+        assert [bar.code for bar in bars] == list(rules.CONDITION_CODES)
+        assert [bar.label for bar in bars] == [condition.label for condition in rules.CONDITIONS]
+        assert [bar.failure for bar in bars] == [rules.CONDITION_LABELS[code] for code in rules.CONDITION_CODES]
+        assert selectors.failed_condition_texts(nothing_met) == [bar.failure for bar in bars]
+    with translation.override("en"):
+        english = selectors.failed_condition_texts(nothing_met)
+        assert selectors.tally_bars(nothing_met)[1].label == "Headcount taking part in the vote"
+    assert english[1] == "Headcount taking part in the vote is below two-thirds"
 
 
 def test_an_english_clerk_still_writes_the_audit_log_in_chinese(client):
