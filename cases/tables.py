@@ -64,9 +64,15 @@ def _cell(value: object) -> str:
     return f"<td>{text(value)}</td>"
 
 
-def rows_html(rows: Iterable[Row | Sequence[object]]) -> SafeString:
-    """The `<tr>` rows of a table body, safe to print in a template as they are."""
+def rows_html(rows: Iterable[Row | Sequence[object]], *, classes: Sequence[str] = ()) -> SafeString:
+    """The `<tr>` rows of a table body, safe to print in a template as they are.
+
+    `classes`: a class for each column, for tables whose every row has the same cells (the
+    case list): the rows are then plain tuples of values, no Cell per cell."""
     out = []
+    if classes:
+        # The opening tags once for the table, not once per cell.
+        opening = [f'<td class="{escape(name)}">' if name else "<td>" for name in classes]
     for row in rows:
         if isinstance(row, Row):
             attrs = (f' class="{escape(row.css_class)}"' if row.css_class else "") + (
@@ -75,5 +81,12 @@ def rows_html(rows: Iterable[Row | Sequence[object]]) -> SafeString:
             cells = row.cells
         else:
             attrs, cells = "", row
-        out.append(f"<tr{attrs}>{''.join(_cell(value) for value in cells)}</tr>")
+        if classes:
+            body = "".join(
+                _cell(value) if isinstance(value, Cell) else f"{opening[i]}{text(value)}</td>"
+                for i, value in enumerate(cells)
+            )
+        else:
+            body = "".join(_cell(value) for value in cells)
+        out.append(f"<tr{attrs}>{body}</tr>")
     return mark_safe("\n".join(out))  # every value above went through text()
