@@ -3,7 +3,7 @@ jurisdiction isolation is written once: a user sees their own jurisdiction's rec
 the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 """
 
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 
 from .expressions import InSubquery
 from .models import (
@@ -133,7 +133,10 @@ def audit_event_list_visible_to(*, user) -> QuerySet[AuditEvent]:
 
 
 def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
-    return unit.flats.prefetch_related("ownerships__owner").order_by("floor", "room")
+    """The unit's flats, each with its ownerships and their owners: two queries (the
+    ownerships joined to their owners), whatever the number of flats."""
+    ownerships = Ownership.objects.select_related("owner").order_by("pk")
+    return unit.flats.prefetch_related(Prefetch("ownerships", queryset=ownerships)).order_by("floor", "room")
 
 
 def step_waiting_for(*, state: str | None, department: str | None) -> str:
