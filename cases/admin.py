@@ -42,7 +42,7 @@ from .models import (
     owner_kind_for,
 )
 from .roles import is_city_wide
-from .tables import Cell, link, rows_html
+from .tables import Cell, link, rows_html, url_for_each, warning
 
 # Selector per model for the scoped foreign-key choices of every form and inline.
 _SCOPE = {
@@ -636,14 +636,13 @@ class CaseChangeList(ChangeList):
         # case page's address once (reverse() for each row was a tenth of the page's time).
         step_labels = {value: str(label) for value, label in Case._meta.get_field("current_step").flatchoices}
         status_labels = {value: str(label) for value, label in Case._meta.get_field("status").flatchoices}
-        change_url = reverse("admin:cases_case_change", args=[0], current_app=self.model_admin.admin_site.name)
-        prefix, suffix = change_url.split("/0/")
-        overdue = format_html('<strong class="portal-warning">{}</strong>', gettext("已超期"))
+        case_url = url_for_each("admin:cases_case_change", current_app=self.model_admin.admin_site.name)
+        overdue = warning(gettext("已超期"))
         waiting_for = functools.cache(selectors.step_waiting_for)  # a few (state, department) pairs a page
         self.rows = rows_html(
             (
                 (
-                    Cell(link(f"{prefix}/{case['pk']}/{suffix}", case["number"]), "field-number", header=True),
+                    Cell(link(case_url(case["pk"]), case["number"]), "field-number", header=True),
                     case["unit__building__address"] + case["unit__name"],
                     office_names.get(case["jurisdiction_id"], ""),
                     step_labels.get(case["current_step"], case["current_step"]),
@@ -978,7 +977,7 @@ class CaseAdmin(ScopedAdmin):
     @admin.display(description=_("超期"))
     def overdue(self, obj):
         if selectors.step_overdue(state=obj.current_state, due_date=obj.current_due):
-            return format_html('<strong class="portal-warning">{}</strong>', gettext("已超期"))
+            return warning(gettext("已超期"))
         return "—"
 
     @admin.display(description=_("立案日期"), ordering="opened_at")

@@ -19,10 +19,11 @@ value (None or "") prints the dash the admin prints for "nothing".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 EMPTY = "—"
@@ -54,6 +55,18 @@ def text(value: object) -> str:
 def link(href: str, label: object) -> SafeString:
     """`<a href="…">label</a>`, both escaped (format_html's lazy-string checks cost more)."""
     return mark_safe(f'<a href="{escape(href)}">{text(label)}</a>')
+
+
+def warning(message: object) -> SafeString:
+    """A warning inside a cell (已超期), as the staff pages mark one."""
+    return mark_safe(f'<strong class="portal-warning">{text(message)}</strong>')
+
+
+def url_for_each(viewname: str, *, current_app: str | None = None) -> Callable[[int], str]:
+    """The address of `viewname` (one integer argument) for any object id, from one
+    reverse(): reversing for each row of a long table costs a tenth of the page's time."""
+    prefix, suffix = reverse(viewname, args=[0], current_app=current_app).split("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
 def _cell(value: object) -> str:

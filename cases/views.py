@@ -13,14 +13,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from . import audit, permissions, selectors, services
 from .files import clean_file_name
 from .forms import step_action_form
 from .models import CaseStatus, ProcedureStep
-from .tables import rows_html
+from .tables import link, rows_html, url_for_each, warning
 from .workflow import PROCEDURE_BY_NUMBER, STEP_ACTION_BY_NAME, StepAction, StepState
 
 
@@ -160,27 +159,19 @@ QUEUE_COLUMNS = (
 )
 
 
-def _queue_rows(steps, *, today):
+def _queue_rows(steps):
     """The queue's table body (cases.tables): about 100 µs a row less than a template loop."""
-    change_url = reverse("admin:cases_case_change", args=[0])
-    prefix, suffix = change_url.split("/0/")
-    overdue = format_html('<strong class="portal-warning">{}</strong>', _("已超期"))
+    case_url = url_for_each("admin:cases_case_change")
+    overdue = warning(_("已超期"))
     return rows_html(
         (
-            format_html(
-                '<a href="{}/{}/{}#step-{}">{}</a>',
-                prefix,
-                step["case_id"],
-                suffix,
-                step["number"],
-                step["case__number"],
-            ),
+            link(f"{case_url(step['case_id'])}#step-{step['number']}", step["case__number"]),
             step["case__unit__building__address"] + step["case__unit__name"],
             f"{step['number']}. {PROCEDURE_BY_NUMBER[step['number']].name}",
             StepState(step["state"]).label,
             step["submitted_at"] and timezone.localtime(step["submitted_at"]).strftime("%Y-%m-%d %H:%M"),
             step["due_date"] and step["due_date"].isoformat(),
-            overdue if step["state"] == StepState.SUBMITTED and step["due_date"] and step["due_date"] < today else "",
+            overdue if selectors.step_overdue(state=step["state"], due_date=step["due_date"]) else "",
         )
         for step in steps
     )
@@ -197,17 +188,15 @@ def my_queue(request, admin_site):
     start = (number - 1) * QUEUE_PAGE_SIZE
     steps = selectors.step_queue_for(user=request.user).values(*QUEUE_COLUMNS)
     rows = list(steps[start : start + QUEUE_PAGE_SIZE + 1])
-    today = timezone.localdate()
     context = {
         **admin_site.each_context(request),
         "title": _("我的待办"),
-        "rows": _queue_rows(rows[:QUEUE_PAGE_SIZE], today=today),
+        "rows": _queue_rows(rows[:QUEUE_PAGE_SIZE]),
         "page_number": number,
         "first_row": start + 1,
         "last_row": start + len(rows[:QUEUE_PAGE_SIZE]),
         "previous_page": number - 1 if number > 1 else None,
         "next_page": number + 1 if len(rows) > QUEUE_PAGE_SIZE else None,
-        "today": today,
         "opts": ProcedureStep._meta,
     }
     return TemplateResponse(request, "admin/cases/queue.html", context)

@@ -1,8 +1,9 @@
 """The long tables' rows written in Python (cases/tables.py) escape what users typed."""
 
+from django.urls import reverse
 from django.utils.html import format_html
 
-from cases.tables import Cell, Row, link, rows_html
+from cases.tables import Cell, Row, link, rows_html, url_for_each, warning
 
 
 def test_a_typed_value_is_escaped_and_safe_html_is_kept():
@@ -19,3 +20,9 @@ def test_a_cell_can_be_the_row_header_with_a_class_and_a_row_its_own_class_and_i
 
 def test_a_link_escapes_its_address_and_its_label():
     assert link('/x/?a=1&b="2"', "<b>") == '<a href="/x/?a=1&amp;b=&quot;2&quot;">&lt;b&gt;</a>'
+
+
+def test_a_warning_escapes_its_text_and_an_address_for_each_id_matches_reverse():
+    assert warning("<已超期>") == '<strong class="portal-warning">&lt;已超期&gt;</strong>'
+    case_url = url_for_each("admin:cases_case_change")
+    assert case_url(42) == reverse("admin:cases_case_change", args=[42])
