@@ -1,0 +1,10 @@
+"""The staff back office for the case domain, one module per thing it administers.
+
+Every queryset starts at a selector (jurisdiction isolation in one place) and every
+save goes through a service (validation and audit in one place).
+"""
+
+from . import audit, case, masterdata
+from .base import ReadOnlyAdminMixin, ScopedAdmin, ScopedFormFieldsMixin
+
+__all__ = ["ReadOnlyAdminMixin", "ScopedAdmin", "ScopedFormFieldsMixin", "audit", "case", "masterdata"]
