@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from voting.selectors import vote_summary_for_case
 
 from . import selectors
+from .extensions import render_case_panels
 from .models import Attachment, Case, ProcedureStep, StepHistory
 from .tables import rows_html
 
@@ -60,7 +61,12 @@ def panels_context(*, request, case: Case) -> dict:
         row["paper_items"] = _paper_items(row["papers"])
         row["history_count"] = history_count % {"n": len(row["history"])}
         row["history_rows"] = _history_rows(row["history"], channels)
-    return {"timeline": timeline, "vote_summary": vote_summary_for_case(case=case)}
+    return {
+        "timeline": timeline,
+        "vote_summary": vote_summary_for_case(case=case),
+        "panels_above": render_case_panels(request=request, case=case, place="above"),
+        "panels_below": render_case_panels(request=request, case=case, place="below"),
+    }
 
 
 def _choice_labels(model, field: str) -> dict:

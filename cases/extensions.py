@@ -86,30 +86,45 @@ def roster_locked(*, unit) -> bool:
 # --- panels on the case page --------------------------------------------------------------
 
 
+PanelPlace = Literal["above", "below"]
+
+
 @dataclass(frozen=True)
 class CasePanel:
-    """A section of the case page above its details. `context(request=…, case=…)` returns
-    the template's context, or None to leave the panel out for this user and case; the
-    template is rendered with the request (CSRF, i18n) and the case as `case`."""
+    """A section of the case page, above its details or below them (`place`), on the text
+    page and on the form (?edit=1) alike. `context(request=…, case=…)` returns the
+    template's context, or None to leave the panel out for this user and case; the template
+    is rendered with the request (CSRF, i18n) and the case as `case`."""
 
     name: str
     order: int
     template_name: str
     context: Callable[..., dict | None]
+    place: PanelPlace = "above"
 
 
 _CASE_PANELS: list[CasePanel] = []
 
 
-def register_case_panel(name: str, *, order: int, template_name: str, context: Callable[..., dict | None]) -> None:
-    panel = CasePanel(name=name, order=order, template_name=template_name, context=context)
+def register_case_panel(
+    name: str,
+    *,
+    order: int,
+    template_name: str,
+    context: Callable[..., dict | None],
+    place: PanelPlace = "above",
+) -> None:
+    panel = CasePanel(name=name, order=order, template_name=template_name, context=context, place=place)
     _CASE_PANELS[:] = sorted([p for p in _CASE_PANELS if p.name != name] + [panel], key=lambda p: (p.order, p.name))
 
 
-def render_case_panels(*, request, case) -> SafeString:
-    """The registered panels this user may see on this case, in their order, as HTML."""
+def render_case_panels(*, request, case, place: PanelPlace) -> SafeString:
+    """The registered panels of that place this user may see on this case, in their order,
+    as HTML."""
     parts = []
     for panel in _CASE_PANELS:
+        if panel.place != place:
+            continue
         context = panel.context(request=request, case=case)
         if context is None:
             continue
