@@ -30,17 +30,14 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from voting.selectors import vote_summary_for_case
-
 from . import selectors
-from .extensions import render_case_panels
 from .models import Attachment, Case, ProcedureStep, StepHistory
 from .tables import rows_html
 
 
 def panels_context(*, request, case: Case) -> dict:
-    """What admin/cases/case/case_panels.html shows above the details: the vote's line and
-    the timeline. Each step's times, files, window submissions and history are written
+    """What admin/cases/case/case_panels.html shows above the details besides the panels
+    other apps register: the timeline. Each step's times, files, window submissions and history are written
     here, the lists as HTML: they grow with the case, and a template loop spent some 30 µs
     on each item's date, URL and translation."""
     timeline = selectors.case_timeline(case=case, user=request.user)
@@ -61,12 +58,7 @@ def panels_context(*, request, case: Case) -> dict:
         row["paper_items"] = _paper_items(row["papers"])
         row["history_count"] = history_count % {"n": len(row["history"])}
         row["history_rows"] = _history_rows(row["history"], channels)
-    return {
-        "timeline": timeline,
-        "vote_summary": vote_summary_for_case(case=case),
-        "panels_above": render_case_panels(request=request, case=case, place="above"),
-        "panels_below": render_case_panels(request=request, case=case, place="below"),
-    }
+    return {"timeline": timeline}
 
 
 def _choice_labels(model, field: str) -> dict:

@@ -15,9 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
-
 # --- checks on a step -------------------------------------------------------------------
 
 StepStage = Literal["submit", "approve"]
@@ -118,15 +115,7 @@ def register_case_panel(
     _CASE_PANELS[:] = sorted([p for p in _CASE_PANELS if p.name != name] + [panel], key=lambda p: (p.order, p.name))
 
 
-def render_case_panels(*, request, case, place: PanelPlace) -> SafeString:
-    """The registered panels of that place this user may see on this case, in their order,
-    as HTML."""
-    parts = []
-    for panel in _CASE_PANELS:
-        if panel.place != place:
-            continue
-        context = panel.context(request=request, case=case)
-        if context is None:
-            continue
-        parts.append(render_to_string(panel.template_name, {"case": case, **context}, request=request))
-    return mark_safe("".join(parts))  # each part is a rendered template, escaped by it
+def case_panels(*, place: PanelPlace) -> list[CasePanel]:
+    """The registered panels of that place, in their order (rendered by the case page's
+    `{% case_panels "above" %}` tag: cases/templatetags/case_panels.py)."""
+    return [panel for panel in _CASE_PANELS if panel.place == place]

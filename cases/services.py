@@ -23,7 +23,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, permissions, validators
+from . import audit, extensions, permissions, validators
 from .deadlines import add_working_days
 from .eligibility import UnitFacts, eligibility_problems
 from .files import FilesWritten, inspect_upload
@@ -94,10 +94,8 @@ def ensure_actor_in_jurisdiction(*, actor, jurisdiction: Jurisdiction | None) ->
 
 def ensure_roster_not_frozen(*, obj: models.Model) -> None:
     """Once the unit's vote opens its flats and ownerships are the roster it counts: frozen."""
-    from voting.selectors import roster_frozen
-
     unit = {Flat: lambda o: o.unit, Ownership: lambda o: o.flat.unit}.get(type(obj), lambda o: None)(obj)
-    if unit is not None and unit.pk and roster_frozen(unit=unit):
+    if unit is not None and unit.pk and extensions.roster_locked(unit=unit):
         raise ValidationError(
             _("%(unit)s的业主表决已开始，房屋与业主名册已冻结，不能修改。") % {"unit": unit}, code="roster_frozen"
         )
@@ -110,12 +108,10 @@ OWNER_IDENTITY_FIELDS = frozenset({"name", "id_number"})
 
 def frozen_unit_of_owner(*, owner: Owner) -> ElevatorUnit | None:
     """A unit whose frozen roster lists this owner, if any."""
-    from voting.selectors import roster_frozen
-
     if owner.pk is None:
         return None
     units = ElevatorUnit.objects.filter(flats__ownerships__owner=owner).distinct()
-    return next((unit for unit in units if roster_frozen(unit=unit)), None)
+    return next((unit for unit in units if extensions.roster_locked(unit=unit)), None)
 
 
 def _person_for(number: str) -> Person:
@@ -197,9 +193,7 @@ def owner_upsert(*, data: OwnerData, jurisdiction: Jurisdiction, actor, develope
     (`owner_kind_for`); an existing person record the roster names as the developer becomes
     an organisation when its number is a credit code. Otherwise the kind stays as recorded
     (an officer may have corrected it)."""
-    from .validators import normalize_id
-
-    id_number = normalize_id(data.id_number)
+    id_number = validators.normalize_id(data.id_number)
     mine = Owner.objects.select_for_update(no_key=True).filter(jurisdiction=jurisdiction, id_number=id_number)
     owner = mine.first()
     if owner is None:
@@ -406,10 +400,8 @@ def case_update_details(*, case: Case, actor, representatives: Sequence[Owner] |
         if case.status != CaseStatus.OPEN:
             raise ValidationError(_("案件已结束，不能再修改。"))
         changed = [name for name, value in changes.items() if getattr(case, name) != value]
-        from voting.selectors import roster_frozen
-
         voted_on = VOTED_ON_FIELDS.intersection(changed)
-        if voted_on and roster_frozen(unit=case.unit):
+        if voted_on and extensions.roster_locked(unit=case.unit):
             raise ValidationError(
                 _("业主表决已开始：表决票上的增设方案和工程预算不能再修改。方案或预算确需变更的，须重新组织表决。"),
                 code="voted_on",
@@ -516,7 +508,7 @@ def step_submission_problems(*, step: ProcedureStep) -> list[str]:
     """Why the step may not be submitted now; empty when it may. Its required papers must be
     there, and after a return at least one paper uploaded since: a resubmission without the
     document it was returned for would only come back again."""
-    problems = []
+    problems = extensions.registered_step_problems(step=step, stage="submit")
     kinds = set(step.attachments.values_list("kind", flat=True))
     for kind in step.procedure.submission_papers:  # uploaded on the step or brought to the window
         if kind not in kinds:
@@ -553,19 +545,12 @@ def _missing_paper(kind: str) -> str:
 
 
 def step_guard_problems(*, step: ProcedureStep) -> list[str]:
-    """Why the step may not be approved now; empty when it may."""
-    from voting.selectors import vote_result_for_case, witness_recorded_for_case
-
+    """Why the step may not be approved now; empty when it may: what the apps above cases
+    registered (step 1: the vote and its witness record), the motion the vote decided, the
+    papers, the notice period."""
     case = step.case
-    problems = []
+    problems = extensions.registered_step_problems(step=step, stage="approve")
     if step.number == 1:
-        result = vote_result_for_case(case=case)
-        if result is None:
-            problems.append(_("表决结果缺失：须先完成业主表决。"))
-        elif not result.passed:
-            problems.append(_("业主表决未通过，不能通过方案初审。"))
-        elif not witness_recorded_for_case(case=case):
-            problems.append(_("缺少表决见证记录：请在表决页登记见证人、见证单位、见证时间和签字的见证记录。"))
         for missing in case_motion_problems(case=case):
             problems.append(_("表决事项不完整：%(missing)s。") % {"missing": missing})
     procedure = step.procedure

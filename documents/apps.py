@@ -6,3 +6,8 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("格式文书")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import extensions  # models are loaded only now, at ready()
+
+        extensions.register()

@@ -6,3 +6,8 @@ class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("业主表决")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import extensions  # models are loaded only now, at ready()
+
+        extensions.register()

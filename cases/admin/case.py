@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from voting.rules import format_percent
 
-from .. import case_page, selectors, services, views
+from .. import case_page, extensions, selectors, services, views
 from ..costs import FEN
 from ..models import (
     Agreement,
@@ -278,10 +278,8 @@ class CaseAdmin(ScopedAdmin):
     @staticmethod
     def _roster_frozen(case) -> bool:
         # Asked several times per page (form, fieldsets, rendering): once per loaded case.
-        from voting.selectors import roster_frozen
-
         if not hasattr(case, "_portal_roster_frozen"):
-            case._portal_roster_frozen = roster_frozen(unit=case.unit)
+            case._portal_roster_frozen = extensions.roster_locked(unit=case.unit)
         return case._portal_roster_frozen
 
     def get_object(self, request, object_id, from_field=None):

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, selectors, services
+from .. import audit, extensions, selectors, services
 from ..models import (
     AgentBuilder,
     Building,
@@ -177,9 +177,7 @@ class FlatAdmin(ScopedAdmin):
     # Once the unit's vote has opened, its flats and their owners are what the vote counts:
     # the page shows them read-only and says why, rather than refusing a save afterwards.
     def _frozen(self, obj) -> bool:
-        from voting.selectors import roster_frozen
-
-        return obj is not None and roster_frozen(unit=obj.unit)
+        return obj is not None and extensions.roster_locked(unit=obj.unit)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._frozen(obj)
