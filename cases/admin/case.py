@@ -1,6 +1,5 @@
 """The case list and the case page."""
 
-import functools
 from functools import partial
 
 from django import forms
@@ -9,7 +8,6 @@ from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from voting.rules import format_percent
 
 from .. import case_page, extensions, selectors, services, views
+from ..case_list import case_list_view, case_rows
 from ..costs import FEN
 from ..models import (
     Agreement,
@@ -33,7 +32,7 @@ from ..models import (
 )
 from ..roles import is_city_wide
 from ..search import case_search_filter
-from ..tables import Cell, link, rows_html, url_for_each, warning
+from ..tables import Cell, rows_html, warning
 from .base import ScopedAdmin
 
 # --- cases ----------------------------------------------------------------------------
@@ -131,97 +130,20 @@ class CaseJurisdictionFilter(admin.SimpleListFilter):
         return queryset
 
 
-# What the case list's rows print (admin/cases/case/change_list.html), and nothing else.
-LIST_COLUMNS = (
-    "pk",
-    "number",
-    "status",
-    "current_step",
-    "opened_at",
-    "jurisdiction_id",
-    "unit__name",
-    "unit__building__address",
-    "current_state",
-    "current_department",
-    "current_due",
-)
-
-
-# The classes of the list's cells, as the admin names them (field-<column>).
-LIST_CELL_CLASSES = (
-    "field-number",
-    "field-unit",
-    "field-jurisdiction",
-    "field-current_step",
-    "field-waiting_for",
-    "field-due_date",
-    "field-overdue",
-    "field-status",
-    "field-opened_on",
-)
-
-
 class CaseChangeList(ChangeList):
-    """The case list's page: the filtered cases counted alone, then the page's rows read as
-    plain values (no model objects) with their current step, and written as HTML by
-    `cases.tables` (`self.rows`), not cell by cell in the template."""
+    """The admin's changelist, for what the case list (cases/case_list.py) leaves to it: a
+    popup, an odd query string. Its rows are written as the case list writes them."""
 
     def get_results(self, request):
         super().get_results(request)  # the count reads the filtered cases alone
-        # The page's rows (a slice not yet read): their current step joined on (case,
-        # number), its unique key, and only the columns printed, as plain values. A search
-        # chooses the page's cases first (filtered, sorted, cut to 50) and joins after:
-        # joined first, a common word (刺桐) read the step, unit and building of each of its
-        # 1,000 matches before keeping 50. Without a search the newest-first index already
-        # stops at 50, and the subquery would only add to the plan. The offices' names come
-        # from their 13 rows, not a join for each case. The admin's view counts the rows
-        # again with len(): a list, not a second query.
-        chosen = self.result_list
-        if self.query:
-            chosen = Case.objects.filter(pk__in=chosen.values("pk")).order_by(*chosen.query.order_by)
-        self.result_list = page = list(
-            chosen.annotate(
-                current=FilteredRelation("steps", condition=Q(steps__number=F("current_step"))),
-                current_state=F("current__state"),
-                current_department=F("current__department"),
-                current_due=F("current__due_date"),
-            ).values(*LIST_COLUMNS)
+        self.rows = case_rows(
+            self.result_list,
+            searched=bool(self.query),
+            office_names=dict(Jurisdiction.objects.values_list("pk", "name")),
+            admin_site_name=self.model_admin.admin_site.name,
         )
-        office_names = self._office_names()
-        # Labels once per page (get_FOO_display rebuilds the choices on each call), and the
-        # case page's address once (reverse() for each row was a tenth of the page's time).
-        step_labels = {value: str(label) for value, label in Case._meta.get_field("current_step").flatchoices}
-        status_labels = {value: str(label) for value, label in Case._meta.get_field("status").flatchoices}
-        case_url = url_for_each("admin:cases_case_change", current_app=self.model_admin.admin_site.name)
-        overdue = warning(gettext("已超期"))
-        waiting_for = functools.cache(selectors.step_waiting_for)  # a few (state, department) pairs a page
-        self.rows = rows_html(
-            (
-                (
-                    Cell(link(case_url(case["pk"]), case["number"]), "field-number", header=True),
-                    case["unit__building__address"] + case["unit__name"],
-                    office_names.get(case["jurisdiction_id"], ""),
-                    step_labels.get(case["current_step"], case["current_step"]),
-                    waiting_for(state=case["current_state"], department=case["current_department"]),
-                    case["current_due"] and case["current_due"].isoformat(),
-                    overdue
-                    if selectors.step_overdue(state=case["current_state"], due_date=case["current_due"])
-                    else "",
-                    status_labels.get(case["status"], case["status"]),
-                    timezone.localtime(case["opened_at"]).date().isoformat(),
-                )
-                for case in page
-            ),
-            classes=LIST_CELL_CLASSES,
-        )
-
-    def _office_names(self) -> dict[int, str]:
-        """The offices' names by id: from the office filter's choices when the user has it
-        (the city-wide roles, who see every office), else from the offices' 13 rows."""
-        for spec in self.filter_specs:
-            if isinstance(spec, CaseJurisdictionFilter) and spec.lookup_choices:
-                return {int(pk): name for pk, name in spec.lookup_choices}
-        return dict(Jurisdiction.objects.values_list("pk", "name"))
+        # The admin's view counts the rows again with len(): a list, not a second query.
+        self.result_list = list(self.result_list)
 
 
 @admin.register(Case)
@@ -251,6 +173,7 @@ class CaseAdmin(ScopedAdmin):
     # date hierarchy (two more queries over every case, for links nobody used).
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice reads every case again
     sortable_by = ()  # newest first, from its index; the filters and the search narrow it
     autocomplete_fields = ["unit", "agent_builder"]
     filter_horizontal = ["representatives"]
@@ -501,6 +424,9 @@ class CaseAdmin(ScopedAdmin):
         return response
 
     # --- the list -------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        return case_list_view(self, request) or super().changelist_view(request, extra_context)
 
     def get_changelist(self, request, **kwargs):
         return CaseChangeList
