@@ -23,8 +23,8 @@ What it does:
    people registered by two offices, developer-held flats), the eight steps in states the
    workflow table allows (earlier steps approved or not required, the current one in
    progress, submitted or returned; completed and rejected cases), step history, window
-   submissions and attachments, votes with ballots (voter keys as the vote service forms
-   them: `voting.rules.group_voters` over owner primary keys), corrections chained with
+   submissions and attachments, votes with ballots (voters, their keys and names as the vote
+   page and the printed ballots form them: `voting.voters.unit_voters`), corrections chained with
    `replaces`, witness records, generated documents, funding, coefficients, agreements,
    and the audit rows the services would have written. Case numbers follow the opening
    date per jurisdiction and year; the CaseSequence rows are set to match;
@@ -553,10 +553,11 @@ class Generator:
             StepHistory,
         )
         from cases.services import default_coefficient
+        from cases.validators import mask_identity
         from documents.models import GeneratedDocument
         from voting import rules
         from voting.models import Ballot, BallotImport, Vote, WitnessRecord
-        from voting.services import ballot_key
+        from voting.voters import RosterFlat, RosterOwner, ballot_key, unit_voters
 
         people = self.people
         # Buildings and units.
@@ -914,28 +915,24 @@ class Generator:
             rng = random.Random(plan.seed ^ 0xB411)
             office = plan.jurisdiction
             officer = self.users[(office.pk, "zhujian")]
-            rows = unit_flats[plan.index]
-            facts = [
-                rules.FlatFact(
+            # The unit's voters as the vote page, the ballot services and the printed ballots
+            # have them (`voting.voters.unit_voters`), from the flats and owners just written.
+            roster = [
+                RosterFlat(
+                    pk=flat.pk,
                     room=flat.room,
+                    floor=flat.floor,
                     area=flat.area,
+                    area_source=flat.area_source,
+                    certificate_no=flat.certificate_no,
                     developer_held=flat.developer_held,
-                    owner_keys=frozenset(str(o.pk) for o in flat_owners),
+                    owners=tuple(RosterOwner(o.pk, o.name, mask_identity(o.id_number)) for o in flat_owners),
                 )
-                for flat, flat_owners in rows
+                for flat, flat_owners in unit_flats[plan.index]
             ]
-            voters = rules.group_voters(facts)
-            owners_by_room = {flat.room: flat_owners for flat, flat_owners in rows}
-            names = {}
-            for voter in voters:
-                seen_owners = {}
-                for room in voter.rooms:
-                    for o in owners_by_room[room]:
-                        seen_owners.setdefault(o.pk, o.name)
-                text = "、".join(seen_owners.values())
-                if voter.key == rules.DEVELOPER_KEY:
-                    text = f"开发商（未售或未交付房屋）{('：' + text) if text else ''}"
-                names[voter.key] = text
+            unit_voter_list = unit_voters(unit=case.unit, flats=roster)
+            voters = [unit_voter.voter for unit_voter in unit_voter_list]
+            names = {unit_voter.key: unit_voter.names for unit_voter in unit_voter_list}
             for vp in plan.votes:
                 vote = Vote(case=case, state="open", opened_at=plan.at(vp.opened), opened_by=officer)
                 end_day = vp.closed if vp.closed is not None else vp.opened + 3

@@ -3,11 +3,19 @@
 import functools
 import logging
 
+from django.conf import settings
 from django.contrib import admin
 from django.db import DataError
 from django.db.models import Count
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from cases.models import CaseStatus
+from cases.permissions import departments_of
+from cases.roles import is_city_wide
+from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
+from cases.workflow import PROCEDURES
 
 from .admin_lookups import OwnFiltersOnlyMixin
 from .views import bad_request
@@ -58,12 +66,6 @@ class PortalAdminSite(admin.AdminSite):
         for this user. A reviewer sees only their own department's procedures (another
         department's steps are not theirs to act on); the city, superusers and applicants
         see all eight. The sidebar lists the user's own latest actions on cases."""
-        from cases.models import CaseStatus
-        from cases.permissions import departments_of
-        from cases.roles import is_city_wide
-        from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
-        from cases.workflow import PROCEDURES
-
         user = request.user
         open_cases = case_list_visible_to(user=user).filter(status=CaseStatus.OPEN)
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
@@ -88,9 +90,6 @@ class PortalAdminSite(admin.AdminSite):
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the admin's own
     page, saying for how long and whom to call, with 429 Too Many Requests."""
-    from django.conf import settings
-    from django.shortcuts import render
-
     context = {
         **admin.site.each_context(request),
         "title": _("登录已暂停"),

@@ -22,6 +22,7 @@ from django.urls import reverse
 from cases.models import Case, FundingSourceKind, Ownership
 from cases.selectors import case_shared_total, cost_sharing_table, unit_flats_with_owners
 from voting.rules import CONDITION_LABELS, CONDITIONS, Choice, TallyResult, format_percent
+from voting.selectors import closed_vote_record_for_case
 from voting.voters import RosterIncomplete, roster_flats, unit_voters
 
 from .models import DocumentTemplate, official_title
@@ -84,8 +85,6 @@ def vote_data_for(case: Case) -> VoteData:
     (`voting.selectors.vote_result_for_case`): its stored tally, each flat's effective
     ballot and the witness records. An open vote prints nothing yet: the tally sheet
     and the notice state a counted result, or leave the spaces to fill in by hand."""
-    from voting.selectors import closed_vote_record_for_case
-
     record = closed_vote_record_for_case(case=case)
     if record is None:
         return VoteData()

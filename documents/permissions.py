@@ -20,6 +20,7 @@ from cases.permissions import departments_of, is_applicant_for
 from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to
 from cases.workflow import Department
+from voting.models import VoteState
 
 from .models import DocumentTemplate, GeneratedDocument, Issuer, official_title
 
@@ -91,8 +92,6 @@ def issuer_name(side: Issuer, user, case) -> str:
 
 
 def vote_counted(case) -> bool:
-    from voting.models import VoteState
-
     return case.votes.filter(state=VoteState.CLOSED).exists()
 
 

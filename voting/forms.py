@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors, services
 from .models import BallotChoice, WitnessOrganisation
 
 _DATETIME = {
@@ -183,11 +184,9 @@ class OnlineBallotForm(forms.Form):
     choice = forms.ChoiceField(label=_("您的表决意见"), choices=BallotChoice.choices, widget=forms.RadioSelect)
 
     def __init__(self, *args, owner, vote, **kwargs):
-        from .services import voters_of_owner
-
         super().__init__(*args, **kwargs)
         self.owner, self.vote = owner, vote
-        mine = voters_of_owner(case=vote.case, owner=owner)
+        mine = selectors.voters_of_owner(case=vote.case, owner=owner)
         self.fields["voter_key"].choices = [
             (v.key, _("%(rooms)s（%(area)s ㎡）") % {"rooms": v.rooms_label, "area": f"{v.area:.2f}"}) for v in mine
         ]
@@ -196,9 +195,7 @@ class OnlineBallotForm(forms.Form):
             self.fields["voter_key"].widget = forms.HiddenInput()
 
     def save(self, *, actor):
-        from .services import ballot_cast_online
-
-        return ballot_cast_online(
+        return services.ballot_cast_online(
             vote=self.vote,
             owner=self.owner,
             choice=self.cleaned_data["choice"],

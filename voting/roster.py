@@ -40,6 +40,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from cases.models import AreaSource
 from cases.services import OwnerData
@@ -153,8 +157,6 @@ def _cell_text(value: object) -> str:
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(index + 1)
 
 
@@ -704,10 +706,6 @@ def export_roster_xlsx(flats: Iterable, *, title: str = "业主名册") -> bytes
     `flats` are cases.Flat rows with `ownerships__owner` prefetched. Full ID numbers are
     written (the file is re-importable); the caller logs the export as personal data.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]

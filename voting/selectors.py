@@ -1,21 +1,26 @@
-"""Reads of the owners' vote. Other apps call the first three; the vote page reads the rest.
+"""Reads of the owners' vote: the tally, what other apps ask of a case's vote, the vote page.
 
 Everything that depends on who is asking starts at `cases.selectors.case_list_visible_to`,
-so jurisdiction isolation is written once.
+so jurisdiction isolation is written once. The services read through here too (the count a
+vote closes with, whether a roster is frozen); nothing here imports the services.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, Owner
+from cases.permissions import can_run_vote, departments_of
+from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to
 
 from . import rules
@@ -25,13 +30,73 @@ from .rules import (
     _room_sort_key,  # the roster's natural room order ("2" < "10")
     format_percent,
 )
-from .voters import roster_flats, unit_voters
+from .voters import UnitVoter, roster_flats, unit_voters
 
 
 def failed_condition_texts(result: TallyResult) -> list[str]:
     """The unmet conditions as the screens name them: `rules.CONDITIONS`' own labels, in the
     user's language."""
     return [_(condition.failure) for condition in rules.CONDITIONS if not result.met(condition)]
+
+
+# --- the tally ---------------------------------------------------------------------------
+
+
+def live_tally(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> TallyResult:
+    """Count the vote now, from the roster and the effective ballots (exact, no floats).
+    `voters`: the unit's roster when the caller has it already (the vote page)."""
+    if voters is None:
+        voters = unit_voters(unit=vote.case.unit)
+    return tally_of_ballots(
+        voters=voters, ballots=vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice")
+    )
+
+
+def tally_of_ballots(*, voters: Sequence[UnitVoter], ballots) -> TallyResult:
+    """The tally of the roster's `voters` and the effective ballots as (voter key, choice)
+    pairs: the vote page passes the ballots it has read for its table."""
+    key_by_db_key = {voter.db_key: voter.key for voter in voters}
+    choices = {}
+    for db_key, choice in ballots:
+        # The roster is frozen while the vote counts; a key it no longer knows (a rejected
+        # case's old vote after its roster changed) cannot be counted again.
+        if db_key in key_by_db_key:
+            choices[key_by_db_key[db_key]] = rules.Choice(choice)
+    return rules.tally([voter.voter for voter in voters], choices)
+
+
+def stored_tally(*, vote: Vote) -> TallyResult:
+    """The result counted when the vote closed (the evidence), from the vote's own columns."""
+    return TallyResult(
+        total_area=vote.total_area,
+        total_headcount=vote.total_headcount,
+        participating_area=vote.participating_area,
+        participating_headcount=vote.participating_headcount,
+        agreeing_area=vote.agreeing_area,
+        agreeing_headcount=vote.agreeing_headcount,
+    )
+
+
+def tally_for_vote(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> TallyResult:
+    """The closed vote's stored result, or the open vote's live count."""
+    return stored_tally(vote=vote) if vote.state == VoteState.CLOSED else live_tally(vote=vote, voters=voters)
+
+
+def case_tally(*, case: Case) -> TallyResult:
+    """The tally of the case's latest vote; before any vote, the roster with no ballots."""
+    vote = case.votes.order_by("-opened_at", "-pk").first()
+    if vote is not None:
+        return tally_for_vote(vote=vote)
+    return rules.tally([voter.voter for voter in unit_voters(unit=case.unit)], {})
+
+
+def open_vote_of(*, case: Case) -> Vote | None:
+    return case.votes.filter(state=VoteState.OPEN).first()
+
+
+def voters_of_owner(*, case: Case, owner: Owner) -> list[UnitVoter]:
+    """The voters of the case's unit the owner belongs to (usually one)."""
+    return [voter for voter in unit_voters(unit=case.unit) if owner.pk in voter.owner_ids]
 
 
 # --- for other apps ----------------------------------------------------------------------
@@ -45,8 +110,6 @@ def _latest_closed_vote(case) -> Vote | None:
 def vote_result_for_case(*, case) -> TallyResult | None:
     """The tally of the case's closed vote (the latest, after a re-vote), or None when no
     vote has closed. Step 1 (方案初审) approves only on a passed result."""
-    from .services import stored_tally
-
     vote = _latest_closed_vote(case)
     return stored_tally(vote=vote) if vote is not None else None
 
@@ -71,10 +134,6 @@ def roster_frozen(*, unit) -> bool:
 def vote_summary_for_case(*, case) -> str:
     """One line for the case page, e.g. "表决进行中：已投票 8/13 人" or "表决已结束：通过", in the
     user's language."""
-    from django.core.exceptions import ValidationError
-
-    from .services import tally_for_vote
-
     votes = list(case.votes.order_by("opened_at", "pk"))
     try:
         return _summary_line(votes, tally_for_vote(vote=votes[-1]) if votes else None)
@@ -109,9 +168,6 @@ def vote_list_visible_to(*, user) -> QuerySet[Vote]:
 def can_view_vote_evidence(user, case: Case) -> bool:
     """Signed ballots, ballot files and witness records: the staff who see the case
     (its jurisdiction's offices, the city), not the applicant's account."""
-    from cases.permissions import departments_of
-    from cases.roles import is_city_wide
-
     if not user.is_authenticated:
         return False
     if is_city_wide(user):
@@ -270,13 +326,6 @@ def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
 def vote_page(*, case: Case, user) -> dict:
     """Everything the case's vote page shows. The roster is read once: the flats with their
     owners give both the roster table and the voters the tally counts."""
-    from django.core.exceptions import ValidationError
-
-    from cases.permissions import can_run_vote
-
-    from . import rules
-    from .services import stored_tally, tally_of_ballots
-
     votes = list(case.votes.select_related("opened_by", "closed_by").order_by("opened_at", "pk"))
     vote = votes[-1] if votes else None
     flats = roster_flats(unit=case.unit)
@@ -345,8 +394,6 @@ class ClosedVoteRecord:
 
 def closed_vote_record_for_case(*, case) -> ClosedVoteRecord | None:
     """The case's latest closed vote (the one `vote_result_for_case` reports), or None."""
-    from .services import stored_tally
-
     vote = _latest_closed_vote(case)
     if vote is None:
         return None

@@ -1,4 +1,5 @@
-"""Every write of the owners' vote. Views, the admin, forms and commands call these.
+"""Every write of the owners' vote. Views, the admin, forms and commands call these. They
+read through `voting.selectors` (the count a vote closes with, whether the roster is frozen).
 
 Each service runs in one transaction, locks what it changes (`select_for_update`; on
 SQLite the IMMEDIATE transaction mode takes the write lock instead), validates, and writes
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -40,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from cases import services as case_services
 from cases.files import SCAN_TYPES, FilesWritten, clean_file_name, inspect_upload
-from cases.models import Case, CaseStatus, ElevatorUnit, Flat, Owner
+from cases.models import Building, Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
 from cases.validators import normalize_id, validate_date_in_range, validate_past_moment
 from cases.workflow import Department
@@ -57,8 +59,8 @@ from .models import (
     WitnessRecord,
 )
 from .roster import XLSX_CONTENT_TYPE, BallotRow, RosterRow, TableFileError, ballot_problems
+from .selectors import live_tally, roster_frozen
 from .voters import UnitVoter, unit_voters
-from .voters import ballot_key as ballot_key  # the benchmark's generator imports it from here
 
 # --- voters ------------------------------------------------------------------------------
 # Built in one place, `voters.unit_voters` (who is one voter is said there).
@@ -66,57 +68,6 @@ from .voters import ballot_key as ballot_key  # the benchmark's generator import
 
 def _voter_by_room(voters: Sequence[UnitVoter]) -> dict[str, UnitVoter]:
     return {room: voter for voter in voters for room in voter.rooms}
-
-
-# --- the tally ---------------------------------------------------------------------------
-
-
-def live_tally(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> rules.TallyResult:
-    """Count the vote now, from the roster and the effective ballots (exact, no floats).
-    `voters`: the unit's roster when the caller has it already (the vote page)."""
-    if voters is None:
-        voters = unit_voters(unit=vote.case.unit)
-    return tally_of_ballots(
-        voters=voters, ballots=vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice")
-    )
-
-
-def tally_of_ballots(*, voters: Sequence[UnitVoter], ballots) -> rules.TallyResult:
-    """The tally of the roster's `voters` and the effective ballots as (voter key, choice)
-    pairs: the vote page passes the ballots it has read for its table."""
-    key_by_db_key = {voter.db_key: voter.key for voter in voters}
-    choices = {}
-    for db_key, choice in ballots:
-        # The roster is frozen while the vote counts; a key it no longer knows (a rejected
-        # case's old vote after its roster changed) cannot be counted again.
-        if db_key in key_by_db_key:
-            choices[key_by_db_key[db_key]] = rules.Choice(choice)
-    return rules.tally([voter.voter for voter in voters], choices)
-
-
-def stored_tally(*, vote: Vote) -> rules.TallyResult:
-    """The result counted when the vote closed (the evidence), from the vote's own columns."""
-    return rules.TallyResult(
-        total_area=vote.total_area,
-        total_headcount=vote.total_headcount,
-        participating_area=vote.participating_area,
-        participating_headcount=vote.participating_headcount,
-        agreeing_area=vote.agreeing_area,
-        agreeing_headcount=vote.agreeing_headcount,
-    )
-
-
-def tally_for_vote(*, vote: Vote, voters: Sequence[UnitVoter] | None = None) -> rules.TallyResult:
-    """The closed vote's stored result, or the open vote's live count."""
-    return stored_tally(vote=vote) if vote.state == VoteState.CLOSED else live_tally(vote=vote, voters=voters)
-
-
-def case_tally(*, case: Case) -> rules.TallyResult:
-    """The tally of the case's latest vote; before any vote, the roster with no ballots."""
-    vote = case.votes.order_by("-opened_at", "-pk").first()
-    if vote is not None:
-        return tally_for_vote(vote=vote)
-    return rules.tally([voter.voter for voter in unit_voters(unit=case.unit)], {})
 
 
 # --- guards ------------------------------------------------------------------------------
@@ -250,8 +201,6 @@ def roster_import(
     """Make the unit's flats and owners exactly the roster's: create and update through
     `cases.services.flat_register`, remove flats the roster no longer lists. Refused once the
     unit's vote has opened (the roster it counts is frozen). All or nothing."""
-    from .selectors import roster_frozen
-
     with transaction.atomic():
         unit = _locked_unit(unit.pk)
         case = Case.objects.filter(unit=unit, status=CaseStatus.OPEN).select_related("jurisdiction").first()
@@ -390,10 +339,6 @@ def vote_close(*, vote: Vote, actor) -> Vote:
             vote=vote, actor=actor, result={**result.as_contract_dict(), "failed": list(result.failed_conditions)}
         )
     return vote
-
-
-def open_vote_of(*, case: Case) -> Vote | None:
-    return case.votes.filter(state=VoteState.OPEN).first()
 
 
 def _roster_before_lock(vote: Vote) -> list[UnitVoter] | ValidationError | None:
@@ -752,11 +697,6 @@ def ballots_import(
     )
 
 
-def voters_of_owner(*, case: Case, owner: Owner) -> list[UnitVoter]:
-    """The voters of the case's unit the owner belongs to (usually one)."""
-    return [voter for voter in unit_voters(unit=case.unit) if owner.pk in voter.owner_ids]
-
-
 def ballot_cast_online(
     *, vote: Vote, owner: Owner, choice, actor, voter_key: str | None = None, reason: str = ""
 ) -> Ballot:
@@ -870,8 +810,6 @@ def witness_record(
 def compound_name_from_address(address: str, *, jurisdiction_name: str = "") -> str:
     """'丰泽区东湖街道刺桐花园9幢' → '刺桐花园': drop the district, the street or town, and the
     building number. Staff correct it in the back office when the guess is wrong."""
-    import re
-
     text = address.strip()
     if jurisdiction_name and text.startswith(jurisdiction_name):
         text = text[len(jurisdiction_name) :]
@@ -912,8 +850,6 @@ def building_and_unit_for_import(
     heritage area, not in the demolition plan, the land inside the plot (staff correct them
     in the back office); with them (the new-case page), a new building takes them and an
     existing one is corrected to them, so the gate judges what the officer stated."""
-    from cases.models import Building
-
     address = address.strip()
     unit_name = unit_name.strip()
     if not address:

@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 __all__ = [
     "HEADER_ROWS",
@@ -198,8 +200,6 @@ def _check_zip(data: bytes) -> None:
 
 
 def _read_xlsx(data: bytes, *, header_score: Callable[[Sequence[object]], int], max_rows: int) -> Sheet:
-    from openpyxl import load_workbook
-
     _check_zip(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -336,8 +336,6 @@ def _read_csv(data: bytes, *, header_score: Callable[[Sequence[object]], int], m
 
 def append_row(sheet, values: Sequence[object]) -> None:
     """Append a row to an openpyxl worksheet, every string written as text (see above)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     sheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):

@@ -41,6 +41,7 @@ from cases.tables import Cell, rows_html, text
 from . import audit, forms, selectors, services
 from .models import Ballot, VoteState
 from .roster import UnusualAreasError, export_roster_xlsx, parse_ballots, parse_roster
+from .voters import unit_voters
 
 
 def _case_for(request, case_pk: int):
@@ -50,7 +51,7 @@ def _case_for(request, case_pk: int):
 
 
 def _open_vote_or_refuse(case):
-    vote = services.open_vote_of(case=case)
+    vote = selectors.open_vote_of(case=case)
     if vote is None:
         if case.votes.filter(state=VoteState.CLOSED).exists():
             raise ValidationError(_("本案表决已结束，不能再登记选票或修改。"))
@@ -362,7 +363,7 @@ def case_vote(request, admin_site, case_pk: int):
             raise Http404
         _form_class, label, anchor, handler = ACTIONS[action]
         try:
-            voters = services.unit_voters(unit=case.unit)
+            voters = unit_voters(unit=case.unit)
         except ValidationError:
             voters = []
         form = _form(action, voters, request.POST, request.FILES)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django import template
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,8 +85,6 @@ def cn_date(value, where: str = ""):
             '<span class="blank">\u3000\u3000</span>月<span class="blank">\u3000\u3000</span>日</span>'
         )
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return f"{value.year}年{value.month}月{value.day}日"
 
@@ -94,8 +93,6 @@ def cn_date(value, where: str = ""):
 def cn_datetime(value):
     if value is None:
         return ""
-    from django.utils import timezone
-
     value = timezone.localtime(value)
     return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
 

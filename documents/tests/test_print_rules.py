@@ -13,6 +13,7 @@ from documents.models import DocumentTemplate, GeneratedDocument, Issuer
 from documents.services import document_open, document_render
 from voting import services as voting
 from voting.tests.factories import import_ballots
+from voting.voters import unit_voters
 
 from .conftest import flat_text, pdf_text
 
@@ -44,7 +45,7 @@ def verify_page(client, record) -> str:
 
 def close_a_vote(case):
     vote = voting.vote_open(case=case, actor=None, closes_at=None)
-    import_ballots(vote, {voter.rooms[0]: "同意" for voter in voting.unit_voters(unit=case.unit)})
+    import_ballots(vote, {voter.rooms[0]: "同意" for voter in unit_voters(unit=case.unit)})
     voting.vote_close(vote=vote, actor=None)
 
 

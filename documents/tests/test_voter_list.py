@@ -10,7 +10,7 @@ from documents.context import document_context
 from documents.models import DocumentTemplate
 from documents.services import document_html, document_render
 from voting.rules import CONDITIONS, format_percent
-from voting.services import stored_tally
+from voting.selectors import stored_tally
 from voting.tests.factories import VoteFactory
 from voting.voters import RosterIncomplete, unit_voters
 

@@ -22,6 +22,7 @@ from cases.tests.factories import PDF_BYTES, BuildingFactory, UnitFactory, open_
 from voting import services
 from voting.models import Vote
 from voting.roster import parse_ballots, parse_roster
+from voting.voters import unit_voters
 
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples"
 SAMPLE_ROSTER = SAMPLES / "roster-example.csv"
@@ -97,7 +98,7 @@ class VoteFactory(factory.Factory):
     def _create(cls, model_class, *, case, closes_at, choices, closed, witnessed=False, **kwargs):
         vote = services.vote_open(case=case, actor=None, closes_at=closes_at)
         if isinstance(choices, str):
-            choices = {voter.rooms[0]: choices for voter in services.unit_voters(unit=case.unit)}
+            choices = {voter.rooms[0]: choices for voter in unit_voters(unit=case.unit)}
         if choices:
             import_ballots(vote, choices)
         if closed:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases.models import AuditEvent
 from cases.tests.factories import PDF_BYTES, UserFactory
-from voting import services
+from voting import selectors, services
 from voting.models import Ballot, BallotImport, Vote
 
 from .factories import SAMPLE_BALLOTS, VoteFactory, ballot_csv, import_ballots, sample_case, scan_upload
@@ -219,7 +219,7 @@ def test_a_new_round_on_the_vote_page_has_its_own_button_and_confirmation(client
     assert unticked.status_code == 200 and "请勾选确认后再开始新一轮表决" in unticked.content.decode()
     assert case.votes.count() == 1
     assert post(client, case, "new_round", {"confirm": "on"}).status_code == 302
-    assert case.votes.count() == 2 and services.open_vote_of(case=case) is not None
+    assert case.votes.count() == 2 and selectors.open_vote_of(case=case) is not None
 
 
 # --- dates ------------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from cases.models import AreaSource, Owner
 from cases.services import OwnerData
 from cases.tests.concurrency import run_while_open
 from cases.tests.factories import officer, open_case, unit_with_flats, valid_id_number
-from voting import services
+from voting import selectors, services
 from voting.models import Ballot
 from voting.roster import RosterRow
 
@@ -76,7 +76,7 @@ def test_100_owners_voting_online_at_the_same_moment(on_postgres):
     assert len(ballots) == 100  # none lost, none doubled
     assert all(b.superseded_at is None for b in ballots)
     assert {b.cast_by_owner_id: b.choice for b in ballots} == wanted
-    result = services.live_tally(vote=vote)
+    result = selectors.live_tally(vote=vote)
     counts = Counter(wanted.values())
     assert (result.participating_headcount, result.agreeing_headcount) == (100, counts["agree"])
 
@@ -175,7 +175,7 @@ def open_while_importing() -> None:
     errors = run_together([import_roster, open_vote])
     # The roster freezes with the opening: the import came first or is refused as too late.
     assert refused(errors, "roster_frozen") == []
-    counted = services.live_tally(vote=outcome["vote"])
+    counted = selectors.live_tally(vote=outcome["vote"])
     if outcome.get("imported"):
         assert (counted.total_headcount, counted.total_area) == (24, Decimal("1812.00"))
     else:

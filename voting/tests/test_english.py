@@ -20,6 +20,7 @@ from cases.tests.factories import UserFactory, open_case
 from voting import services
 from voting.models import Ballot, BallotImport, WitnessRecord
 from voting.roster import BALLOT_COLUMNS, ROSTER_COLUMNS
+from voting.voters import unit_voters
 
 from .factories import VoteFactory, ballot_csv, roster_csv, sample_roster_rows, scan_upload
 
@@ -56,7 +57,7 @@ def data_texts(case, *extra: str) -> list[str]:
     texts += list(BallotImport.objects.values_list("original_name", flat=True))
     for record in WitnessRecord.objects.all():
         texts += [record.witness_name, record.organisation_name, record.method, record.notes]
-    texts += [voter.names for voter in services.unit_voters(unit=case.unit)]  # 开发商（…）：…
+    texts += [voter.names for voter in unit_voters(unit=case.unit)]  # 开发商（…）：…
     return sorted({t for t in texts if t}, key=len, reverse=True)
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from cases.tests.factories import FlatFactory, OwnerFactory, UnitFactory, UserFactory, open_case, valid_credit_code
 from voting import services
 from voting.models import Ballot
+from voting.voters import unit_voters
 
 from .factories import ballot_csv, scan_upload
 
@@ -34,7 +35,7 @@ def developer_unit():
 
 
 def developer_rooms(unit) -> str:
-    voter = next(v for v in services.unit_voters(unit=unit) if v.developer)
+    voter = next(v for v in unit_voters(unit=unit) if v.developer)
     assert len(voter.rooms) == FLATS and len(voter.rooms_label) > 500
     return voter.rooms_label
 

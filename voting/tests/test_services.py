@@ -16,12 +16,13 @@ from cases import services as case_services
 from cases.models import AuditEvent, Case, CaseStatus
 from cases.services import OwnerData
 from cases.tests.factories import UserFactory, jurisdiction, open_case, unit_with_flats
-from voting import services
+from voting import selectors, services
 from voting.forms import OnlineBallotForm
 from voting.models import Ballot, Vote, VoteState, WitnessRecord
 from voting.roster import TableFileError, parse_roster
 from voting.rules import CONDITION_LABELS
 from voting.selectors import roster_frozen, vote_result_for_case, vote_summary_for_case
+from voting.voters import unit_voters
 
 from .factories import SAMPLE_ROSTER, VoteFactory, import_ballots, sample_case, sample_unit, scan_upload
 
@@ -165,7 +166,7 @@ def test_a_paper_ballot_covers_every_flat_of_its_voter():
     ballot = services.ballot_record_paper(vote=vote, room="601", choice="同意", scan=scan_upload(), actor=officer)
     assert ballot.rooms == "301、601"
     assert ballot.sha256 and ballot.content_type == "application/pdf" and ballot.scan.name.startswith("votes/")
-    result = services.live_tally(vote=vote)
+    result = selectors.live_tally(vote=vote)
     both = sum(f.area for f in vote.case.unit.flats.filter(room__in=["301", "601"]))
     assert (result.participating_headcount, result.participating_area) == (1, both)
 
@@ -293,7 +294,7 @@ def test_an_owner_votes_online_and_a_co_owner_may_change_it_with_the_history_kep
     second = services.ballot_cast_online(vote=vote, owner=husband, choice="弃权", actor=None)
     assert second.replaces == first and husband.name in second.reason
     assert effective(vote) == {"202": "abstain"}
-    assert services.live_tally(vote=vote).participating_headcount == 1  # co-owners are one voter
+    assert selectors.live_tally(vote=vote).participating_headcount == 1  # co-owners are one voter
 
 
 def test_online_ballots_only_for_ones_own_flats():
@@ -396,10 +397,10 @@ def test_vote_result_for_case_is_the_closed_votes_tally():
     services.vote_close(vote=vote, actor=None)
     failed = vote_result_for_case(case=case)
     assert failed is not None and not failed.passed and failed.participating_headcount == 2
-    assert failed == services.live_tally(vote=vote)  # the kept counts are the count
+    assert failed == selectors.live_tally(vote=vote)  # the kept counts are the count
     revote = services.vote_open(case=case, actor=None, new_round=True)
     assert vote_result_for_case(case=case) == failed  # the re-vote counts once it closes
-    import_ballots(revote, {voter.rooms[0]: "同意" for voter in services.unit_voters(unit=case.unit)})
+    import_ballots(revote, {voter.rooms[0]: "同意" for voter in unit_voters(unit=case.unit)})
     services.vote_close(vote=revote, actor=None)
     assert vote_result_for_case(case=case).passed
 

@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from cases.models import AuditEvent, Case, Flat, Owner
 from cases.tests.factories import UserFactory, open_case
-from voting import services, spreadsheets
+from voting import selectors, spreadsheets
 from voting.models import Ballot, BallotImport, Vote
 from voting.roster import TableFileError, parse_ballots, parse_roster
 
@@ -382,7 +382,7 @@ def test_import_ballots_reads_a_semicolon_file_and_says_so(tmp_path):
     out = StringIO()
     call_command("import_ballots", case.number, str(path), stdout=out, stderr=StringIO())
     assert "文件以分号分隔，已按分号读取。" in out.getvalue()
-    vote = services.open_vote_of(case=case)
+    vote = selectors.open_vote_of(case=case)
     assert vote.ballots.count() == 3
 
 
@@ -458,7 +458,7 @@ def test_import_ballots_and_the_vote_page_take_ballot_files_as_clerks_save_them(
     path = tmp_path / name
     path.write_bytes(ballots())
     call_command("import_ballots", case.number, str(path), stdout=StringIO(), stderr=StringIO())
-    assert services.open_vote_of(case=case).ballots.count() == 3
+    assert selectors.open_vote_of(case=case).ballots.count() == 3
     vote = VoteFactory()
     response = post_file(client, vote.case, "ballot_file", name, ballots())
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases.tests.factories import UserFactory, open_case, unit_with_flats
 from voting import services
+from voting.voters import unit_voters
 
 from .factories import VoteFactory, scan_upload
 
@@ -25,7 +26,7 @@ def _page_queries(client, case) -> int:
 
 def _case_with_open_vote(flats: int):
     case = open_case(unit=unit_with_flats(flats=flats))
-    voters = services.unit_voters(unit=case.unit)
+    voters = unit_voters(unit=case.unit)
     VoteFactory(case=case, choices={v.rooms[0]: "同意" for v in voters[: flats // 2]})
     return case
 

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.services import case_motion_problems
-from voting import services
+from voting import selectors, services
 from voting.roster import TableFileError, parse_ballots
 
 from ._common import case_by_number, read_file, refusal
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, case_number, file, new_round=False, confirm_overrides=False, **options):
         case = case_by_number(case_number)
-        if services.open_vote_of(case=case) is None:
+        if selectors.open_vote_of(case=case) is None:
             missing = case_motion_problems(case=case)
             if missing:
                 raise motion_refusal(case, missing)
@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise refusal(exc, what=f"选票文件 {Path(file).name} 有错误，导入") from exc
         try:
             with transaction.atomic():
-                vote = services.open_vote_of(case=case)
+                vote = selectors.open_vote_of(case=case)
                 opened = vote is None
                 if opened:
                     vote = services.vote_open(case=case, actor=None, new_round=new_round)

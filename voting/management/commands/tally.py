@@ -12,7 +12,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from voting import services
+from voting import selectors
 from voting.rules import CONDITION_LABELS, format_percent
 
 from ._common import case_by_number, refusal
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, case_number, **options):
         case = case_by_number(case_number)
         try:
-            result = services.case_tally(case=case)
+            result = selectors.case_tally(case=case)
         except ValidationError as exc:
             raise refusal(exc, what="计票") from exc
         if options["json"]:
