@@ -4,6 +4,7 @@ Models hold data, constraints and small derived properties; every write goes thr
 `cases.services`. Rules the database can hold are database constraints.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -617,8 +618,6 @@ class AttachmentKind(models.TextChoices):
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # The stored name never uses the uploader's file name: only the case and a random part.
-    import secrets
-
     ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}[instance.content_type]
     return f"attachments/{instance.case.number}/{secrets.token_hex(16)}.{ext}"
 

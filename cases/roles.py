@@ -8,6 +8,7 @@ user's jurisdiction in `cases.selectors`, not here.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext_noop
@@ -72,8 +73,6 @@ SPEC_BY_GROUP = {spec.group_name: spec for spec in ROLE_SPECS}
 
 def sync_role_groups(**kwargs) -> None:
     """post_migrate handler: create each role's group and set exactly its permissions."""
-    from django.contrib.auth.models import Group, Permission
-
     for spec in ROLE_SPECS:
         group, _ = Group.objects.get_or_create(name=spec.group_name)
         wanted = []

@@ -8,6 +8,7 @@ name changes.
 
 from collections.abc import Iterable
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import Func, Q, QuerySet, TextField
 
@@ -75,8 +76,6 @@ def case_search_filter(qs: QuerySet[Case], terms: str) -> QuerySet[Case]:
         if connection.vendor == "postgresql" and len(word) >= 2:
             # Every two-character piece of the word must be among the text's: the GIN index
             # answers that; the LIKE above then checks the pieces are in order.
-            from django.contrib.postgres.fields import ArrayField
-
             grams = _SearchGrams("text", output_field=ArrayField(TextField()))
             matches = matches.alias(grams=grams).filter(grams__contains=_grams(word))
         qs = qs.filter(Q(pk__in=matches.values("case_id")))

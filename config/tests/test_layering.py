@@ -41,20 +41,13 @@ ALLOWED_IN_FUNCTIONS = {
 KNOWN_UNTIL_MERGE = {
     # cases/ importing voting/
     ("cases.admin.case", "voting.rules"),
-    ("cases.admin.case", "voting.selectors"),
-    ("cases.admin.masterdata", "voting.selectors"),
-    ("cases.case_page", "voting.selectors"),
     ("cases.demo", "voting.roster"),
     ("cases.demo", "voting.services"),
-    ("cases.services", "voting.selectors"),
     # cases/ importing inside functions
     ("cases.demo", "cases.models"),
     ("cases.demo", "django.core.files.uploadedfile"),
     ("cases.demo", "io"),
     ("cases.demo", "pypdf"),
-    ("cases.models", "secrets"),
-    ("cases.roles", "django.contrib.auth.models"),
-    ("cases.search", "django.contrib.postgres.fields"),
     ("cases.selectors", "cases.costs"),
     ("cases.selectors", "cases.models"),
     ("cases.selectors", "cases.permissions"),
@@ -64,7 +57,6 @@ KNOWN_UNTIL_MERGE = {
     ("cases.selectors", "django.db.models"),
     ("cases.selectors", "django.utils"),
     ("cases.selectors", "django.utils.translation"),
-    ("cases.services", "cases.validators"),
 }
 
 
