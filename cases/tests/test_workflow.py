@@ -79,6 +79,44 @@ def test_only_the_public_notice_has_a_notice_period_and_only_planning_review_is_
     assert all(workflow.step_required(n, has_reserved_shaft=True) for n in (1, 2, 4, 5, 6, 7, 8))
 
 
+def test_a_case_at_a_step_has_every_earlier_step_done_and_every_later_one_not_started():
+    S = StepState
+    assert workflow.step_states_at(1, has_reserved_shaft=False) == {1: S.IN_PROGRESS} | {
+        n: S.NOT_STARTED for n in range(2, 9)
+    }
+    assert workflow.step_states_at(2, S.IN_PROGRESS, has_reserved_shaft=True) == {1: S.APPROVED, 2: S.IN_PROGRESS} | {
+        n: S.NOT_STARTED for n in range(3, 9)
+    }  # planning review is skipped only once the case reaches it
+    assert list(workflow.step_states_at(5, S.RETURNED, has_reserved_shaft=True).values()) == [
+        S.APPROVED,
+        S.APPROVED,
+        S.NOT_REQUIRED,
+        S.APPROVED,
+        S.RETURNED,
+        S.NOT_STARTED,
+        S.NOT_STARTED,
+        S.NOT_STARTED,
+    ]
+    assert set(workflow.step_states_at(8, S.APPROVED, has_reserved_shaft=False).values()) == {S.APPROVED}
+    assert workflow.step_states_at(3, "rejected", has_reserved_shaft=False)[3] == S.REJECTED
+
+
+@pytest.mark.parametrize(
+    "number,state,shaft",
+    [
+        (3, StepState.IN_PROGRESS, True),  # skipped: a case never stands there
+        (2, StepState.APPROVED, False),  # an approved step opens the next one
+        (9, StepState.IN_PROGRESS, False),
+        (0, StepState.IN_PROGRESS, False),
+        (4, StepState.NOT_STARTED, False),
+        (4, StepState.NOT_REQUIRED, False),
+    ],
+)
+def test_no_case_stands_where_the_table_cannot_take_it(number, state, shaft):
+    with pytest.raises(ValueError):
+        workflow.step_states_at(number, state, has_reserved_shaft=shaft)
+
+
 # --- services -----------------------------------------------------------------------------
 
 
