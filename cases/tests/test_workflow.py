@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases import services, workflow
 from cases.models import AuditEvent, Case, CaseStatus, StepHistory
 from cases.workflow import StepState
+from demo.tests.factories import CaseFactory
 
 from .factories import (
     PNG_BYTES,
@@ -336,14 +337,7 @@ def test_a_failed_paper_submission_leaves_no_file_behind(settings, tmp_path):
 
 def _case_at_public_notice():
     """A case whose step 1 is approved: step 2 (the public notice) is under way from today."""
-    from voting.tests.factories import VoteFactory
-
-    case = open_case()
-    VoteFactory(case=case, passing=True)
-    step1 = steps(case)[1]
-    record_paper(step1)
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
-    return case
+    return CaseFactory(at_step=2)
 
 
 def test_a_notice_is_not_dated_before_its_step_is_under_way():
@@ -393,14 +387,8 @@ def test_a_notice_cannot_be_dated_before_its_step_began():
     from django.utils import timezone
 
     from cases.deadlines import add_working_days
-    from cases.models import AttachmentKind
-    from voting.tests.factories import VoteFactory
 
-    case = open_case()
-    VoteFactory(case=case, passing=True)
-    step1 = steps(case)[1]
-    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
+    case = _case_at_public_notice()
     step2 = steps(case)[2]
     today = timezone.localdate()
     backdated = today - datetime.timedelta(days=30)
