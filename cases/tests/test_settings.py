@@ -2,7 +2,12 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+
+# In the database group, which pytest-django runs before the live-server (browser) tests:
+# those set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which `check --deploy` refuses.
+pytestmark = pytest.mark.django_db
 
 
 def test_production_settings_pass_check_deploy():
