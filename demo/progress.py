@@ -81,6 +81,8 @@ def case_bring_to(
     ("running", "over" or none); a step 2 approved on the way always had one that is over.
     """
     states = step_states_at(step, state, has_reserved_shaft=case.unit.building.has_reserved_shaft)
+    if notice and (step != 2 or notice not in NOTICE_DAYS_AGO):
+        raise ValueError(f"notice={notice!r} is for a case standing at step 2: 'running' or 'over'")
     if vote != "none":
         _vote(case=case, officer=officer, ballots=ballots or agreeing_ballots(case), close=vote == "closed")
     for number, target in states.items():
@@ -89,7 +91,7 @@ def case_bring_to(
         if target == StepState.NOT_REQUIRED:
             continue  # skipped by the service when the step before it was approved
         current = case.steps.get(number=number)
-        if number == 2 and (target != StepState.IN_PROGRESS or notice):
+        if number == 2 and (target == StepState.APPROVED or notice):
             _notice(case=case, step=current, officer=officer, over=target == StepState.APPROVED or notice == "over")
         if target == StepState.IN_PROGRESS:
             break

@@ -79,3 +79,11 @@ def test_an_open_vote_keeps_step_one_waiting():
     case = CaseFactory(vote="open")
     assert case.votes.get().state == VoteState.OPEN
     assert case.steps.get(number=1).state == StepState.IN_PROGRESS
+
+
+def test_a_notice_is_set_only_where_asked_or_where_step_two_was_approved():
+    handed_in = CaseFactory(at_step=2, state=StepState.SUBMITTED)
+    step2 = handed_in.steps.get(number=2)
+    assert step2.state == StepState.SUBMITTED and step2.notice_start is None
+    with pytest.raises(ValueError):
+        CaseFactory(at_step=3, notice="running")
