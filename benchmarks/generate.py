@@ -231,7 +231,11 @@ REJECT_NOTES = ("该楼栋列入旧城改造范围，不符合增设电梯条件
 
 
 def plan_case(rng: random.Random, index: int, jurisdiction, building_key, unit_name, floors, per_floor, shaft):
-    from cases.workflow import PROCEDURES
+    """Where the case stands (its step and that step's state) is drawn here; which state every
+    step then has is `cases.workflow.step_states_at`, as for the demo's cases and the tests'
+    CaseFactory(at_step=N). The dates and the detours (a step returned once, then approved)
+    are drawn along the way."""
+    from cases.workflow import PROCEDURES, StepState, step_states_at
 
     roll = rng.random()
     if roll < 0.12:
@@ -246,12 +250,13 @@ def plan_case(rng: random.Random, index: int, jurisdiction, building_key, unit_n
     cur_state = {"completed": "approved", "rejected": "rejected"}.get(status) or rng.choices(
         ["in_progress", "submitted", "returned"], weights=[40, 45, 15]
     )[0]
+    targets = step_states_at(current, cur_state, has_reserved_shaft=shaft)
     steps = [StepPlan(p.number, str(p.department)) for p in PROCEDURES]
     votes: list[VotePlan] = []
     day = rng.uniform(0.01, 0.2)
     # The vote comes first: step 1 is submitted after it passed.
     vote_kind = "passed"
-    if current == 1 and cur_state == "in_progress":
+    if targets[1] == StepState.IN_PROGRESS:
         vote_kind = rng.choices(["none", "open", "passed"], weights=[30, 40, 30])[0]
     if vote_kind != "none":
         opened = day + rng.uniform(1, 10)
@@ -273,10 +278,10 @@ def plan_case(rng: random.Random, index: int, jurisdiction, building_key, unit_n
 
     channel = "online" if rng.random() < 0.5 else "paper"
     for step in steps:
-        n = step.number
-        if n > current:
+        n, target = step.number, targets[step.number]
+        if target == StepState.NOT_STARTED:
             break
-        if n == 3 and shaft:
+        if target == StepState.NOT_REQUIRED:
             step.state, step.decided = "not_required", day
             step.history.append(
                 ("skip", "not_started", "not_required", day, "已预留电梯井，无需办理规划审查。", "system", "system")
@@ -285,30 +290,29 @@ def plan_case(rng: random.Random, index: int, jurisdiction, building_key, unit_n
         step.started, step.state = day, "in_progress"
         step.history.append(("start", "not_started", "in_progress", day, "", "system", "system"))
         ready = (prepared if n == 1 else day) + rng.uniform(1, 5 if n == 1 else 25)
-        if n == 2 and not (n == current and cur_state == "in_progress" and rng.random() < 0.4):
+        if n == 2 and not (target == StepState.IN_PROGRESS and rng.random() < 0.4):
             start = day + rng.uniform(0.2, 3)
             step.notice = (start, start + 10)
             ready = max(ready, start + 11 + rng.uniform(0, 3))
-        is_current = n == current
-        if is_current and cur_state == "in_progress":
+        if target == StepState.IN_PROGRESS:
             break
         submit(step, ready, channel)
         day = ready
-        if rng.random() < 0.15 or (is_current and cur_state == "returned"):
+        if rng.random() < 0.15 or target == StepState.RETURNED:
             day += rng.uniform(1, 6)
             step.history.append(
                 ("return", "submitted", "returned", day, rng.choice(RETURN_NOTES), "online", "reviewer")
             )
             step.state, step.decided = "returned", day
-            if is_current and cur_state == "returned":
+            if target == StepState.RETURNED:
                 break
             day += rng.uniform(2, 15)
             submit(step, day, channel, resubmit=True)
             step.decided = None
-        if is_current and cur_state == "submitted":
+        if target == StepState.SUBMITTED:
             break
         day += rng.uniform(1, 8)
-        if is_current and cur_state == "rejected":
+        if target == StepState.REJECTED:
             step.history.append(
                 ("reject", "submitted", "rejected", day, rng.choice(REJECT_NOTES), "online", "reviewer")
             )

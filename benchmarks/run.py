@@ -12,7 +12,7 @@ What it does, all in one process and one run so the numbers compare:
 1. creates a fresh test database the way the test runner does (in-memory SQLite by
    default; with DATABASE_URL=postgres://… a throwaway test_… database) — the developer's
    var/db.sqlite3 is never opened — and puts generated PDFs in a temporary MEDIA_ROOT;
-2. loads the demo data (cases.demo.seed) and takes 晋江市's 33-flat unit (11 floors × 3,
+2. loads the demo data (demo.seed.seed) and takes 晋江市's 33-flat unit (11 floors × 3,
    co-owners, one owner with two flats), adds a funding plan and a notice period;
 3. times a one-line page in the same font through plain WeasyPrint (the baseline), then
    each template through the real service `documents.services.document_render`
@@ -82,10 +82,11 @@ def build_unit():
     """The demo's 33-flat unit in 晋江市, with money and a notice period like a real case."""
     import datetime
 
-    from cases import demo, services
+    from cases import services
     from cases.models import Case, FundingSourceKind
+    from demo.seed import seed
 
-    demo.seed(out=lambda *args, **kwargs: None)
+    seed(out=lambda *args, **kwargs: None)
     case = next(c for c in Case.objects.select_related("unit") if c.unit.flats.count() == 33)
     services.case_set_funding(
         case=case,

@@ -286,3 +286,40 @@ STEP_ACTIONS: tuple[StepAction, ...] = (
 STEP_ACTION_BY_NAME = {a.name: a for a in STEP_ACTIONS}
 # The department's decisions on a submitted step.
 DECISIONS = tuple(a.name for a in STEP_ACTIONS if a.actors == (Actor.DEPARTMENT,))
+
+
+# --- Where a case stands ---------------------------------------------------------------------
+
+# The states the step a case stands at may be in: waiting for the applicant, for the
+# department, or for a correction; approved only as the last step (the case is completed),
+# rejected where the rejection ended the case.
+STANDING_STATES = frozenset(
+    {StepState.IN_PROGRESS, StepState.SUBMITTED, StepState.RETURNED, StepState.APPROVED, StepState.REJECTED}
+)
+
+
+def step_states_at(
+    number: int, state: str = StepState.IN_PROGRESS, *, has_reserved_shaft: bool
+) -> dict[int, StepState]:
+    """Each step's state when a case stands at step `number` in `state`, as the moves of the
+    table leave it: every earlier step approved (planning review not required where the shaft
+    is reserved), the later ones not started. A completed case stands at the last step,
+    approved. The one description of "a case at step N" that the demo data, the tests'
+    `CaseFactory(at_step=N)` and the benchmark generator follow."""
+    state = StepState(state)
+    if state not in STANDING_STATES:
+        raise ValueError(f"a case does not stand at a step in state {state!r}")
+    if number not in PROCEDURE_BY_NUMBER or not step_required(number, has_reserved_shaft=has_reserved_shaft):
+        raise ValueError(f"a case never stands at step {number!r} (reserved shaft: {has_reserved_shaft})")
+    if state == StepState.APPROVED and number != LAST_STEP:
+        raise ValueError("an approved step opens the next one: only the last step stays approved")
+    states = {}
+    for procedure in PROCEDURES:
+        n = procedure.number
+        if n > number:
+            states[n] = StepState.NOT_STARTED
+        elif not step_required(n, has_reserved_shaft=has_reserved_shaft):
+            states[n] = StepState.NOT_REQUIRED
+        else:
+            states[n] = state if n == number else StepState.APPROVED
+    return states

@@ -12,9 +12,9 @@ from django.urls import reverse
 from cases import services
 from cases.models import AttachmentKind, FundingSourceKind
 from cases.workflow import PROCEDURES, Department
-from voting.tests.factories import VoteFactory
+from demo.tests.factories import CaseFactory
 
-from .factories import AgentBuilderFactory, officer, open_case, record_paper, reviewer_for
+from .factories import AgentBuilderFactory, officer, open_case, record_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,10 @@ def _client(client, user):
 def _busy_case(actor):
     """A case past step 1: opened by an officer, with an agent builder, a vote, papers,
     attachments and history on two steps."""
-    case = open_case(actor=actor)
+    case = CaseFactory(actor=actor, at_step=2, state="submitted")
     services.case_update_details(
         case=case, actor=actor, agent_builder=AgentBuilderFactory(jurisdiction=case.jurisdiction)
     )
-    VoteFactory(case=case, passing=True)
-    step1 = case.steps.get(number=1)
-    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
-    step2 = case.steps.get(number=2)
-    record_paper(step2)
     return case
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from cases import services, validators
 from cases.forms import NoticeForm, PaperSubmissionForm
-from cases.models import AttachmentKind, PaperSubmission
-from voting.tests.factories import VoteFactory
+from cases.models import PaperSubmission
+from demo.tests.factories import CaseFactory
 
-from .factories import officer, open_case, record_paper, reviewer_for
+from .factories import officer, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,7 @@ def _step(case, number):
 
 
 def _case_at_step_two():
-    case = open_case()
-    VoteFactory(case=case, passing=True)
-    step1 = _step(case, 1)
-    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
-    return case
+    return CaseFactory(at_step=2)
 
 
 # --- the shared validator -----------------------------------------------------------------

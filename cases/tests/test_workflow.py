@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases import services, workflow
 from cases.models import AuditEvent, Case, CaseStatus, StepHistory
 from cases.workflow import StepState
+from demo.tests.factories import CaseFactory
 
 from .factories import (
     PNG_BYTES,
@@ -77,6 +78,44 @@ def test_only_the_public_notice_has_a_notice_period_and_only_planning_review_is_
     assert not workflow.step_required(3, has_reserved_shaft=True)
     assert workflow.step_required(3, has_reserved_shaft=False)
     assert all(workflow.step_required(n, has_reserved_shaft=True) for n in (1, 2, 4, 5, 6, 7, 8))
+
+
+def test_a_case_at_a_step_has_every_earlier_step_done_and_every_later_one_not_started():
+    S = StepState
+    assert workflow.step_states_at(1, has_reserved_shaft=False) == {1: S.IN_PROGRESS} | {
+        n: S.NOT_STARTED for n in range(2, 9)
+    }
+    assert workflow.step_states_at(2, S.IN_PROGRESS, has_reserved_shaft=True) == {1: S.APPROVED, 2: S.IN_PROGRESS} | {
+        n: S.NOT_STARTED for n in range(3, 9)
+    }  # planning review is skipped only once the case reaches it
+    assert list(workflow.step_states_at(5, S.RETURNED, has_reserved_shaft=True).values()) == [
+        S.APPROVED,
+        S.APPROVED,
+        S.NOT_REQUIRED,
+        S.APPROVED,
+        S.RETURNED,
+        S.NOT_STARTED,
+        S.NOT_STARTED,
+        S.NOT_STARTED,
+    ]
+    assert set(workflow.step_states_at(8, S.APPROVED, has_reserved_shaft=False).values()) == {S.APPROVED}
+    assert workflow.step_states_at(3, "rejected", has_reserved_shaft=False)[3] == S.REJECTED
+
+
+@pytest.mark.parametrize(
+    "number,state,shaft",
+    [
+        (3, StepState.IN_PROGRESS, True),  # skipped: a case never stands there
+        (2, StepState.APPROVED, False),  # an approved step opens the next one
+        (9, StepState.IN_PROGRESS, False),
+        (0, StepState.IN_PROGRESS, False),
+        (4, StepState.NOT_STARTED, False),
+        (4, StepState.NOT_REQUIRED, False),
+    ],
+)
+def test_no_case_stands_where_the_table_cannot_take_it(number, state, shaft):
+    with pytest.raises(ValueError):
+        workflow.step_states_at(number, state, has_reserved_shaft=shaft)
 
 
 # --- services -----------------------------------------------------------------------------
@@ -298,14 +337,7 @@ def test_a_failed_paper_submission_leaves_no_file_behind(settings, tmp_path):
 
 def _case_at_public_notice():
     """A case whose step 1 is approved: step 2 (the public notice) is under way from today."""
-    from voting.tests.factories import VoteFactory
-
-    case = open_case()
-    VoteFactory(case=case, passing=True)
-    step1 = steps(case)[1]
-    record_paper(step1)
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
-    return case
+    return CaseFactory(at_step=2)
 
 
 def test_a_notice_is_not_dated_before_its_step_is_under_way():
@@ -355,14 +387,8 @@ def test_a_notice_cannot_be_dated_before_its_step_began():
     from django.utils import timezone
 
     from cases.deadlines import add_working_days
-    from cases.models import AttachmentKind
-    from voting.tests.factories import VoteFactory
 
-    case = open_case()
-    VoteFactory(case=case, passing=True)
-    step1 = steps(case)[1]
-    record_paper(step1, kinds=(AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING))
-    services.case_decide_step(step=step1, actor=reviewer_for(step1), decision="approve")
+    case = _case_at_public_notice()
     step2 = steps(case)[2]
     today = timezone.localdate()
     backdated = today - datetime.timedelta(days=30)

@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "cases",
     "voting",
     "documents",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,26 +1,30 @@
 """Demo data for `seed_demo`: compounds in several jurisdictions, realistic rosters,
 one user per staff role. Everything goes through the services and is idempotent: a
-second run finds what the first made and changes nothing but the demo passwords.
+second run finds what the first made and changes nothing but the demo passwords. Each
+case is brought to its step by `demo.progress.case_bring_to`, as the tests'
+`CaseFactory(at_step=N)` is.
 """
 
 import csv
-import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from faker import Faker
 
-from . import services
-from .models import AgentBuilder, Building, ElevatorUnit, Jurisdiction, User
-from .roles import SPEC_BY_ROLE, Role
-from .services import OwnerData
-from .validators import is_valid_id_number
+from cases import services
+from cases.models import AgentBuilder, Building, Case, ElevatorUnit, Jurisdiction, User
+from cases.roles import SPEC_BY_ROLE, Role
+from cases.services import OwnerData
+from cases.validators import is_valid_id_number
+from cases.workflow import LAST_STEP, StepState
+
+from .progress import agreeing_ballots, case_bring_to
 
 DEMO_PASSWORD = "Demo-2026-quanzhou"
 SAMPLE_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
@@ -28,13 +32,14 @@ SAMPLE_DIR = Path(settings.BASE_DIR).parent / "shared" / "samples"
 
 @dataclass(frozen=True)
 class Progress:
-    """How far a demo case has come, reached through the same services staff use."""
+    """Where a demo case stands: its step and that step's state (`cases.workflow.step_states_at`),
+    its vote and, at step 2, its notice (`demo.progress.case_bring_to`)."""
 
-    ballots: str = "all"  # "sample" (the shared ballots file), "all" (everyone agrees), "partial", "none"
-    close_vote: bool = True
-    step1: str = "submitted"  # "submitted", "returned", "approved"
-    notice: str = ""  # "", "running", "over"
-    approve_through: int = 1  # approve every step up to and including this one
+    step: int = 1
+    state: str = StepState.SUBMITTED
+    vote: str = "closed"  # "closed" (and witnessed when passed), "open"
+    ballots: str = "all"  # "sample" (the shared ballots file), "all" (everyone agrees), "partial"
+    notice: str = ""  # at step 2: "running", "over"
 
 
 @dataclass(frozen=True)
@@ -70,8 +75,8 @@ DEMO_BUILDINGS = (
         (("1单元", 2), ("2单元", 2)),
         has_reserved_shaft=True,
         progress=(
-            Progress(step1="approved", notice="over", approve_through=2),
-            Progress(step1="approved", notice="running", approve_through=1),
+            Progress(step=4, state=StepState.IN_PROGRESS),
+            Progress(step=2, state=StepState.IN_PROGRESS, notice="running"),
         ),
     ),
     # Heritage area: step 1 returned for the missing heritage opinion.
@@ -83,7 +88,7 @@ DEMO_BUILDINGS = (
         1992,
         (("2单元", 3),),
         in_heritage_area=True,
-        progress=(Progress(step1="returned"),),
+        progress=(Progress(state=StepState.RETURNED),),
     ),
     # 33 flats, the vote still open with part of the ballots in.
     DemoBuilding(
@@ -93,7 +98,7 @@ DEMO_BUILDINGS = (
         11,
         2003,
         (("1单元", 3),),
-        progress=(Progress(ballots="partial", close_vote=False, step1=""),),
+        progress=(Progress(state=StepState.IN_PROGRESS, vote="open", ballots="partial"),),
     ),
     # All eight procedures done: the case is completed.
     DemoBuilding(
@@ -103,7 +108,7 @@ DEMO_BUILDINGS = (
         6,
         2001,
         (("1单元", 1),),
-        progress=(Progress(step1="approved", notice="over", approve_through=8),),
+        progress=(Progress(step=LAST_STEP, state=StepState.APPROVED),),
     ),
     # Refused by the eligibility gate: in the five-year demolition plan.
     DemoBuilding(
@@ -234,26 +239,7 @@ def _ensure_users() -> tuple[dict[str, User], list[tuple[str, str, str, str]]]:
     return {u.username: u for u in User.objects.filter(username__in=[r[0] for r in rows])}, rows
 
 
-def _scan_pdf() -> bytes:
-    """A one-page PDF standing in for a scanned paper document."""
-    import io
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _upload(name: str):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, _scan_pdf(), content_type="application/pdf")
-
-
-def _demo_actor(users: dict[str, User], case, department: str) -> User | None:
+def _demo_actor(users: dict[str, User], case: Case, department: str) -> User | None:
     """The seeded reviewer of that department in 丰泽区; elsewhere the system acts (None)."""
     if case.jurisdiction.code != "FZ":
         return None
@@ -268,93 +254,25 @@ def _demo_actor(users: dict[str, User], case, department: str) -> User | None:
     ]
 
 
-def _advance(case, progress: Progress, users: dict[str, User]) -> None:
-    from voting import services as voting
-    from voting.roster import parse_ballots
+def _ballots(case: Case, progress: Progress) -> tuple[str, bytes]:
+    if progress.ballots == "sample" and (SAMPLE_DIR / "ballots-example.csv").exists():
+        return "ballots-example.csv", (SAMPLE_DIR / "ballots-example.csv").read_bytes()
+    return agreeing_ballots(case, share=Fraction(2, 3) if progress.ballots == "partial" else Fraction(1))
 
-    from .models import AttachmentKind
 
+def _advance(case: Case, progress: Progress, users: dict[str, User]) -> None:
     officer = _demo_actor(users, case, "housing")
-    if progress.ballots != "none":
-        vote = voting.vote_open(case=case, actor=officer)
-        if progress.ballots == "sample" and (SAMPLE_DIR / "ballots-example.csv").exists():
-            data = (SAMPLE_DIR / "ballots-example.csv").read_bytes()
-            name = "ballots-example.csv"
-        else:
-            rooms = list(case.unit.flats.order_by("floor", "room").values_list("room", flat=True))
-            if progress.ballots == "partial":
-                rooms = rooms[: len(rooms) * 2 // 3]
-            data = ("房号,表决意见\n" + "".join(f"{r},同意\n" for r in rooms)).encode()
-            name = "纸质选票汇总.csv"
-        voting.ballots_import(vote=vote, rows=parse_ballots(data, name), data=data, file_name=name, actor=officer)
-        if progress.close_vote:
-            vote = voting.vote_close(vote=vote, actor=officer)
-            if vote.passed:  # the witness record step 1's approval needs
-                voting.witness_record(
-                    vote=vote,
-                    actor=officer,
-                    witness_name="林建国",
-                    organisation_kind="community",
-                    organisation_name="所在社区居民委员会",
-                    witnessed_at=timezone.now(),
-                    method="现场见证投票、唱票和计票",
-                    upload=_upload("表决见证记录.pdf"),
-                )
-    if not progress.step1:
-        return
-    step1 = case.steps.get(number=1)
-    kinds = [AttachmentKind.OWNERS_AGREEMENT, AttachmentKind.SCHEME_DRAWING]
-    services.paper_submission_record(
-        step=step1,
-        actor=officer or users["admin"],
-        brought_by="业主代表",
-        brought_at=timezone.now(),
-        note="申请表、表决结果、设计方案、资金筹集方案、业主协议书",
-        files=[(k, _upload(f"{AttachmentKind(k).label}.pdf")) for k in kinds],
-    )
-    if progress.step1 == "returned":
-        services.case_decide_step(
-            step=step1,
-            actor=officer,
-            decision="return",
-            note="该楼栋位于历史风貌区，请补充文物/历史建筑主管部门意见后重新申报。",
-        )
-        return
-    if progress.step1 != "approved":
-        return
-    for number in range(1, progress.approve_through + 1):
-        step = case.steps.get(number=number)
-        if step.state == "not_required":
-            continue
-        if step.state in ("in_progress", "returned"):
-            if number == 2:
-                _demo_notice(case=case, step=step, officer=officer, progress=progress)
-            services.paper_submission_record(
-                step=step,
-                actor=officer or users["admin"],
-                brought_by="代建单位经办人",
-                brought_at=timezone.now(),
-                files=[(AttachmentKind.OTHER, _upload(f"{step.procedure.name}材料.pdf"))],
-            )
-        services.case_decide_step(
-            step=step, actor=_demo_actor(users, case, step.department), decision="approve", note="材料齐全，符合要求。"
-        )
-    if progress.notice == "running":
-        step2 = case.steps.get(number=2)
-        if step2.state == "in_progress" and step2.notice_start is None:
-            _demo_notice(case=case, step=step2, officer=officer, progress=progress)
-
-
-def _demo_notice(*, case, step, officer, progress: Progress) -> None:
-    """A notice that began 3 days ago (running) or 25 days ago (over). Everything the demo
-    does happens today, and a notice may not start before its step did; so the step's
-    start is moved back to the notice's first day — the demo's only rewrite of a date."""
-    start = timezone.localdate() - datetime.timedelta(days=25 if progress.notice == "over" else 3)
-    began = timezone.make_aware(datetime.datetime.combine(start, datetime.time(9, 0)))
-    type(step).objects.filter(pk=step.pk).update(started_at=began)
-    step.refresh_from_db()
-    services.step_set_notice_period(
-        step=step, actor=officer, start=start, end=start + datetime.timedelta(days=case.jurisdiction.notice_days)
+    case_bring_to(
+        case=case,
+        step=progress.step,
+        state=progress.state,
+        clerk=officer or users["admin"],
+        officer=officer,
+        reviewer=lambda step: _demo_actor(users, case, step.department),
+        vote=progress.vote,
+        ballots=_ballots(case, progress),
+        notice=progress.notice,
+        return_note="该楼栋位于历史风貌区，请补充文物/历史建筑主管部门意见后重新申报。",
     )
 
 

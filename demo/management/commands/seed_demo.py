@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo import seed
+from demo.seed import seed
 
 
 class Command(BaseCommand):
