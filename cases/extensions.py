@@ -130,3 +130,20 @@ def render_case_panels(*, request, case, place: PanelPlace) -> SafeString:
             continue
         parts.append(render_to_string(panel.template_name, {"case": case, **context}, request=request))
     return mark_safe("".join(parts))  # each part is a rendered template, escaped by it
+
+
+# --- when a case opens ----------------------------------------------------------------------
+
+_CASE_OPENED: dict[str, Callable[..., None]] = {}
+
+
+def register_case_opened(name: str, opened: Callable[..., None]) -> None:
+    """`opened(case=…, actor=…)` runs inside the opening's transaction, after the case and its
+    steps exist: what another app keeps per case starts there (funding: the agreement's
+    terms and the default floor coefficients). A failure undoes the opening."""
+    _CASE_OPENED[name] = opened
+
+
+def case_opened(*, case, actor) -> None:
+    for opened in _CASE_OPENED.values():
+        opened(case=case, actor=actor)
