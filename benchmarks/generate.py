@@ -536,15 +536,12 @@ class Generator:
         from django.utils import timezone
 
         from cases.models import (
-            Agreement,
             Attachment,
             AuditEvent,
             Building,
             Case,
             ElevatorUnit,
             Flat,
-            FloorCoefficient,
-            FundingSource,
             Owner,
             Ownership,
             PaperSubmission,
@@ -552,8 +549,9 @@ class Generator:
             ProcedureStep,
             StepHistory,
         )
-        from cases.services import default_coefficient
         from documents.models import GeneratedDocument
+        from funding.models import Agreement, FloorCoefficient, FundingSource
+        from funding.services import default_coefficient
         from voting import rules
         from voting.models import Ballot, BallotImport, Vote, WitnessRecord
         from voting.services import ballot_key

@@ -83,11 +83,13 @@ def build_unit():
     import datetime
 
     from cases import demo, services
-    from cases.models import Case, FundingSourceKind
+    from cases.models import Case
+    from funding import services as funding_services
+    from funding.models import FundingSourceKind
 
     demo.seed(out=lambda *args, **kwargs: None)
     case = next(c for c in Case.objects.select_related("unit") if c.unit.flats.count() == 33)
-    services.case_set_funding(
+    funding_services.case_set_funding(
         case=case,
         actor=None,
         amounts={

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from funding import services as funding_services
+
 from . import services
 from .models import AgentBuilder, Building, ElevatorUnit, Jurisdiction, User
 from .roles import SPEC_BY_ROLE, Role
@@ -450,7 +452,7 @@ def seed(out=print) -> None:
                         installer="福建闽南电梯安装工程有限公司",
                     )
                     budget = Decimal(380000 + 20000 * index)
-                    services.case_set_funding(
+                    funding_services.case_set_funding(
                         case=case,
                         actor=None,
                         amounts={
@@ -459,7 +461,7 @@ def seed(out=print) -> None:
                             "maintenance_fund": budget * Decimal("0.10"),
                         },
                     )
-                    services.agreement_update(
+                    funding_services.agreement_update(
                         case=case,
                         actor=None,
                         using_unit="泉州市安居物业服务有限公司",
