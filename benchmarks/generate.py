@@ -540,15 +540,12 @@ class Generator:
         from django.utils import timezone
 
         from cases.models import (
-            Agreement,
             Attachment,
             AuditEvent,
             Building,
             Case,
             ElevatorUnit,
             Flat,
-            FloorCoefficient,
-            FundingSource,
             Owner,
             Ownership,
             PaperSubmission,
@@ -556,9 +553,10 @@ class Generator:
             ProcedureStep,
             StepHistory,
         )
-        from cases.services import default_coefficient
         from cases.validators import mask_identity
         from documents.models import GeneratedDocument
+        from funding.models import Agreement, FloorCoefficient, FundingSource
+        from funding.services import default_coefficient
         from voting import rules
         from voting.models import Ballot, BallotImport, Vote, WitnessRecord
         from voting.voters import RosterFlat, RosterOwner, ballot_key, unit_voters

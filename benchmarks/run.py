@@ -83,12 +83,14 @@ def build_unit():
     import datetime
 
     from cases import services
-    from cases.models import Case, FundingSourceKind
+    from cases.models import Case
     from demo.seed import seed
+    from funding import services as funding_services
+    from funding.models import FundingSourceKind
 
     seed(out=lambda *args, **kwargs: None)
     case = next(c for c in Case.objects.select_related("unit") if c.unit.flats.count() == 33)
-    services.case_set_funding(
+    funding_services.case_set_funding(
         case=case,
         actor=None,
         amounts={

@@ -1,7 +1,7 @@
 """The case page as text: what /admin/cases/case/<id>/change/ shows without ?edit=1.
 
 Everyone opens a case to read it: the vote, the print panel, the timeline of the eight
-procedures, the details, the flats and the cost shares. The admin's change form rendered
+procedures, the details, the flats, and the panels other apps register (the money). The admin's change form rendered
 each read-only value through its form machinery (a form, AdminReadonlyField, and
 admin/includes/fieldset.html per row): at city scale that was the largest part of the
 page's time. This page shows the same fieldsets (`CaseAdmin.get_fieldsets`), with the

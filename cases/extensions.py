@@ -119,3 +119,20 @@ def case_panels(*, place: PanelPlace) -> list[CasePanel]:
     """The registered panels of that place, in their order (rendered by the case page's
     `{% case_panels "above" %}` tag: cases/templatetags/case_panels.py)."""
     return [panel for panel in _CASE_PANELS if panel.place == place]
+
+
+# --- when a case opens ----------------------------------------------------------------------
+
+_CASE_OPENED: dict[str, Callable[..., None]] = {}
+
+
+def register_case_opened(name: str, opened: Callable[..., None]) -> None:
+    """`opened(case=…, actor=…)` runs inside the opening's transaction, after the case and its
+    steps exist: what another app keeps per case starts there (funding: the agreement's
+    terms and the default floor coefficients). A failure undoes the opening."""
+    _CASE_OPENED[name] = opened
+
+
+def case_opened(*, case, actor) -> None:
+    for opened in _CASE_OPENED.values():
+        opened(case=case, actor=actor)

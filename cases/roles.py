@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from .workflow import Department
 
 _MASTER_DATA = ("building", "elevatorunit", "flat", "owner", "ownership", "agentbuilder")
+# The case's money: the funding app's models (named, not imported: cases stands below it).
 _CASE_MONEY = ("fundingsource", "floorcoefficient", "agreement")
 
 
@@ -44,7 +45,11 @@ def _perms(app: str, actions: tuple[str, ...], models: tuple[str, ...]) -> tuple
     return tuple(f"{app}.{action}_{model}" for model in models for action in actions)
 
 
-_VIEW_CASES = _perms("cases", ("view",), ("case", *_MASTER_DATA, *_CASE_MONEY)) + ("voting.view_vote",)
+_VIEW_CASES = (
+    _perms("cases", ("view",), ("case", *_MASTER_DATA))
+    + _perms("funding", ("view",), _CASE_MONEY)
+    + ("voting.view_vote",)
+)
 
 ROLE_SPECS: tuple[RoleSpec, ...] = (
     # Receives cases, keeps the unit's master data, runs the housing-led steps.
@@ -53,8 +58,10 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         gettext_noop("区住建经办人"),
         Department.HOUSING,
         False,
-        _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA, *_CASE_MONEY))
-        + _perms("cases", ("delete",), ("ownership", "fundingsource", "floorcoefficient"))
+        _perms("cases", ("view", "add", "change"), ("case", *_MASTER_DATA))
+        + _perms("funding", ("view", "add", "change"), _CASE_MONEY)
+        + _perms("cases", ("delete",), ("ownership",))
+        + _perms("funding", ("delete",), ("fundingsource", "floorcoefficient"))
         + ("cases.view_auditevent", "voting.view_vote"),
     ),
     RoleSpec(Role.PLANNING_REVIEWER, gettext_noop("资规审查员"), Department.PLANNING, False, _VIEW_CASES),

@@ -5,13 +5,10 @@ from django.db import models
 
 from .models import (
     AgentBuilder,
-    Agreement,
     Building,
     Case,
     ElevatorUnit,
     Flat,
-    FloorCoefficient,
-    FundingSource,
     Jurisdiction,
     Owner,
     Ownership,
@@ -24,8 +21,6 @@ def jurisdiction_of(obj: models.Model | None) -> Jurisdiction | None:
         return None
     if isinstance(obj, Jurisdiction):
         return obj
-    if isinstance(obj, (Agreement, FundingSource, FloorCoefficient)):
-        return obj.case.jurisdiction
     if isinstance(obj, (Building, Case, Owner, AgentBuilder)):
         return obj.jurisdiction if obj.jurisdiction_id else None
     if isinstance(obj, ElevatorUnit):
@@ -34,5 +29,6 @@ def jurisdiction_of(obj: models.Model | None) -> Jurisdiction | None:
         return obj.unit.building.jurisdiction
     if isinstance(obj, Ownership):
         return obj.flat.unit.building.jurisdiction
-    case = getattr(obj, "case", None)  # a step, an attachment, a vote, a document: its case's office
+    # A step, an attachment, a vote, a document, the case's money (funding): its case's office.
+    case = getattr(obj, "case", None)
     return case.jurisdiction if isinstance(case, Case) else None

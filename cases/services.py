@@ -29,7 +29,6 @@ from .eligibility import UnitFacts, eligibility_problems
 from .files import FilesWritten, inspect_upload
 from .models import (
     AgentBuilder,
-    Agreement,
     AreaSource,
     Attachment,
     AttachmentKind,
@@ -39,9 +38,6 @@ from .models import (
     CaseStatus,
     ElevatorUnit,
     Flat,
-    FloorCoefficient,
-    FundingSource,
-    FundingSourceKind,
     Jurisdiction,
     Owner,
     OwnerKind,
@@ -353,8 +349,7 @@ def case_open(
         case.representatives.set(representatives)
         case_search_refresh(cases=[case])
         _create_steps(case=case)
-        Agreement.objects.create(case=case)
-        _set_default_coefficients(case=case)
+        extensions.case_opened(case=case, actor=actor)  # the apps above: funding's agreement and coefficients
         _start_next_steps(case=case, actor=actor)
         audit.case_opened(case=case, actor=actor)
     return case
@@ -757,79 +752,3 @@ def paper_submission_record(
         step_submit(step=step, actor=actor, note=note or f"窗口收件：{paper.brought_by}递交", paper=paper)
         audit.paper_submission_recorded(paper=paper, actor=actor)
     return paper
-
-
-# --- money: funding plan and cost sharing ---------------------------------------------------
-
-
-def default_coefficient(floor: int) -> Decimal:
-    """[practice] The ground floor pays nothing; 2nd 0.60, 3rd 0.80, 4th 1.00, then +0.15 a floor."""
-    table = {1: Decimal("0.00"), 2: Decimal("0.60"), 3: Decimal("0.80"), 4: Decimal("1.00")}
-    return table.get(floor, Decimal("1.00") + Decimal("0.15") * (floor - 4)) if floor >= 1 else Decimal("0.00")
-
-
-def _set_default_coefficients(*, case: Case) -> None:
-    floors = sorted(set(case.unit.flats.values_list("floor", flat=True)))
-    FloorCoefficient.objects.bulk_create(
-        FloorCoefficient(case=case, floor=f, coefficient=default_coefficient(f)) for f in floors
-    )
-
-
-def case_set_funding(*, case: Case, actor, amounts: dict[str, Decimal]) -> None:
-    """Replace the funding plan: amount per source (zero or missing removes the source)."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-        ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
-        unknown = set(amounts) - set(FundingSourceKind.values)
-        if unknown:
-            raise ValidationError(_("未知的资金来源：%(kinds)s") % {"kinds": "、".join(sorted(unknown))})
-        if any(a < 0 for a in amounts.values()):
-            raise ValidationError(_("资金金额不能为负数。"))
-        case.funding_sources.all().delete()
-        FundingSource.objects.bulk_create(
-            FundingSource(case=case, kind=k, amount=a) for k, a in amounts.items() if a > 0
-        )
-        audit.log_event(
-            event="funding_plan_set",
-            actor=actor,
-            case=case,
-            obj=case,
-            message=f"登记资金筹集方案：{case.number}",
-            data={k: str(a) for k, a in amounts.items()},
-        )
-
-
-def case_set_floor_coefficients(*, case: Case, actor, coefficients: dict[int, Decimal]) -> None:
-    """Replace the floor-coefficient table; every floor with flats needs a coefficient."""
-    with transaction.atomic():
-        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-        ensure_actor_in_jurisdiction(actor=actor, jurisdiction=case.jurisdiction)
-        floors = set(case.unit.flats.values_list("floor", flat=True))
-        missing = sorted(floors - set(coefficients))
-        if missing:
-            raise ValidationError(
-                _("以下楼层缺少分摊系数：%(floors)s") % {"floors": "、".join(str(f) for f in missing)}
-            )
-        if any(c < 0 for c in coefficients.values()):
-            raise ValidationError(_("分摊系数不能为负数。"))
-        case.floor_coefficients.all().delete()
-        FloorCoefficient.objects.bulk_create(
-            FloorCoefficient(case=case, floor=f, coefficient=c) for f, c in sorted(coefficients.items())
-        )
-        audit.log_event(
-            event="floor_coefficients_set",
-            actor=actor,
-            case=case,
-            obj=case,
-            message=f"登记楼层分摊系数：{case.number}",
-            data={str(f): str(c) for f, c in coefficients.items()},
-        )
-
-
-def agreement_update(*, case: Case, actor, **terms) -> Agreement:
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update(no_key=True).get(case=case)
-        for name, value in terms.items():
-            setattr(agreement, name, value)
-        record_save(obj=agreement, actor=actor, fields=list(terms))
-    return agreement

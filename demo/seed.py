@@ -23,6 +23,7 @@ from cases.roles import SPEC_BY_ROLE, Role
 from cases.services import OwnerData
 from cases.validators import is_valid_id_number
 from cases.workflow import LAST_STEP, StepState
+from funding import services as funding_services
 
 from .progress import agreeing_ballots, case_bring_to
 
@@ -368,7 +369,7 @@ def seed(out=print) -> None:
                         installer="福建闽南电梯安装工程有限公司",
                     )
                     budget = Decimal(380000 + 20000 * index)
-                    services.case_set_funding(
+                    funding_services.case_set_funding(
                         case=case,
                         actor=None,
                         amounts={
@@ -377,7 +378,7 @@ def seed(out=print) -> None:
                             "maintenance_fund": budget * Decimal("0.10"),
                         },
                     )
-                    services.agreement_update(
+                    funding_services.agreement_update(
                         case=case,
                         actor=None,
                         using_unit="泉州市安居物业服务有限公司",

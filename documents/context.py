@@ -19,8 +19,10 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.urls import reverse
 
-from cases.models import Case, FundingSourceKind, Ownership
-from cases.selectors import case_shared_total, cost_sharing_table, unit_flats_with_owners
+from cases.models import Case, Ownership
+from cases.selectors import unit_flats_with_owners
+from funding.models import FundingSourceKind
+from funding.selectors import case_shared_total, cost_sharing_table
 from voting.rules import CONDITION_LABELS, CONDITIONS, Choice, TallyResult, format_percent
 from voting.selectors import closed_vote_record_for_case
 from voting.voters import RosterIncomplete, roster_flats, unit_voters

@@ -16,55 +16,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from voting.rules import format_percent
-
 from .. import case_page, extensions, selectors, services, views
 from ..case_list import case_list_view, case_rows
-from ..costs import FEN
-from ..models import (
-    Agreement,
-    Case,
-    CaseStatus,
-    Flat,
-    FloorCoefficient,
-    FundingSource,
-    Jurisdiction,
-)
+from ..models import Case, CaseStatus, Flat, Jurisdiction
 from ..roles import is_city_wide
 from ..search import case_search_filter
-from ..tables import Cell, rows_html, warning
+from ..tables import rows_html, warning
 from .base import ScopedAdmin
 
 # --- cases ----------------------------------------------------------------------------
-
-
-class FundingSourceInline(admin.TabularInline):
-    model = FundingSource
-    extra = 0
-    fields = ["kind", "amount", "note"]
-
-
-class FloorCoefficientInline(admin.TabularInline):
-    model = FloorCoefficient
-    extra = 0
-    fields = ["floor", "coefficient"]
-
-
-class AgreementInline(admin.StackedInline):
-    model = Agreement
-    can_delete = False
-    extra = 0
-    max_num = 1
-    fields = [
-        "ownership_mode",
-        "using_unit",
-        "maintenance_company",
-        "payment_schedule",
-        "running_costs",
-        "low_floor_compensation",
-        "joining_later",
-        "dispute_resolution",
-    ]
 
 
 class CaseOpenForm(forms.ModelForm):
@@ -186,9 +146,7 @@ class CaseAdmin(ScopedAdmin):
         "opened_by",
         "heritage_flag",
         "flat_table",
-        "cost_table",
     ]
-    inlines = [FundingSourceInline, FloorCoefficientInline, AgreementInline]
     change_form_template = "admin/cases/case/change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
@@ -214,10 +172,8 @@ class CaseAdmin(ScopedAdmin):
         cached = getattr(request, "_portal_case_object", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        queryset = (
-            self.get_queryset(request)
-            .select_related("jurisdiction", "unit__building", "opened_by", "agent_builder")
-            .prefetch_related("funding_sources", "floor_coefficients")
+        queryset = self.get_queryset(request).select_related(
+            "jurisdiction", "unit__building", "opened_by", "agent_builder"
         )
         field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
         try:
@@ -272,17 +228,8 @@ class CaseAdmin(ScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _say_what_to_check(self, request, case) -> None:
-        """The page's notes: a funding plan that does not add up to the budget, a case
-        that has ended."""
-        sources = list(case.funding_sources.all())
-        funding = sum(f.amount for f in sources) if sources else None  # Decimal amounts
-        if funding is not None and case.budget is not None and funding != case.budget:
-            self.message_user(
-                request,
-                gettext("资金筹集方案合计 %(funding)s 元，与工程预算 %(budget)s 元不一致，请核对。")
-                % {"funding": f"{funding:,.2f}", "budget": f"{case.budget:,.2f}"},
-                messages.WARNING,
-            )
+        """The page's note on a case that has ended. (The money's notes, such as a funding
+        plan that does not add up to the budget, are in its panel: funding/.)"""
         if case.status != CaseStatus.OPEN:
             self.message_user(
                 request,
@@ -318,13 +265,6 @@ class CaseAdmin(ScopedAdmin):
             return [name for name in self.autocomplete_fields if name != "agent_builder"]
         return self.autocomplete_fields
 
-    def get_inlines(self, request, obj):
-        # The funding plan, floor coefficients and agreement as forms only for whoever may
-        # change them; the others read the funding and the shares in the tables as text.
-        if obj is None or not self.has_change_permission(request, obj):
-            return []
-        return self.inlines
-
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = CaseDetailsForm if obj is not None else CaseOpenForm
         return super().get_form(request, obj, **kwargs)
@@ -353,7 +293,6 @@ class CaseAdmin(ScopedAdmin):
                 {"fields": (*CASE_DETAIL_FIELDS, "heritage_flag")},
             ),
             (_("梯号房屋"), {"fields": ("flat_table",)}),
-            (_("费用分摊（按楼层系数）"), {"fields": ("cost_table",)}),
         )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -395,7 +334,8 @@ class CaseAdmin(ScopedAdmin):
             )
 
     def save_related(self, request, form, formsets, change):
-        # Representatives are set by the service; the inlines go through record_save.
+        # Representatives are set by the service; the case page has no inlines (its money
+        # is changed on funding's own page, through funding's services).
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -464,41 +404,8 @@ class CaseAdmin(ScopedAdmin):
             )
         return gettext("否")
 
-    # The flat and cost tables are the page's longest: their rows are written by rows_html
+    # The flat table is the page's longest: its rows are written by rows_html
     # (cases/tables.py), not a format string per cell.
-    @admin.display(description=_("分摊表"))
-    def cost_table(self, obj):
-        body = rows_html(
-            (
-                r["flat"].room,
-                r["flat"].floor,
-                r["coefficient"],
-                format_percent(r["share"]),
-                Cell(r["amount"].quantize(FEN), css_class="portal-num"),
-            )
-            for r in self._cost_rows(obj)
-        )
-        total = selectors.case_shared_total(case=obj)
-        return format_html(
-            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
-            "</thead><tbody>{}</tbody></table>",
-            gettext("业主分摊总额：%(total)s 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）")
-            % {"total": total},
-            gettext("房号"),
-            gettext("楼层"),
-            gettext("系数"),
-            gettext("比例"),
-            gettext("金额（元）"),
-            body,
-        )
-
-    @staticmethod
-    def _cost_rows(case) -> list[dict]:
-        # The flat table and the cost table show the same flats and owners: read them once.
-        if not hasattr(case, "_portal_cost_rows"):
-            case._portal_cost_rows = selectors.cost_sharing_table(case=case)
-        return case._portal_cost_rows
-
     @admin.display(description=_("房屋与业主"))
     def flat_table(self, obj):
         # The labels once (get_FOO_display rebuilds the choices, and a lazy label translates, per call).
@@ -510,10 +417,9 @@ class CaseAdmin(ScopedAdmin):
                 f.floor,
                 f.area,
                 sources.get(f.area_source, f.area_source),
-                "、".join(o.name for o in r["owners"]) + (developer_held if f.developer_held else ""),
+                "、".join(o.owner.name for o in f.ownerships.all()) + (developer_held if f.developer_held else ""),
             )
-            for r in self._cost_rows(obj)
-            for f in (r["flat"],)
+            for f in selectors.unit_flats_with_owners(unit=obj.unit)
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"

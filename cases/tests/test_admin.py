@@ -158,36 +158,26 @@ def test_english_is_available_through_the_language_selector(client):
     assert "Back office" in english and "业务后台" not in english
 
 
-def test_officer_saves_the_case_page_with_its_funding_and_coefficients(client):
-    from decimal import Decimal
-
+def test_officer_saves_the_case_page_and_its_money_is_text_beside_the_form(client):
+    """The details save on the case's form; the funding and the shares show beside it as
+    text (funding's panel), changed on the money page through its services (funding/tests:
+    test_money_page.py), never through inline forms here."""
     case = open_case()
     client.force_login(UserFactory(with_role="district_officer"))
     url = reverse("admin:cases_case_change", args=[case.pk])
     page = client.get(url, {"edit": 1})  # "修改案件信息"
     assert "费用分摊" in page.content.decode() and "资金筹集方案" in page.content.decode()
-    # Post the form back as the browser would, with one funding source added.
+    assert not page.context["inline_admin_formsets"]
+    coefficients_before = list(case.floor_coefficients.values_list("floor", "coefficient"))
     data = form_data(page)
     data["representatives"] = []
     data["design_firm"] = "泉州市建筑设计院"
     data["installer"] = "福建快捷电梯工程有限公司"
-    funding = next(
-        f.formset for f in page.context["inline_admin_formsets"] if f.formset.model.__name__ == "FundingSource"
-    )
-    n = int(data[f"{funding.prefix}-TOTAL_FORMS"])
-    data[f"{funding.prefix}-TOTAL_FORMS"] = str(n + 1)
-    data.update(
-        {
-            f"{funding.prefix}-{n}-kind": "owners",
-            f"{funding.prefix}-{n}-amount": "360000.00",
-            f"{funding.prefix}-{n}-case": str(case.pk),
-        }
-    )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     case.refresh_from_db()
     assert (case.design_firm, case.installer) == ("泉州市建筑设计院", "福建快捷电梯工程有限公司")
-    assert case.funding_sources.get().amount == Decimal("360000.00")
+    assert list(case.floor_coefficients.values_list("floor", "coefficient")) == coefficients_before
 
 
 def test_chinese_screens_show_none_of_the_english_django_61_added(client):
@@ -378,7 +368,8 @@ def test_what_the_owners_voted_on_stays_as_they_voted_it(client):
     from django.core.exceptions import ValidationError
 
     from cases import services
-    from cases.models import FundingSourceKind
+    from funding import services as funding_services
+    from funding.models import FundingSourceKind
     from voting.tests.factories import VoteFactory
 
     case = open_case()
@@ -391,7 +382,7 @@ def test_what_the_owners_voted_on_stays_as_they_voted_it(client):
     assert case.budget == budget
     services.case_update_details(case=case, actor=None, installer="福建快捷电梯工程有限公司")  # not voted on
 
-    services.case_set_funding(case=case, actor=None, amounts={FundingSourceKind.OWNERS: Decimal("1.00")})
+    funding_services.case_set_funding(case=case, actor=None, amounts={FundingSourceKind.OWNERS: Decimal("1.00")})
     client.force_login(UserFactory(with_role="district_officer", jurisdiction=case.jurisdiction))
     page = client.get(reverse("admin:cases_case_change", args=[case.pk]), {"edit": 1}).content.decode()
     assert 'name="budget"' not in page and 'name="scheme_summary"' not in page and 'name="installer"' in page

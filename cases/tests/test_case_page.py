@@ -2,7 +2,6 @@
 and the case page's query count flat in what the case holds (§1)."""
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.models import AttachmentKind, FundingSourceKind
+from cases.models import AttachmentKind
 from cases.workflow import PROCEDURES, Department
 from demo.tests.factories import CaseFactory
 
@@ -73,7 +72,10 @@ def test_the_case_page_opens_as_text_and_the_officer_edits_on_request(client):
     assert 'href="?edit=1"' in page and "修改案件信息" in page
     assert case.scheme_summary in page  # the details read as text
     editing = client.get(url, {"edit": 1}).content.decode()
-    assert 'name="scheme_summary"' in editing and "floor_coefficients-TOTAL_FORMS" in editing
+    # The details' form, and no inline forms of the money: it changes on its own page
+    # (funding/), through its services, and the panel below the details links there.
+    assert 'name="scheme_summary"' in editing and "TOTAL_FORMS" not in editing
+    assert 'id="case-money"' in editing and "修改资金与分摊" in editing
     reviewer_page = _client(client, officer(role="planning_reviewer")).get(url).content.decode()
     assert "修改案件信息" not in reviewer_page
 
@@ -92,9 +94,10 @@ def _fieldsets(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", "".join(blocks)))
 
 
-def test_the_text_page_shows_the_details_flats_and_shares_as_the_admins_read_only_form(client):
+def test_the_text_page_shows_the_details_and_flats_as_the_admins_read_only_form(client):
     """The text page writes its fieldsets itself (cases.case_page); the admin's form shows
-    the same fields read-only to whoever may not change them. Both must read the same."""
+    the same fields read-only to whoever may not change them. Both must read the same. (The
+    money's panel below them: funding/tests/test_money_page.py.)"""
     user = officer()
     case = open_case(actor=user)
     owners = [o.owner for flat in case.unit.flats.order_by("room")[:2] for o in flat.ownerships.all()]
@@ -106,20 +109,15 @@ def test_the_text_page_shows_the_details_flats_and_shares_as_the_admins_read_onl
         design_firm="泉州<市>建筑设计院",
         stretcher_capable=True,
     )
-    services.case_set_funding(
-        case=case,
-        actor=user,
-        amounts={FundingSourceKind.OWNERS: Decimal("300000.00"), FundingSourceKind.PROVIDENT_FUND: Decimal("5000.00")},
-    )
     url = reverse("admin:cases_case_change", args=[case.pk])
     text = _client(client, user).get(url).content.decode()
     # A reviewer may read the case but not change it: ?edit=1 is the admin's form, all read-only.
     admin_form = _client(client, officer(role="planning_reviewer")).get(url, {"edit": 1}).content.decode()
     assert 'name="_save"' not in admin_form and "floor_coefficients-TOTAL_FORMS" not in admin_form
-    assert _fieldsets(text).count("<fieldset") == 4 and _fieldsets(text) == _fieldsets(admin_form)
-    for shown in ("field-flat_table", "field-cost_table", "泉州&lt;市&gt;建筑设计院", "305000.00", "icon-yes.svg"):
+    assert _fieldsets(text).count("<fieldset") == 3 and _fieldsets(text) == _fieldsets(admin_form)
+    for shown in ("field-flat_table", "泉州&lt;市&gt;建筑设计院", "icon-yes.svg"):
         assert shown in text, shown
-    assert "资金筹集方案合计 305,000.00 元，与工程预算 420,000.00 元不一致，请核对。" in text  # the page's note
+    assert "field-cost_table" not in text  # the shares are the money panel's (funding/)
     for flat in case.unit.flats.all():
         assert f"<td>{flat.room}</td>" in _fieldsets(text)
 

@@ -46,6 +46,7 @@ THIRD_PARTY_APPS = [
 # Ours, the ground floor first: cases/ imports none of the others.
 LOCAL_APPS = [
     "cases",
+    "funding",
     "voting",
     "documents",
     "demo",

@@ -40,7 +40,6 @@ ALLOWED_IN_FUNCTIONS = {
 # after merging them; `test_known_until_merge_is_still_true` names an entry no longer needed.
 KNOWN_UNTIL_MERGE = {
     # cases/ importing voting/
-    ("cases.admin.case", "voting.rules"),
     # cases/ importing inside functions
     ("cases.selectors", "cases.costs"),
     ("cases.selectors", "cases.models"),

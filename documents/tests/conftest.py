@@ -8,7 +8,6 @@ import pytest
 from pypdf import PdfReader
 
 from cases import services
-from cases.models import FundingSourceKind
 from cases.tests.factories import (
     BuildingFactory,
     FlatFactory,
@@ -18,6 +17,8 @@ from cases.tests.factories import (
     jurisdiction,
     valid_credit_code,
 )
+from funding import services as funding_services
+from funding.models import FundingSourceKind
 
 SCRIPT_NAME = "<script>alert(1)</script>"
 
@@ -59,7 +60,7 @@ def build_case(*, code: str = "FZ", floors: int = 4, per_floor: int = 2, with_mo
             installer="泉州市安达电梯工程有限公司",
             stretcher_capable=True,
         )
-        services.case_set_funding(
+        funding_services.case_set_funding(
             case=case,
             actor=None,
             amounts={

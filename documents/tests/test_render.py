@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from cases.selectors import cost_sharing_table
 from documents.models import DocumentTemplate
 from documents.services import document_html, document_render
+from funding.selectors import cost_sharing_table
 
 from .conftest import SCRIPT_NAME, build_case, flat_text, pdf_pages_text, pdf_text
 

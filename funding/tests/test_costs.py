@@ -5,10 +5,9 @@ from fractions import Fraction
 
 import pytest
 
-from cases import selectors, services
-from cases.costs import allocate, shares
-
-from .factories import open_case
+from cases.tests.factories import open_case
+from funding import selectors, services
+from funding.costs import allocate, shares
 
 
 def test_amounts_add_up_to_the_total_to_the_fen():

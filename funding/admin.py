@@ -1,0 +1,56 @@
+"""The money page in the staff back office, at /admin/funding/fundingsource/case/<case_pk>/
+(`admin:funding_case_money`), reached from the case page's money panel (registered in
+apps.py). The funding rows have no form of their own in the admin: the money changes only
+on that page, through the services. Their list is read-only, scoped to the cases the user
+sees, and off the home page's list of models (the money is found through its case)."""
+
+from functools import partial
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import path
+
+from cases.selectors import case_list_visible_to
+
+from . import views
+from .models import FundingSource
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "amount", "note"]
+    list_select_related = ["case"]
+    search_fields = ["case__number"]
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
+
+        return [
+            path("case/<int:case_pk>/", wrap(views.case_money), name="funding_case_money"),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        return FundingSource.objects.filter(case__in=case_list_visible_to(user=request.user))
+
+    def has_module_permission(self, request):
+        return False
+
+    # The admin's add, change and delete pages would write past the services (and past
+    # the office check): closed to everyone. A row's page is its case's.
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        source = self.get_object(request, object_id)
+        if source is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return redirect("admin:cases_case_change", source.case_id)
