@@ -5,11 +5,12 @@ the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 
+from audit.models import AuditEvent
+
 from .expressions import InSubquery
 from .models import (
     AgentBuilder,
     Attachment,
-    AuditEvent,
     Building,
     Case,
     ElevatorUnit,
@@ -128,7 +129,8 @@ def agent_builder_list_visible_to(*, user) -> QuerySet[AgentBuilder]:
 
 
 def audit_event_list_visible_to(*, user) -> QuerySet[AuditEvent]:
-    """The log of the user's office: events on its cases and on its own records."""
+    """The log of the user's office: events on its cases and on its own records. The audit
+    app reads its log through this (registered in CasesConfig.ready())."""
     return _scope(AuditEvent.objects.all(), user=user, path="jurisdiction_id")
 
 

@@ -6,3 +6,10 @@ class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("格式文书")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from audit.registry import register_events
+
+        from .events import DocumentEvent
+
+        register_events(DocumentEvent.choices)

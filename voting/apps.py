@@ -6,3 +6,10 @@ class VotingConfig(AppConfig):
     name = "voting"
     verbose_name = _("业主表决")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from audit.registry import register_events
+
+        from .events import VoteEvent
+
+        register_events(VoteEvent.choices)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from cases import services as case_services
-from cases.models import AuditEvent
 from cases.tests.factories import AgentBuilderFactory, UserFactory, jurisdiction
 from documents.models import DocumentTemplate, GeneratedDocument, Issuer
 from documents.services import document_open, document_render

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import AgentBuilderFactory, UserFactory, jurisdiction
 from documents.models import DocumentTemplate, GeneratedDocument
 from documents.services import document_render

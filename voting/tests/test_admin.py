@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import AuditEvent, Flat
+from audit.models import AuditEvent
+from cases.models import Flat
 from cases.tests.factories import AgentBuilderFactory, UserFactory, jurisdiction, open_case, unit_with_flats
 from voting.models import Ballot, Vote, WitnessRecord
 from voting.selectors import vote_result_for_case
