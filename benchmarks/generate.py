@@ -539,9 +539,9 @@ class Generator:
     def _write(self, plans: list[CasePlan]) -> list:  # noqa: C901 - one pass over the case's parts, in FK order
         from django.utils import timezone
 
+        from audit.models import AuditEvent
         from cases.models import (
             Attachment,
-            AuditEvent,
             Building,
             Case,
             ElevatorUnit,

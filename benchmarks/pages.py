@@ -179,7 +179,7 @@ def resolve() -> dict:
                 reverse("admin:voting_case_vote", args=[vote_case.pk]),
                 f"{vote_case.number}, {vote_case.flats} flats, {vote_case.ballots} ballots",
             ),
-            "audit": (reverse("admin:cases_auditevent_changelist"), ""),
+            "audit": (reverse("admin:audit_auditevent_changelist"), ""),
         }
         twins = {
             "case_page": (reverse("admin:cases_case_change", args=[twin_case.pk]), twin_case.number),

@@ -9,6 +9,13 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from audit import registry as audit_registry
+
+        from . import events, scoping, selectors
         from .roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="cases.sync_role_groups")
+        # The audit log (below cases): our events, whose log an event goes to, who reads which.
+        audit_registry.register_events(events.CaseEvent.choices)
+        audit_registry.register_office_resolver(scoping.jurisdiction_of)
+        audit_registry.register_log_scope(selectors.audit_event_list_visible_to)

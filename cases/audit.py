@@ -1,63 +1,17 @@
-"""Named audit events: one function per event, each writing one AuditEvent row.
+"""Named audit events of cases: one function per event, each writing one row of the log
+(audit.services.log_event) with an event declared in cases/events.py.
 
 Call them inside the service's transaction so the row exists exactly when the change does.
-
-The log is written in Chinese whatever the language of the user who acted: each event
-function runs under `written_in_chinese`, so the labels it takes from the models and the
-workflow table (verbose names, choices, procedure names: translated strings) come out in
-Chinese too.
+Each runs under `written_in_chinese`: the log is kept in Chinese whatever the language of
+the user who acted.
 """
 
-import functools
-from typing import Any
-
 from django.db import models
-from django.utils import translation
 
-from .models import AuditEvent, Case
-from .scoping import jurisdiction_of
+from audit.models import AuditEvent
+from audit.services import log_event, written_in_chinese
 
-AUDIT_LANGUAGE = "zh-hans"
-
-
-def written_in_chinese(event_function):
-    """Decorator for an audit event function: build its message under zh-hans. Other apps'
-    audit modules may use it too."""
-
-    @functools.wraps(event_function)
-    def wrapper(*args, **kwargs):
-        with translation.override(AUDIT_LANGUAGE):
-            return event_function(*args, **kwargs)
-
-    return wrapper
-
-
-def log_event(
-    *,
-    event: str,
-    actor,
-    message: str,
-    case: Case | None = None,
-    obj: models.Model | None = None,
-    data: dict[str, Any] | None = None,
-) -> AuditEvent:
-    # The log an event belongs to: its case's office, else the office of the record it is
-    # about, else the actor's (see AuditEvent.jurisdiction).
-    if case is not None:
-        jurisdiction_id = case.jurisdiction_id
-    else:
-        office = jurisdiction_of(obj)
-        jurisdiction_id = office.pk if office is not None else getattr(actor, "jurisdiction_id", None)
-    return AuditEvent.objects.create(
-        event=event,
-        actor=actor if getattr(actor, "pk", None) else None,
-        case=case,
-        jurisdiction_id=jurisdiction_id,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        message=message[:500],
-        data=data or {},
-    )
+from .models import Case
 
 
 @written_in_chinese

@@ -62,14 +62,14 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
         + _perms("funding", ("view", "add", "change"), _CASE_MONEY)
         + _perms("cases", ("delete",), ("ownership",))
         + _perms("funding", ("delete",), ("fundingsource", "floorcoefficient"))
-        + ("cases.view_auditevent", "voting.view_vote"),
+        + ("audit.view_auditevent", "voting.view_vote"),
     ),
     RoleSpec(Role.PLANNING_REVIEWER, gettext_noop("资规审查员"), Department.PLANNING, False, _VIEW_CASES),
     RoleSpec(Role.URBAN_REVIEWER, gettext_noop("城管审查员"), Department.URBAN, False, _VIEW_CASES),
     RoleSpec(Role.MARKET_REVIEWER, gettext_noop("市场监管审查员"), Department.MARKET, False, _VIEW_CASES),
     RoleSpec(Role.FUND_REVIEWER, gettext_noop("公积金审查员"), Department.FUND, False, _VIEW_CASES),
     # Reads every district; writes nothing on cases.
-    RoleSpec(Role.CITY_SUPERVISOR, gettext_noop("市住建局督导"), None, True, _VIEW_CASES + ("cases.view_auditevent",)),
+    RoleSpec(Role.CITY_SUPERVISOR, gettext_noop("市住建局督导"), None, True, _VIEW_CASES + ("audit.view_auditevent",)),
     # Prepares and submits its own cases' applications (the case screens arrive with the workflow).
     RoleSpec(Role.AGENT_BUILDER, gettext_noop("代建单位/业主代表"), None, False, _perms("cases", ("view",), ("case",))),
 )

@@ -4,12 +4,15 @@ the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 """
 
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEvent
 
 from .expressions import InSubquery
 from .models import (
     AgentBuilder,
     Attachment,
-    AuditEvent,
     Building,
     Case,
     ElevatorUnit,
@@ -21,9 +24,9 @@ from .models import (
     ProcedureStep,
     StepHistory,
 )
-from .permissions import actions_for
-from .roles import is_city_wide
-from .workflow import STEP_ACTION_BY_NAME, StepState
+from .permissions import actions_for, departments_of
+from .roles import Role, is_city_wide, roles_of
+from .workflow import DEPARTMENT_LABELS, STEP_ACTION_BY_NAME, Department, StepState
 
 
 def _scope(qs: QuerySet, *, user, path: str) -> QuerySet:
@@ -41,8 +44,6 @@ def jurisdiction_list_visible_to(*, user) -> QuerySet[Jurisdiction]:
 def case_list_visible_to(*, user) -> QuerySet[Case]:
     """Staff: their jurisdiction's cases. Applicants (agent builder, owner representative):
     only the cases they act for, wherever they are."""
-    from .roles import Role, roles_of
-
     if user.is_authenticated and not is_city_wide(user) and Role.AGENT_BUILDER in roles_of(user):
         mine = Q(pk__in=[])
         if user.agent_builder_id:
@@ -68,10 +69,6 @@ def step_queue_for(*, user) -> QuerySet[ProcedureStep]:
     Scoped by a join on the step's case (its office, its agent builder), not by a list of
     every visible case: the queue reads the waiting steps (an index of its own) and only
     those steps' cases."""
-    from .permissions import departments_of
-    from .roles import Role, roles_of
-    from .workflow import StepState
-
     steps = ProcedureStep.objects.all()
     if not user.is_authenticated:
         return steps.none()
@@ -128,7 +125,8 @@ def agent_builder_list_visible_to(*, user) -> QuerySet[AgentBuilder]:
 
 
 def audit_event_list_visible_to(*, user) -> QuerySet[AuditEvent]:
-    """The log of the user's office: events on its cases and on its own records."""
+    """The log of the user's office: events on its cases and on its own records. The audit
+    app reads its log through this (registered in CasesConfig.ready())."""
     return _scope(AuditEvent.objects.all(), user=user, path="jurisdiction_id")
 
 
@@ -141,10 +139,6 @@ def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
 
 def step_waiting_for(*, state: str | None, department: str | None) -> str:
     """Whom a step waits for, as the list and the case page say it; "" when nobody."""
-    from django.utils.translation import gettext as _
-
-    from .workflow import DEPARTMENT_LABELS, Department, StepState
-
     if state in (StepState.IN_PROGRESS, StepState.RETURNED):
         return _("待申请人申报") if state == StepState.IN_PROGRESS else _("待申请人补正后重新申报")
     if state == StepState.SUBMITTED and department:
@@ -154,10 +148,6 @@ def step_waiting_for(*, state: str | None, department: str | None) -> str:
 
 def step_overdue(*, state: str | None, due_date) -> bool:
     """A submitted step whose review deadline (办理时限) has passed."""
-    from django.utils import timezone
-
-    from .workflow import StepState
-
     return state == StepState.SUBMITTED and due_date is not None and due_date < timezone.localdate()
 
 
@@ -196,50 +186,6 @@ def _by_step(rows) -> dict[int, list]:
     for row in rows:
         grouped.setdefault(row.step_id, []).append(row)
     return grouped
-
-
-def case_funding_total(*, case: Case):
-    """The funding plan's total, or None without a plan."""
-    from django.db.models import Sum
-
-    return case.funding_sources.aggregate(total=Sum("amount"))["total"]
-
-
-def case_shared_total(*, case: Case):
-    """The amount the owners share: their own money and provident-fund withdrawals; the
-    maintenance fund and other money are collective. Without a funding plan, the budget."""
-    from decimal import Decimal
-
-    from .models import FundingSourceKind
-
-    sources = {f.kind: f.amount for f in case.funding_sources.all()}
-    if not sources:
-        return case.budget or Decimal("0.00")
-    return sources.get(FundingSourceKind.OWNERS, Decimal(0)) + sources.get(FundingSourceKind.PROVIDENT_FUND, Decimal(0))
-
-
-def cost_sharing_table(*, case: Case) -> list[dict]:
-    """Per flat: floor, owners, coefficient, exact share and amount to the fen."""
-    from decimal import Decimal
-
-    from .costs import allocate, shares
-
-    coefficients = {c.floor: c.coefficient for c in case.floor_coefficients.all()}
-    flats = list(unit_flats_with_owners(unit=case.unit))
-    weights = {f.room: coefficients.get(f.floor, Decimal("0")) for f in flats}
-    total = case_shared_total(case=case)
-    share_of = shares(weights)
-    amount_of = allocate(total, weights)
-    return [
-        {
-            "flat": f,
-            "owners": [o.owner for o in f.ownerships.all()],
-            "coefficient": weights[f.room],
-            "share": share_of[f.room],
-            "amount": amount_of[f.room],
-        }
-        for f in flats
-    ]
 
 
 # Events that record someone reading (a download, personal data viewed): the audit log's

@@ -6,14 +6,18 @@ jurisdiction is a 404, whatever the URL or ID), checks the action against
 lookup in `workflow.STEP_ACTIONS`: its label, its form (`forms.STEP_FORMS`), its service.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from audit.downloads import private_file_response
 
 from . import audit, permissions, selectors, services
 from .files import clean_file_name
@@ -134,15 +138,14 @@ def step_action(request, admin_site, case_pk: int, number: int, action: str):
 
 def attachment_download(request, admin_site, pk: int):
     attachment = get_object_or_404(selectors.attachment_list_visible_to(user=request.user), pk=pk)
-    audit.attachment_downloaded(attachment=attachment, actor=request.user)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        request,
+        file=attachment.file,
         filename=clean_file_name(attachment.original_name),  # also for names stored before cleaning
         content_type=attachment.content_type,
+        refusal=None,  # whoever sees the case sees its attachments
+        log_download=functools.partial(audit.attachment_downloaded, attachment=attachment),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 QUEUE_PAGE_SIZE = 50

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.admin import ReadOnlyAdminMixin
+from audit.admin import ReadOnlyAdminMixin
 
 from . import selectors, views
 from .models import GeneratedDocument

@@ -1,7 +1,8 @@
-"""Named audit events of the documents app, written in the caller's (service's) transaction."""
+"""Named audit events of the documents app (declared in documents/events.py), written in
+the caller's (service's) transaction."""
 
-from cases.audit import log_event
-from cases.models import AuditEvent
+from audit.models import AuditEvent
+from audit.services import log_event
 
 
 def document_generated(*, document, actor) -> AuditEvent:

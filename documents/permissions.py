@@ -156,3 +156,10 @@ def can_view_document(user, document: GeneratedDocument) -> bool:
     if document.shows_choices and not sees_individual_choices(user):
         return False
     return can_view_documents(user, document.case)
+
+
+def download_refusal(user, document: GeneratedDocument) -> str | None:
+    """Why the user may not download this version, in their language; None if they may."""
+    if can_view_document(user, document):
+        return None
+    return _("无权下载该文书。")

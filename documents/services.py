@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -147,12 +147,3 @@ def document_render(*, case: Case, template: str, actor) -> Rendered:
 def documents_render_all(*, case: Case, actor) -> dict[str, Rendered]:
     """The four official templates (application, ballots, agreement, notice), in that order."""
     return {t.value: document_render(case=case, template=t, actor=actor) for t in OFFICIAL_TEMPLATES}
-
-
-def document_open(*, document: GeneratedDocument, actor) -> File:
-    """Open a stored version for download and log who took it."""
-    if actor is not None and not permissions.can_view_document(actor, document):
-        raise PermissionDenied(_("无权下载该文书。"))
-    with transaction.atomic():
-        audit.document_downloaded(document=document, actor=actor)
-    return document.file.open("rb")

@@ -21,19 +21,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audit.downloads import private_file_response
 from cases.selectors import case_list_visible_to
 from config.client_ip import client_ip
 
-from . import permissions, selectors, services
+from . import audit, permissions, selectors, services
 from .models import DocumentTemplate, GeneratedDocument, Issuer
 
 # A printed document is at most a few hundred KB; refuse anything far bigger unread.
@@ -131,12 +131,16 @@ def verify_lookup(request):
 # --- staff (inside the admin) -------------------------------------------------------------
 
 
-def _download_response(document: GeneratedDocument, file) -> FileResponse:
-    filename = f"{document.case.number}-{document.title}-第{document.version}版.pdf"
-    response = FileResponse(file, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _download(request, document: GeneratedDocument):
+    """A kept version as a PDF download, logged (`documents.audit.document_downloaded`)."""
+    return private_file_response(
+        request,
+        file=document.file,
+        filename=f"{document.case.number}-{document.title}-第{document.version}版.pdf",
+        content_type="application/pdf",
+        refusal=permissions.download_refusal(request.user, document),
+        log_download=functools.partial(audit.document_downloaded, document=document),
+    )
 
 
 def case_render(request, admin_site, case_pk: int, template: str):
@@ -159,8 +163,7 @@ def case_render(request, admin_site, case_pk: int, template: str):
                 _("%(document)s第%(version)s版：%(problem)s。请在打印件上手写补正。")
                 % {"document": template.label, "version": rendered.record.version, "problem": missing},
             )
-        file = services.document_open(document=rendered.record, actor=request.user)
-        return _download_response(rendered.record, file)
+        return _download(request, rendered.record)
     current = selectors.current_document(case=case, template=template)
     context = {
         **admin_site.each_context(request),
@@ -177,5 +180,4 @@ def case_render(request, admin_site, case_pk: int, template: str):
 
 def document_download(request, admin_site, pk: int):
     document = get_object_or_404(selectors.document_list_visible_to(user=request.user).select_related("case"), pk=pk)
-    file = services.document_open(document=document, actor=request.user)
-    return _download_response(document, file)
+    return _download(request, document)

@@ -8,10 +8,15 @@ class FundingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Models are loaded only now, at ready(): what this app registers into the apps below.
+        from audit.registry import register_events
         from cases.extensions import register_case_opened, register_case_panel
 
+        from .events import FundingEvent
         from .services import case_money_start
         from .views import money_panel_context
+
+        register_events(FundingEvent.choices)
 
         # A new case starts with the agreement's common wording and the default coefficients.
         register_case_opened("funding.money", case_money_start)

@@ -1,15 +1,16 @@
-"""The money's audit events, written to the one log (`cases.audit.log_event`) under the
-event names `cases.models.AuditEventKind` declares (`funding_plan_set`,
-`floor_coefficients_set`). A change of the agreement's terms is a record change
-(`cases.audit.record_saved`, through `cases.services.record_save`)."""
+"""The money's audit events, written to the one log under the names funding/events.py
+declares. A change of the agreement's terms is a record change (`cases.audit.record_saved`,
+through `cases.services.record_save`)."""
 
-from cases.audit import log_event, written_in_chinese
+from audit.services import log_event, written_in_chinese
+
+from .events import FundingEvent
 
 
 @written_in_chinese
 def funding_plan_set(*, case, actor, amounts: dict) -> None:
     log_event(
-        event="funding_plan_set",
+        event=FundingEvent.FUNDING_PLAN_SET,
         actor=actor,
         case=case,
         obj=case,
@@ -21,7 +22,7 @@ def funding_plan_set(*, case, actor, amounts: dict) -> None:
 @written_in_chinese
 def floor_coefficients_set(*, case, actor, coefficients: dict) -> None:
     log_event(
-        event="floor_coefficients_set",
+        event=FundingEvent.FLOOR_COEFFICIENTS_SET,
         actor=actor,
         case=case,
         obj=case,

@@ -8,6 +8,11 @@ class VotingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import extensions  # models are loaded only now, at ready()
+        # Models are loaded only now, at ready(): what this app registers into the apps below.
+        from audit.registry import register_events
 
+        from . import extensions
+        from .events import VoteEvent
+
+        register_events(VoteEvent.choices)
         extensions.register()

@@ -1,13 +1,13 @@
-"""Named audit events of the vote, one per service; written inside the service's transaction
-through the portal's one log (`cases.audit.log_event`).
+"""Named audit events of the vote, one per service (declared in voting/events.py); written
+inside the service's transaction through the portal's one log (`audit.services.log_event`).
 
 The log is kept in Chinese whatever language the user's screen is in: the labels the
 messages take from the models (choices, channels, witness organisations) are translated
-strings, so every event runs under `cases.audit.written_in_chinese`.
+strings, so every event runs under `audit.services.written_in_chinese`.
 """
 
-from cases.audit import log_event, written_in_chinese
-from cases.models import AuditEvent
+from audit.models import AuditEvent
+from audit.services import log_event, written_in_chinese
 
 
 @written_in_chinese

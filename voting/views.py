@@ -32,6 +32,7 @@ from django.utils.timezone import get_current_timezone, localdate, localtime
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
+from audit.downloads import private_file_response
 from cases.files import clean_file_name
 from cases.models import Flat
 from cases.permissions import can_run_vote
@@ -441,16 +442,11 @@ def file_download(request, admin_site, kind: str, pk: int):
     if found is None:
         raise Http404
     obj, case, field_file, what = found
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("文件已不在存储中，请联系系统管理员。")) from exc
-    audit.vote_file_downloaded(obj=obj, case=case, actor=request.user, what=what)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return private_file_response(
+        request,
+        file=field_file,
         filename=clean_file_name(obj.original_name or field_file.name, default="file"),
-        content_type=obj.content_type or "application/octet-stream",
+        content_type=obj.content_type,
+        refusal=None,  # the selector hands out only what the user may read
+        log_download=functools.partial(audit.vote_file_downloaded, obj=obj, case=case, what=what),
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

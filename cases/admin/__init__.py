@@ -4,7 +4,7 @@ Every queryset starts at a selector (jurisdiction isolation in one place) and ev
 save goes through a service (validation and audit in one place).
 """
 
-from . import audit, case, masterdata
-from .base import ReadOnlyAdminMixin, ScopedAdmin, ScopedFormFieldsMixin
+from . import case, masterdata
+from .base import ScopedAdmin, ScopedFormFieldsMixin
 
-__all__ = ["ReadOnlyAdminMixin", "ScopedAdmin", "ScopedFormFieldsMixin", "audit", "case", "masterdata"]
+__all__ = ["ScopedAdmin", "ScopedFormFieldsMixin", "case", "masterdata"]

@@ -94,20 +94,3 @@ class ScopedAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             request, gettext("未保存：%(reasons)s") % {"reasons": "；".join(refusal.messages)}, messages.ERROR
         )
         return HttpResponseRedirect(request.get_full_path())
-
-
-# --- jurisdictions and users ----------------------------------------------------------
-
-
-class ReadOnlyAdminMixin:
-    """Evidence (audit rows, generated documents): nobody adds, changes or deletes it in the
-    admin, superusers included; only the services write it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

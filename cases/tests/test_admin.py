@@ -35,7 +35,8 @@ def demo_case():
 
 @pytest.mark.parametrize("who", ["superuser", "district_officer", "city_supervisor", "planning_reviewer"])
 def test_every_admin_page_loads(client, demo_case, who):
-    from cases.models import AgentBuilder, AuditEvent, Building, ElevatorUnit, Flat, Jurisdiction, Owner, User
+    from audit.models import AuditEvent
+    from cases.models import AgentBuilder, Building, ElevatorUnit, Flat, Jurisdiction, Owner, User
 
     user = UserFactory(is_superuser=True) if who == "superuser" else UserFactory(with_role=who)
     client.force_login(user)
@@ -123,18 +124,6 @@ def test_add_case_leads_to_the_new_case_page(client):
     client.force_login(UserFactory(with_role="planning_reviewer"))
     assert client.get(reverse("admin:cases_case_add")).status_code == 403
     assert not Case.objects.exists()
-
-
-def test_audit_log_cannot_be_changed_or_deleted_even_by_a_superuser(client):
-    from cases.models import AuditEvent
-
-    open_case()
-    event = AuditEvent.objects.get(event="case_opened")
-    client.force_login(UserFactory(is_superuser=True))
-    assert client.post(reverse("admin:cases_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
-    client.post(reverse("admin:cases_auditevent_change", args=[event.pk]), {"message": "篡改"})
-    event.refresh_from_db()
-    assert event.message != "篡改"
 
 
 def test_representative_choices_are_the_units_own_owners(client):
@@ -334,29 +323,6 @@ def test_a_missing_page_is_a_chinese_page_with_a_way_back(client):
     assert missing.status_code == 404
     page = missing.content.decode()
     assert "页面不存在" in page and 'href="/admin/"' in page
-
-
-def test_every_audit_event_the_code_writes_has_a_label_the_log_shows(client):
-    """The log lists 立案, 部门审查决定 … rather than case_opened, case_step_decided."""
-    import re
-    from pathlib import Path
-
-    from cases.models import AuditEventKind
-
-    root = Path(__file__).resolve().parents[2]
-    written = {
-        name
-        for app in ("cases", "voting", "documents")
-        for path in (root / app).rglob("*.py")
-        if "tests" not in path.parts
-        for name in re.findall(r'event="([a-z_]+)"', path.read_text(encoding="utf-8"))
-    }
-    assert written and written <= set(AuditEventKind.values), written - set(AuditEventKind.values)
-
-    open_case()
-    client.force_login(UserFactory(with_role="district_officer"))
-    page = client.get(reverse("admin:cases_auditevent_changelist")).content.decode()
-    assert "立案" in page and ">case_opened<" not in page
 
 
 def test_what_the_owners_voted_on_stays_as_they_voted_it(client):

@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from cases import services
-from cases.models import AuditEvent, Case, Flat
+from cases.models import Case, Flat
 from cases.services import CaseNotEligible
 
 from .factories import FlatFactory, UserFactory, jurisdiction, open_case, unit_with_flats

@@ -80,7 +80,7 @@ def test_the_pages_work_with_the_content_security_policy_on(watched, live_server
         ("vote page", reverse("admin:voting_case_vote", args=[case.pk])),
         ("window submission form", reverse("admin:cases_step_action", args=[case.pk, 1, "paper"])),
         ("flat form (autocomplete)", reverse("admin:cases_flat_change", args=[case.unit.flats.first().pk])),
-        ("audit log", "/admin/cases/auditevent/"),
+        ("audit log", "/admin/audit/auditevent/"),
         ("a missing page", "/admin/cases/case/999999/change/"),
     ]:
         page.goto(url + path)

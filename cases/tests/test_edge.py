@@ -38,7 +38,7 @@ AUTOCOMPLETE = "/admin/autocomplete/?app_label=cases&model_name=case&field_name=
         "/admin/cases/case/?q=%E5%88%BA%00",
         "/admin/cases/case/?%00=1",
         "/admin/cases/flat/?area_source__exact=%00",
-        "/admin/cases/auditevent/?event=%00",
+        "/admin/audit/auditevent/?event=%00",
         "/admin/voting/vote/?state=%00",
         "/admin/documents/generateddocument/?template=%00",
         AUTOCOMPLETE + "&term=%00",

@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from audit.models import AuditEvent
 from cases import services
-from cases.models import AuditEvent
 
 from .factories import UserFactory, open_case, pdf_upload, record_paper, reviewer_for, unit_with_flats
 

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 LIST = reverse("admin:cases_case_changelist")
 QUEUE = reverse("admin:cases_case_queue")
-AUDIT = reverse("admin:cases_auditevent_changelist")
+AUDIT = reverse("admin:audit_auditevent_changelist")
 
 
 def _queries(client, url, params=None) -> list[str]:

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from audit.models import AuditEvent
 from cases import services, workflow
-from cases.models import AuditEvent, Case, CaseStatus, StepHistory
+from cases.models import Case, CaseStatus, StepHistory
 from cases.workflow import StepState
 from demo.tests.factories import CaseFactory
 

@@ -45,6 +45,7 @@ THIRD_PARTY_APPS = [
 ]
 # Ours, the ground floor first: cases/ imports none of the others.
 LOCAL_APPS = [
+    "audit",  # below every other app: the log, written by all, importing none of them
     "cases",
     "funding",
     "voting",

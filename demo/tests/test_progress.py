@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from cases import services
-from cases.models import AuditEvent, CaseStatus, StepHistory
+from cases.models import CaseStatus, StepHistory
 from cases.tests.factories import unit_with_flats
 from cases.workflow import StepState, step_states_at
 from voting.models import VoteState

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import UserFactory, jurisdiction
 from documents.models import CODE_ALPHABET, DocumentTemplate, GeneratedDocument
 from documents.selectors import current_document, print_panel_rows

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import AgentBuilderFactory, UserFactory, jurisdiction
 from documents.models import DocumentTemplate, GeneratedDocument
 from documents.services import document_render
@@ -122,6 +122,7 @@ def test_officer_prints_a_template_from_the_case_page(client, case, officer):
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
+    assert response["X-Content-Type-Options"] == "nosniff"
     body = b"".join(response.streaming_content)
     record = GeneratedDocument.objects.get()
     assert body.startswith(b"%PDF") and len(body) == record.size

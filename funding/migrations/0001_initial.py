@@ -1,6 +1,6 @@
 # The money moves from the cases app to this one in Django's state only: the tables keep
 # their names (db_table cases_fundingsource, cases_floorcoefficient, cases_agreement), their
-# constraints and indexes; no row moves. cases/migrations/0015_funding_to_funding.py then
+# constraints and indexes; no row moves. cases/migrations/0016_funding_to_funding.py then
 # removes the models from the cases app's state. The content types are renamed to this app,
 # so the permissions (and the groups holding them) stay the same rows.
 

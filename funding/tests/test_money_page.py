@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import AuditEvent, Case, CaseStatus
+from audit.models import AuditEvent
+from cases.models import Case, CaseStatus
 from cases.tests.factories import FlatFactory, UserFactory, officer, open_case, unit_with_flats
 from funding import services
 from funding.models import Agreement, FloorCoefficient, FundingSource, FundingSourceKind

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.models import AuditEvent, Flat
+from audit.models import AuditEvent
+from cases.models import Flat
 from cases.tests.factories import AgentBuilderFactory, UserFactory, jurisdiction, open_case, unit_with_flats
 from voting.models import Ballot, Vote, WitnessRecord
 from voting.selectors import vote_result_for_case
@@ -275,6 +276,9 @@ def test_files_download_only_through_the_logged_view(client, officer):
         response = client.get(reverse("admin:voting_file_download", args=[kind, obj.pk]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Type"] == "application/pdf"
+        assert {"private", "no-store"} <= {p.strip() for p in response["Cache-Control"].split(",")}
+        assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
     assert AuditEvent.objects.filter(event="vote_file_downloaded", actor=officer).count() == 2
     assert client.get(reverse("admin:voting_file_download", args=["passwd", 1])).status_code == 404
 

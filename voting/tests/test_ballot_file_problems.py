@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import UserFactory
 from voting import services
 from voting.models import Ballot, BallotImport, Vote

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import PDF_BYTES, UserFactory
 from voting import selectors, services
 from voting.models import Ballot, BallotImport, Vote

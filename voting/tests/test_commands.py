@@ -17,7 +17,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cases.models import AuditEvent, Building, Case, ElevatorUnit, Flat, Owner, Ownership
+from audit.models import AuditEvent
+from cases.models import Building, Case, ElevatorUnit, Flat, Owner, Ownership
 from cases.validators import id_number_check_char
 from voting.models import Ballot, BallotImport, Vote
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import UserFactory
 from voting import rules, selectors
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from cases.tests.factories import UserFactory, open_case
 
 from . import factories

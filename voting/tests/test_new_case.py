@@ -9,7 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.models import AuditEvent, Building, Case, ElevatorUnit, Flat, Owner
+from audit.models import AuditEvent
+from cases.models import Building, Case, ElevatorUnit, Flat, Owner
 from cases.tests.factories import BuildingFactory, UserFactory, jurisdiction
 
 from .factories import SAMPLE_ROSTER, roster_csv, sample_roster_rows

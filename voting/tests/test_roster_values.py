@@ -21,8 +21,9 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from audit.models import AuditEvent
 from cases import services as case_services
-from cases.models import AuditEvent, Case, Flat, Owner
+from cases.models import Case, Flat, Owner
 from cases.services import OwnerData
 from cases.tests.factories import UserFactory, open_case
 from cases.validators import credit_code_check_char, id_number_check_char

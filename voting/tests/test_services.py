@@ -12,8 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from cases import services as case_services
-from cases.models import AuditEvent, Case, CaseStatus
+from cases.models import Case, CaseStatus
 from cases.services import OwnerData
 from cases.tests.factories import UserFactory, jurisdiction, open_case, unit_with_flats
 from voting import selectors, services

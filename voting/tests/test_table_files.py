@@ -20,7 +20,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from openpyxl import Workbook
 
-from cases.models import AuditEvent, Case, Flat, Owner
+from audit.models import AuditEvent
+from cases.models import Case, Flat, Owner
 from cases.tests.factories import UserFactory, open_case
 from voting import selectors, spreadsheets
 from voting.models import Ballot, BallotImport, Vote

@@ -8,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0014_step_waiting_for_applicant"),
+        ("cases", "0015_auditevent_to_audit"),
         ("funding", "0001_initial"),
     ]
 
