@@ -59,7 +59,7 @@ def money_panel_context(*, request, case) -> dict:
         "funding_total": _yuan(money.funding_total) if money.funding_total is not None else "",
         "notes": money_notes(money),
         "shared_total_line": _("业主分摊总额：%(total)s 元（业主出资与公积金提取；维修资金及其他资金不分摊到户）")
-        % {"total": money.shared_total},
+        % {"total": _yuan(money.shared_total)},
         "share_rows": rows_html(
             (
                 r["room"],

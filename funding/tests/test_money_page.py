@@ -85,7 +85,7 @@ def test_whoever_sees_the_case_reads_its_money_as_text(client, role):
         "300,000.00",
         "三户提取",
         "305,000.00",  # the plan's total
-        "业主分摊总额：305000.00 元",  # what the flats share
+        "业主分摊总额：305,000.00 元",  # what the flats share
         "资金筹集方案合计 305,000.00 元，与工程预算 420,000.00 元不一致，请核对。",
         "缴款安排",
         "协议签订后15日内",
