@@ -3,6 +3,7 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Sum
 
@@ -77,12 +78,20 @@ class CaseMoney:
         return self.funding_total is not None and self.budget is not None and self.funding_total != self.budget
 
 
+class _RoomFloor(NamedTuple):
+    room: str
+    floor: int
+
+
 def case_money(*, case: Case) -> CaseMoney:
     """The funding plan, the coefficients, each flat's share and the agreement's terms: four
     queries, whatever the number of flats."""
-    sources = list(case.funding_sources.all())
+    # In the guidance's order, sorted here: the model's ordering (a CASE over the kinds) cost
+    # a millisecond to compile on every case page.
+    position = {kind: i for i, kind in enumerate(FundingSourceKind.values)}
+    sources = sorted(case.funding_sources.order_by(), key=lambda s: position.get(s.kind, len(position)))
     coefficients = dict(case.floor_coefficients.values_list("floor", "coefficient"))
-    flats = list(case.unit.flats.only("room", "floor").order_by("floor", "room"))
+    flats = [_RoomFloor(*row) for row in case.unit.flats.order_by("floor", "room").values_list("room", "floor")]
     shared_total = _shared_total(sources=sources, budget=case.budget)
     weights, share_of, amount_of = _shares_of(flats, coefficients, shared_total)
     rows = [
@@ -103,5 +112,5 @@ def case_money(*, case: Case) -> CaseMoney:
         coefficients=coefficients,
         floors_without_coefficient=sorted({f.floor for f in flats} - set(coefficients)),
         rows=rows,
-        agreement=Agreement.objects.filter(case=case).first(),
+        agreement=next(iter(Agreement.objects.filter(case=case)[:1]), None),  # one per case
     )
