@@ -13,6 +13,7 @@ from .expressions import InSubquery
 from .models import (
     AgentBuilder,
     Attachment,
+    AttachmentKind,
     Building,
     Case,
     ElevatorUnit,
@@ -26,7 +27,7 @@ from .models import (
 )
 from .permissions import actions_for, departments_of
 from .roles import Role, is_city_wide, roles_of
-from .workflow import DEPARTMENT_LABELS, STEP_ACTION_BY_NAME, Department, StepState
+from .workflow import DEPARTMENT_LABELS, PROCEDURES, STEP_ACTION_BY_NAME, Department, StepState
 
 
 def _scope(qs: QuerySet, *, user, path: str) -> QuerySet:
@@ -144,6 +145,14 @@ def step_waiting_for(*, state: str | None, department: str | None) -> str:
     if state == StepState.SUBMITTED and department:
         return _("待%(department)s审查") % {"department": DEPARTMENT_LABELS[Department(department)]}
     return ""
+
+
+def heritage_requirement() -> str:
+    """What a building in a heritage area needs, as the procedures' table says it: the
+    step whose approval waits for which papers."""
+    procedure = next(p for p in PROCEDURES if p.heritage_papers)
+    papers = "、".join(str(AttachmentKind(kind).label) for kind in procedure.heritage_papers)
+    return _("%(step)s通过前须上传%(papers)s") % {"step": procedure.name, "papers": papers}
 
 
 def step_overdue(*, state: str | None, due_date, today=None) -> bool:

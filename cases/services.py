@@ -545,7 +545,7 @@ def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     papers, the notice period."""
     case = step.case
     problems = extensions.registered_step_problems(step=step, stage="approve")
-    if step.number == 1:
+    if step.procedure.decided_by_vote:
         for missing in case_motion_problems(case=case):
             problems.append(_("表决事项不完整：%(missing)s。") % {"missing": missing})
     procedure = step.procedure

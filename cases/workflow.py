@@ -60,6 +60,9 @@ class Procedure:
     heritage_papers: tuple[str, ...] = ()
     # What a window submission or an upload usually carries, preselected on its form.
     usual_papers: tuple[str, ...] = ("other",)
+    # Whether the owners' vote decides the step: it is approved only on a passed, witnessed
+    # vote (voting registers that check) over a complete motion (scheme summary and budget).
+    decided_by_vote: bool = False
     # Whether the step runs a public notice, whose period the window records (设定公示期).
     has_notice: bool = False
     # Skipped (无需办理) when the building kept a reserved elevator shaft.
@@ -81,6 +84,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         approval_papers=("owners_agreement", "scheme_drawing"),
         heritage_papers=("heritage_opinion",),
         usual_papers=("owners_agreement", "scheme_drawing"),
+        decided_by_vote=True,
     ),
     # Notice and witnessing are run by the office that received the application; the step
     # is approved only after the notice period, which lasts at least the jurisdiction's

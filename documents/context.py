@@ -157,7 +157,7 @@ def _funding(case: Case) -> dict:
 
 
 def _notice_step(case: Case):
-    return next((s for s in case.steps.all() if s.number == 2), None)
+    return next((s for s in case.steps.all() if s.procedure.has_notice), None)
 
 
 def document_context(

@@ -9,14 +9,14 @@
 from django.utils.translation import gettext as _
 
 from cases import extensions
+from cases.workflow import PROCEDURES
 
 from .selectors import roster_frozen, vote_result_for_case, vote_summary_for_case, witness_recorded_for_case
 
-SCHEME_REVIEW = 1  # 方案初审: the step whose approval the vote decides
-
 
 def vote_problems(*, step) -> list[str]:
-    """Why step 1 may not be approved as far as the vote goes; empty when it may."""
+    """Why a step the vote decides (方案初审) may not be approved as far as the vote goes;
+    empty when it may."""
     result = vote_result_for_case(case=step.case)
     if result is None:
         return [_("表决结果缺失：须先完成业主表决。")]
@@ -32,7 +32,8 @@ def vote_panel(*, request, case) -> dict:
 
 
 def register() -> None:
-    extensions.register_step_check("voting.vote", vote_problems, stages=["approve"], procedures=[SCHEME_REVIEW])
+    decided = [procedure.number for procedure in PROCEDURES if procedure.decided_by_vote]
+    extensions.register_step_check("voting.vote", vote_problems, stages=["approve"], procedures=decided)
     extensions.register_roster_lock("voting.roster_frozen", roster_frozen)
     extensions.register_case_panel(
         "voting.vote", order=10, template_name="admin/voting/case_vote_panel.html", context=vote_panel

@@ -330,7 +330,9 @@ class CaseAdmin(ScopedAdmin):
         obj.pk, obj.number = case.pk, case.number
         if case.needs_heritage_opinion:
             messages.warning(
-                request, gettext("该楼栋位于文化遗产保护范围：方案初审通过前须上传文物/历史建筑主管部门意见。")
+                request,
+                gettext("该楼栋位于文化遗产保护范围：%(requirement)s。")
+                % {"requirement": selectors.heritage_requirement()},
             )
 
     def save_related(self, request, form, formsets, change):
@@ -400,7 +402,8 @@ class CaseAdmin(ScopedAdmin):
         if obj.needs_heritage_opinion:
             return format_html(
                 '<strong class="portal-warning">{}</strong>',
-                gettext("位于保护范围：须附文物/历史建筑主管部门意见，不自动通过"),
+                gettext("位于保护范围：%(requirement)s，不自动通过")
+                % {"requirement": selectors.heritage_requirement()},
             )
         return gettext("否")
 

@@ -238,3 +238,16 @@ def test_in_english_the_home_counts_stay_clear_of_the_recent_actions(page, live_
     recent = page.locator("#recent-actions-module").bounding_box()
     assert table["x"] + table["width"] <= recent["x"], (table, recent)
     assert page.locator("#portal-summary td.num").first.is_visible()
+
+
+def test_a_case_in_a_heritage_area_says_what_the_procedures_table_requires(client):
+    """The page's note comes from the procedures' table (workflow.PROCEDURES: step 1's heritage
+    papers), not from a sentence of its own; in English too."""
+    actor = officer()
+    case = open_case(actor=actor, in_heritage_area=True)
+    assert case.needs_heritage_opinion
+    page = _client(client, actor).get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "位于保护范围：方案初审通过前须上传文物/历史建筑主管部门意见，不自动通过" in page
+    plain = open_case(actor=actor)
+    page = client.get(reverse("admin:cases_case_change", args=[plain.pk])).content.decode()
+    assert "不自动通过" not in page
