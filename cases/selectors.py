@@ -3,6 +3,9 @@ jurisdiction isolation is written once: a user sees their own jurisdiction's rec
 the city-wide roles see all, and a staff user with no jurisdiction sees nothing.
 """
 
+from decimal import Decimal
+from typing import NamedTuple
+
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -136,6 +139,39 @@ def unit_flats_with_owners(*, unit: ElevatorUnit) -> QuerySet[Flat]:
     ownerships joined to their owners), whatever the number of flats."""
     ownerships = Ownership.objects.select_related("owner").order_by("pk")
     return unit.flats.prefetch_related(Prefetch("ownerships", queryset=ownerships)).order_by("floor", "room")
+
+
+class FlatRow(NamedTuple):
+    """A flat as the case page's table lists it."""
+
+    room: str
+    floor: int
+    area: Decimal
+    area_source: str
+    developer_held: bool
+    owner_names: list[str]
+
+
+def unit_flat_rows(*, unit: ElevatorUnit) -> list[FlatRow]:
+    """The unit's flats with their owners' names, as plain values: two light queries (the
+    flats; the ownerships' owner names), no model objects (loading each flat, ownership and
+    owner record took a tenth of the case page's time). Read once per loaded unit: the case
+    page's flat table and its money panel (funding) share the list; a unit loaded afresh
+    reads afresh."""
+    cached = unit.__dict__.get("_portal_flat_rows")
+    if cached is not None:
+        return cached
+    names: dict[int, list[str]] = {}
+    for flat_id, name in Ownership.objects.filter(flat__unit=unit).order_by("pk").values_list("flat_id", "owner__name"):
+        names.setdefault(flat_id, []).append(name)
+    rows = [
+        FlatRow(room, floor, area, source, developer_held, names.get(pk, []))
+        for pk, room, floor, area, source, developer_held in unit.flats.order_by("floor", "room").values_list(
+            "pk", "room", "floor", "area", "area_source", "developer_held"
+        )
+    ]
+    unit.__dict__["_portal_flat_rows"] = rows
+    return rows
 
 
 def step_waiting_for(*, state: str | None, department: str | None) -> str:

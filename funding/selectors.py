@@ -3,12 +3,11 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.db.models import Sum
 
 from cases.models import Case
-from cases.selectors import unit_flats_with_owners
+from cases.selectors import unit_flat_rows, unit_flats_with_owners
 
 from .costs import allocate, shares
 from .models import Agreement, FundingSource, FundingSourceKind
@@ -78,11 +77,6 @@ class CaseMoney:
         return self.funding_total is not None and self.budget is not None and self.funding_total != self.budget
 
 
-class _RoomFloor(NamedTuple):
-    room: str
-    floor: int
-
-
 def case_money(*, case: Case) -> CaseMoney:
     """The funding plan, the coefficients, each flat's share and the agreement's terms: four
     queries, whatever the number of flats."""
@@ -91,7 +85,7 @@ def case_money(*, case: Case) -> CaseMoney:
     position = {kind: i for i, kind in enumerate(FundingSourceKind.values)}
     sources = sorted(case.funding_sources.order_by(), key=lambda s: position.get(s.kind, len(position)))
     coefficients = dict(case.floor_coefficients.values_list("floor", "coefficient"))
-    flats = [_RoomFloor(*row) for row in case.unit.flats.order_by("floor", "room").values_list("room", "floor")]
+    flats = unit_flat_rows(unit=case.unit)  # the case page's flat table read them already
     shared_total = _shared_total(sources=sources, budget=case.budget)
     weights, share_of, amount_of = _shares_of(flats, coefficients, shared_total)
     rows = [

@@ -420,9 +420,9 @@ class CaseAdmin(ScopedAdmin):
                 f.floor,
                 f.area,
                 sources.get(f.area_source, f.area_source),
-                "、".join(o.owner.name for o in f.ownerships.all()) + (developer_held if f.developer_held else ""),
+                "、".join(f.owner_names) + (developer_held if f.developer_held else ""),
             )
-            for f in selectors.unit_flats_with_owners(unit=obj.unit)
+            for f in selectors.unit_flat_rows(unit=obj.unit)
         )
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
