@@ -240,16 +240,17 @@ def _filters_html(offices, chosen: dict, term: str) -> SafeString:
     """The sidebar: one <details> per filter, as admin/filter.html writes it."""
     kept = {SEARCH: term} if term else {}
 
-    def choices(name, options):
+    def choices(name, options) -> str:
+        # Plain f-strings with html.escape: format_html for each of the two dozen links
+        # cost a third of a millisecond.
         others = {k: v for k, v in chosen.items() if k != name}
         items = [(name not in chosen, _query({**others, **kept}), gettext("All"))]
         items += [
             (chosen.get(name) == value, _query({**others, name: value, **kept}), label) for value, label in options
         ]
-        return format_html_join(
-            "",
-            '<li class="{}"><a href="{}">{}</a></li>',
-            (("selected" if selected else "", url, label) for selected, url, label in items),
+        return "".join(
+            f'<li class="{"selected" if selected else ""}"><a href="{escape(url)}">{escape(str(label))}</a></li>'
+            for selected, url, label in items
         )
 
     sections = []
@@ -268,10 +269,13 @@ def _filters_html(offices, chosen: dict, term: str) -> SafeString:
         '<div id="changelist-filter-extra-actions">{}</div>{}</search>',
         gettext("Filter"),
         clear,
-        format_html_join(
-            "",
-            '<details data-filter-title="{}" open><summary>{}</summary><ul>{}</ul></details>',
-            ((title, gettext(" By %(filter_title)s ") % {"filter_title": title}, items) for title, items in sections),
+        mark_safe(  # the titles escaped here, the items by choices()
+            "".join(
+                f'<details data-filter-title="{escape(title)}" open><summary>'
+                f"{escape(gettext(' By %(filter_title)s ') % {'filter_title': title})}</summary>"
+                f"<ul>{items}</ul></details>"
+                for title, items in sections
+            )
         ),
     )
 

@@ -438,6 +438,9 @@ class Case(models.Model):
             # The city-wide list filtered by step: the newest cases are mostly at the first
             # steps, so walking `case_newest` for step 2 read thousands of rows for 50.
             models.Index(fields=["current_step", "-opened_at", "-id"], name="case_by_step_newest"),
+            # The list filtered by status (办理中 most of all): its page newest first, and its
+            # count from the index alone.
+            models.Index(fields=["status", "-opened_at", "-id"], name="case_by_status_newest"),
         ]
 
     def __str__(self) -> str:
