@@ -33,6 +33,28 @@ def test_officer_signs_in_finds_a_case_and_sees_its_flats(page, live_server):
         expect(flat_table).to_contain_text(flat.room)
 
 
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_the_case_list_shows_all_its_columns_beside_the_open_navigation(browser, live_server, width):
+    """An office screen with the admin's navigation open: every column of the list is in view,
+    none scrolled off to the right (the filters go under the table)."""
+    case = open_case()
+    ProcedureStep.objects.filter(case=case, number=1).update(
+        state="submitted", submitted_at=timezone.now(), due_date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    UserFactory(username="fz_officer", with_role="district_officer")
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "fz_officer")
+    page.goto(f"{live_server.url}/admin/cases/case/")
+    expect(page.locator("#nav-sidebar")).to_be_visible()
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing scrolled off
+    last = page.locator("#result_list th.column-opened_on").bounding_box()
+    assert last["x"] + last["width"] <= width
+    expect(page.locator("#result_list td.field-overdue")).to_contain_text("已超期")
+    context.close()
+
+
 def test_back_office_works_on_a_phone(phone_page, live_server):
     open_case()
     UserFactory(username="fz_officer", with_role="district_officer")
