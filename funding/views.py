@@ -13,9 +13,9 @@ from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from cases.numbers import format_percent
 from cases.selectors import case_list_visible_to
 from cases.tables import Cell, rows_html
-from voting.rules import format_percent
 
 from . import selectors, services
 from .costs import FEN

@@ -1,7 +1,8 @@
 """Vote-counting rule for one elevator unit (梯号).
 
 Civil Code art. 278 and the SPC interpretation on building division ownership,
-arts. 8-9, as applied by the Quanzhou 2025 guidance. Pure stdlib, no Django:
+arts. 8-9, as applied by the Quanzhou 2025 guidance. Pure stdlib, no Django (cases/numbers.py,
+which shows the ratios, is stdlib too):
 callers turn roster and ballot rows into ``FlatFact`` and ``Choice`` values.
 
 All decisions use exact arithmetic (``Decimal`` areas, ``Fraction`` ratios,
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, Inexact, Rounded
 from enum import StrEnum
 from fractions import Fraction
+
+from cases.numbers import format_percent  # re-exported: the vote's ratios as people read them
 
 __all__ = [
     "CONDITIONS",
@@ -436,16 +439,3 @@ def tally(voters: Sequence[Voter], choices: Mapping[str, Choice]) -> TallyResult
         agreeing_area=_exact_sum(voter.area for voter in agreeing),
         agreeing_headcount=len(agreeing),
     )
-
-
-def format_percent(ratio: Fraction | None) -> str:
-    """Show a ratio as a percentage with two decimals, half-up ("66.67%"); display only."""
-    if ratio is None:
-        return "—"
-    # Work in hundredths of a percent with integers so rounding is exact.
-    scaled = abs(Fraction(ratio)) * 10000
-    whole, remainder = divmod(scaled.numerator, scaled.denominator)
-    if 2 * remainder >= scaled.denominator:
-        whole += 1
-    sign = "-" if ratio < 0 and whole else ""
-    return f"{sign}{whole // 100}.{whole % 100:02d}%"
