@@ -26,6 +26,30 @@ def _default_language():
     translation.deactivate()
 
 
+def migrate_to(targets):
+    """Migrate the test database to `targets` ([(app, migration or None)]) and return the
+    apps as they stand there, for a migration test. Finish with `migrate_to_latest()`."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
+
+
+def migrate_to_latest():
+    """Migrate the test database back to the newest migrations; their apps."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    targets = executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
 @pytest.fixture
 def on_postgres():
     from django.db import connection

@@ -2,23 +2,16 @@
 cases.AuditEvent are read as audit.AuditEvent, and the permissions granted on it follow."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from conftest import migrate_to, migrate_to_latest
 
 BEFORE = [("cases", "0014_step_waiting_for_applicant"), ("audit", None)]
 AFTER = [("cases", "0015_auditevent_to_audit")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_log_keeps_its_rows_and_its_permissions_when_it_moves_to_audit(jurisdictions):
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Jurisdiction = apps.get_model("cases", "Jurisdiction")
         Building = apps.get_model("cases", "Building")
@@ -43,7 +36,7 @@ def test_the_log_keeps_its_rows_and_its_permissions_when_it_moves_to_audit(juris
         )
         clerk.user_permissions.add(view_log)
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Event = apps.get_model("audit", "AuditEvent")
         assert Event.objects.count() == 2
         moved = Event.objects.get(pk=opened.pk)
@@ -62,6 +55,4 @@ def test_the_log_keeps_its_rows_and_its_permissions_when_it_moves_to_audit(juris
         with pytest.raises(LookupError):
             apps.get_model("cases", "AuditEvent")
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

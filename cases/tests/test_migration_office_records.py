@@ -2,23 +2,16 @@
 existing link: flats, representatives, ballots and company logins follow the office."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from conftest import migrate_to, migrate_to_latest
 
 BEFORE = [("cases", "0008_owner_records_per_jurisdiction"), ("voting", "0001_initial")]
 AFTER = [("cases", "0010_records_per_jurisdiction_required")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_one_row_serving_two_offices_becomes_one_record_per_office(jurisdictions):
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         Jurisdiction = apps.get_model("cases", "Jurisdiction")
         Building = apps.get_model("cases", "Building")
@@ -58,7 +51,7 @@ def test_one_row_serving_two_offices_becomes_one_record_per_office(jurisdictions
             vote=vote, voter_key=key, rooms="201", voter_names="", choice="agree", channel="online"
         )
 
-        apps = _migrate(AFTER)
+        apps = migrate_to(AFTER)
         Owner = apps.get_model("cases", "Owner")
         records = {o.jurisdiction.code: o for o in Owner.objects.filter(id_number="350503195001010011")}
         assert set(records) == {"LC", "FZ"}  # 鲤城区 holds two of the flats: it keeps the row
@@ -77,6 +70,4 @@ def test_one_row_serving_two_offices_becomes_one_record_per_office(jurisdictions
         assert Case.objects.get(number="LC-2026-0001").agent_builder_id == companies["LC"].pk
         assert apps.get_model("cases", "User").objects.get(pk=fz_login.pk).agent_builder_id == companies["FZ"].pk
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases import services
 from cases.models import Owner, OwnerKind, owner_kind_for
 from cases.validators import id_number_check_char, is_valid_credit_code, is_valid_id_number
+from conftest import migrate_to, migrate_to_latest
 
 from .factories import UserFactory, jurisdiction, unit_with_flats, valid_credit_code, valid_id_number
 
@@ -94,17 +95,8 @@ def test_the_owner_form_shows_the_kind_and_refuses_a_person_with_a_credit_code(c
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_sets_the_kind_of_existing_owners_as_a_new_record_would(jurisdictions):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    def migrate(target):
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(target)
-        return executor.loader.project_state(target).apps
-
     before = [("cases", "0011_list_order_search_queue_indexes")]
-    apps = migrate(before)
+    apps = migrate_to(before)
     try:
         office = apps.get_model("cases", "Jurisdiction").objects.get(code="FZ")
         Person, Owner = apps.get_model("cases", "Person"), apps.get_model("cases", "Owner")
@@ -128,7 +120,7 @@ def test_the_migration_sets_the_kind_of_existing_owners_as_a_new_record_would(ju
             )
             Ownership.objects.create(flat=flat, owner=owners[label])
 
-        apps = migrate([("cases", "0012_owner_kind")])
+        apps = migrate_to([("cases", "0012_owner_kind")])
         kinds = dict(apps.get_model("cases", "Owner").objects.values_list("name", "kind"))
         assert kinds == {
             "person": "person",
@@ -137,6 +129,4 @@ def test_the_migration_sets_the_kind_of_existing_owners_as_a_new_record_would(ju
             "both_developer": "organisation",
         }
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

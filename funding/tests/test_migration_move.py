@@ -5,30 +5,16 @@ the permissions stay the same rows (their content types renamed), so the groups 
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from conftest import migrate_to, migrate_to_latest
 
 BEFORE = [("cases", "0014_step_waiting_for_applicant"), ("funding", None)]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    targets = executor.loader.graph.leaf_nodes()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_database_with_money_rows_keeps_them_through_the_move(jurisdictions):
-    apps = _migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     try:
         assert "fundingsource" not in apps.all_models["funding"]
         Jurisdiction = apps.get_model("cases", "Jurisdiction")
@@ -50,7 +36,7 @@ def test_a_database_with_money_rows_keeps_them_through_the_move(jurisdictions):
         Agreement.objects.create(case=case, using_unit="泉州市安居物业服务有限公司")
         change_plan = Permission.objects.get(content_type__app_label="cases", codename="change_fundingsource")
 
-        apps = _latest()
+        apps = migrate_to_latest()
         Case = apps.get_model("cases", "Case")
         case = Case.objects.get(number="FZ-2026-0001")
         assert list(case.funding_sources.values_list("kind", "amount", "note")) == [
@@ -71,4 +57,4 @@ def test_a_database_with_money_rows_keeps_them_through_the_move(jurisdictions):
         with pytest.raises(IntegrityError), transaction.atomic():
             apps.get_model("funding", "FundingSource").objects.create(case=case, kind="owners", amount=1)
     finally:
-        _latest()
+        migrate_to_latest()
