@@ -10,14 +10,17 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path
 
+from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to
 
 from . import views
 from .models import FundingSource
 
 
+# The admin's add, change and delete pages would write past the services (and past the
+# office check): closed to everyone (ReadOnlyAdminMixin). A row's page is its case's.
 @admin.register(FundingSource)
-class FundingSourceAdmin(admin.ModelAdmin):
+class FundingSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "kind", "amount", "note"]
     list_select_related = ["case"]
     search_fields = ["case__number"]
@@ -35,18 +38,6 @@ class FundingSourceAdmin(admin.ModelAdmin):
         return FundingSource.objects.filter(case__in=case_list_visible_to(user=request.user))
 
     def has_module_permission(self, request):
-        return False
-
-    # The admin's add, change and delete pages would write past the services (and past
-    # the office check): closed to everyone. A row's page is its case's.
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
