@@ -25,11 +25,17 @@ def shares(weights: Mapping[str, Decimal]) -> dict[str, Fraction]:
 
 def allocate(total: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """Split `total` yuan by `weights`, to the fen, summing exactly to `total`."""
+    return allocate_shares(total, shares(weights))
+
+
+def allocate_shares(total: Decimal, share_of: Mapping[str, Fraction]) -> dict[str, Decimal]:
+    """Split `total` yuan by exact shares (from `shares`), to the fen, summing exactly to
+    `total`: for a caller that shows the shares too and need not work them out twice."""
     if total < 0:
         raise ValueError("分摊总额不能为负数。")
-    exact = {k: Fraction(total) * s for k, s in shares(weights).items()}
+    exact = {k: Fraction(total) * s for k, s in share_of.items()}
     if not any(exact.values()):
-        return {k: Decimal("0.00") for k in weights}
+        return {k: Decimal("0.00") for k in share_of}
     floor = {k: Decimal(v.numerator * 100 // v.denominator) / 100 for k, v in exact.items()}
     left_fen = int((total.quantize(FEN, rounding=ROUND_DOWN) - sum(floor.values())) / FEN)
     # The fen left over go to the largest remainders; ties by key, so the result is stable.

@@ -9,7 +9,7 @@ from django.db.models import Sum
 from cases.models import Case
 from cases.selectors import unit_flat_rows, unit_flats_with_owners
 
-from .costs import allocate, shares
+from .costs import allocate_shares, shares
 from .models import Agreement, FundingSource, FundingSourceKind
 
 # What the owners share among their flats; the maintenance fund and other money are collective.
@@ -38,7 +38,8 @@ def _shares_of(flats, coefficients: dict[int, Decimal], total: Decimal):
     """Per flat (by room): its coefficient, exact share and amount to the fen. A floor
     without a coefficient weighs nothing here; the money panel says so."""
     weights = {f.room: coefficients.get(f.floor, Decimal("0")) for f in flats}
-    return weights, shares(weights), allocate(total, weights)
+    share_of = shares(weights)
+    return weights, share_of, allocate_shares(total, share_of)
 
 
 def cost_sharing_table(*, case: Case) -> list[dict]:
