@@ -1194,15 +1194,12 @@ def _choices(rng: random.Random, voters, vote: VotePlan) -> dict:
 
 def write_placeholders() -> None:
     from django.conf import settings
-    from pypdf import PdfWriter
+
+    from demo.progress import scan_pdf
 
     folder = Path(settings.MEDIA_ROOT) / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    (folder / "placeholder.pdf").write_bytes(buffer.getvalue())
+    (folder / "placeholder.pdf").write_bytes(scan_pdf())
     (folder / "placeholder.csv").write_text("房号,表决意见\n101,同意\n", encoding="utf-8")
 
 
