@@ -84,6 +84,17 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("业主或业主代表账号填写"),
     )
+    # An owner's portal account (owners app) stands for one identity city-wide: the owner
+    # of flats in two districts signs in once. Staff and applicant accounts leave it empty.
+    person = models.OneToOneField(
+        "Person",
+        verbose_name=_("业主身份"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        editable=False,
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

@@ -702,12 +702,12 @@ def ballot_cast_online(
 ) -> Ballot:
     """An owner votes online (网上表决) for their flats. Any co-owner may cast the voter's
     ballot; casting again with another choice before closing corrects it. The actor is the
-    owner's own account (owner login arrives with the owner portal) or the system."""
+    owner's own portal account (its `person` is the owner record's identity) or the system."""
     roster = _roster_before_lock(vote)
     with transaction.atomic():
         vote = _locked_vote(vote)
         case = vote.case
-        if actor is not None and getattr(actor, "owner_id", None) != owner.pk:
+        if actor is not None and (getattr(actor, "person_id", None) is None or actor.person_id != owner.person_id):
             raise PermissionDenied(_("只能以本人身份为本人名下的房屋投票。"))
         _ensure_case_open(case)
         now = timezone.now()

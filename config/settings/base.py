@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "funding",
     "voting",
     "documents",
+    "owners",  # the owners' portal: reads from all of the above, nothing reads from it
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -136,6 +137,7 @@ LOGIN_URL = "admin:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking
     "django.contrib.auth.backends.ModelBackend",
+    "owners.backends.OwnerMobileBackend",  # owners: mobile number and password (owners/backends.py)
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -143,6 +145,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.admin.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "owners.backends.axes_username"  # an owner's mobile number counts as the user name
 AXES_VERBOSE = False  # its own log lines are English-only and per attempt; the records suffice
 # Proxies in front of the application that append to X-Forwarded-For (config/client_ip.py).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -276,3 +279,12 @@ TABLE_MAX_UNCOMPRESSED_BYTES = env.int("TABLE_MAX_UNCOMPRESSED_BYTES", default=2
 # A roster area outside this range (㎡, one flat) is imported only when the clerk confirms it.
 FLAT_AREA_USUAL_MIN = env.int("FLAT_AREA_USUAL_MIN", default=5)
 FLAT_AREA_USUAL_MAX = env.int("FLAT_AREA_USUAL_MAX", default=1000)
+
+# --- The owners' portal (owners/) ---------------------------------------------------------
+# An activation letter's code is valid this many days; issuing a new letter voids the old code.
+OWNER_ACTIVATION_CODE_DAYS = env.int("OWNER_ACTIVATION_CODE_DAYS", default=30)
+# Wrong ID digits with one code this many times void the code (a new letter is needed).
+OWNER_ACTIVATION_ATTEMPTS_PER_CODE = env.int("OWNER_ACTIVATION_ATTEMPTS_PER_CODE", default=5)
+# One address may fail this many activations within the window before it must wait.
+OWNER_ACTIVATION_FAILURES_PER_ADDRESS = env.int("OWNER_ACTIVATION_FAILURES_PER_ADDRESS", default=10)
+OWNER_ACTIVATION_WINDOW_MINUTES = env.int("OWNER_ACTIVATION_WINDOW_MINUTES", default=60)

@@ -304,10 +304,11 @@ def test_online_ballots_only_for_ones_own_flats():
     with pytest.raises(PermissionDenied, match="不是本梯号房屋的登记业主"):
         services.ballot_cast_online(vote=vote, owner=stranger, choice="同意", actor=None)
     owner = owner_of(vote.case, "101")
-    someone_else = UserFactory(owner=owner_of(vote.case, "102"))
+    someone_else = UserFactory(person=owner_of(vote.case, "102").person, is_staff=False)
     with pytest.raises(PermissionDenied, match="本人"):
         services.ballot_cast_online(vote=vote, owner=owner, choice="同意", actor=someone_else)
-    own_account = UserFactory(owner=owner, is_staff=False)
+    # The owner's portal account stands for the owner's identity (cases.User.person).
+    own_account = UserFactory(person=owner.person, is_staff=False)
     ballot = services.ballot_cast_online(vote=vote, owner=owner, choice="同意", actor=own_account)
     assert ballot.entered_by == own_account
     assert not vote.ballots.exclude(pk=ballot.pk).exists()

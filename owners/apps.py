@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OwnersConfig(AppConfig):
+    name = "owners"
+    verbose_name = _("业主端")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Models are loaded only now: what this app registers into the apps below.
+        from audit.registry import register_events
+
+        from .events import OwnersEvent
+
+        register_events(OwnersEvent.choices)
