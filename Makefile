@@ -14,17 +14,17 @@ PORT ?= 8000
 PUBLIC_BASE_URL ?= $(shell sed -n 's/^PUBLIC_BASE_URL=\([^[:space:]#]*\).*/\1/p' .env 2>/dev/null)
 SERVED_URL = $(or $(PUBLIC_BASE_URL),http://$(HOST):$(PORT))
 
-.PHONY: run test lint system-deps test-deps venv migrate seed messages check-deploy bench bench-data bench-pages clean
+.PHONY: run test lint system-deps test-deps venv assets migrate seed messages check-deploy bench bench-data bench-pages clean
 
 ## make run: install what is missing, migrate, seed demo data, serve on http://$(HOST):$(PORT) (SQLite; default 127.0.0.1:8000)
-run: system-deps venv messages
+run: system-deps venv assets messages
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py seed_demo
 	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/   文书二维码指向 / QR codes point to: $(SERVED_URL)"
 	PUBLIC_BASE_URL=$(SERVED_URL) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: prepare the same way, lint, and run the whole suite (honours DATABASE_URL)
-test: test-deps venv messages lint
+test: test-deps venv assets messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -46,10 +46,19 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
+## make assets: the front-end files package.json pins (Bootstrap), from the npm registry into
+## node_modules/, served by Django as static files: no CDN (government intranets have none)
+ASSETS_STAMP := node_modules/.package-lock.json
+assets: $(ASSETS_STAMP)
+
+$(ASSETS_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(ASSETS_STAMP)
+
 messages: venv
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py compilemessages --ignore=.venv -v 0
 
-check-deploy: venv
+check-deploy: venv assets
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=elevator.example.gov.cn EMAIL_URL=smtp+tls://user:pass@mail.example.gov.cn:587 \
 	  $(PY) manage.py check --deploy --fail-level WARNING
@@ -70,4 +79,4 @@ bench-pages: venv
 	DATABASE_URL=$(BENCH_SERVER)/elevator_bench $(PY) benchmarks/pages.py --small-database elevator_bench_small $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache node_modules

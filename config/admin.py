@@ -16,6 +16,7 @@ from cases.permissions import departments_of
 from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
 from cases.workflow import PROCEDURES
+from owners.views import login_locked_out as owner_login_locked_out
 
 from .admin_lookups import OwnFiltersOnlyMixin
 from .views import bad_request
@@ -89,7 +90,10 @@ class PortalAdminSite(admin.AdminSite):
 
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the admin's own
-    page, saying for how long and whom to call, with 429 Too Many Requests."""
+    page, saying for how long and whom to call, with 429 Too Many Requests. An owner's
+    sign-in (by mobile number, owners/backends.py) gets the owners' portal's own page."""
+    if (credentials or {}).get("mobile") or request.POST.get("mobile"):
+        return owner_login_locked_out(request)
     context = {
         **admin.site.each_context(request),
         "title": _("登录已暂停"),

@@ -163,7 +163,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Bootstrap for the owners' portal, installed by npm (package.json, `make assets`).
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+]
 STORAGES = {
     # Uploads and generated PDFs are private: no MEDIA_URL, served only by views that
     # check permission and log the download.
