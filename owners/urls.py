@@ -1,13 +1,26 @@
 from django.urls import path
 
-from . import views
+from . import views, views_cases, views_vote
 
 app_name = "owners"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    # Signing in (owners/views.py)
     path("activate/", views.activate, name="activate"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("text-size/", views.text_size, name="text_size"),
+    # 我的加梯, 协议, 文书 (owners/views_cases.py)
+    path("", views_cases.home, name="home"),
+    path("case/<int:pk>/", views_cases.case_detail, name="case"),
+    path("case/<int:pk>/agreement/", views_cases.agreement, name="agreement"),
+    path("case/<int:pk>/agreement.pdf", views_cases.agreement_pdf, name="agreement_pdf"),
+    path("case/<int:pk>/documents/", views_cases.documents, name="documents"),
+    path("case/<int:pk>/documents/<int:doc>/", views_cases.document_download, name="document_download"),
+    # 表决 (owners/views_vote.py)
+    path("case/<int:pk>/vote/", views_vote.vote, name="vote"),
+    path("case/<int:pk>/vote/receipt/<str:code>/", views_vote.receipt, name="receipt"),
+    path("case/<int:pk>/vote/receipt/<str:code>.pdf", views_vote.receipt_pdf, name="receipt_pdf"),
+    # The receipt's QR code: public, like the documents' /verify/ pages.
+    path("receipt/<str:code>/", views_vote.receipt_verify, name="receipt_verify"),
 ]

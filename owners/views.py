@@ -141,11 +141,6 @@ def landing(request):
     return page(request, "owners/landing.html")
 
 
-@owner_required
-def home(request):
-    return page(request, "owners/home.html", {"nav": "home"})
-
-
 def login_locked_out(request):
     """django-axes locked this mobile number out from this address (config.admin dispatches here)."""
     context = {
