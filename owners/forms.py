@@ -21,7 +21,6 @@ class ActivationForm(forms.Form):
     id_tail = forms.CharField(
         label=_("身份证号后六位"),
         max_length=6,
-        min_length=6,
         help_text=_("末位是X的请输入X"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "autocapitalize": "characters"}),
     )

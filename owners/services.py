@@ -138,6 +138,9 @@ def _address_blocked(ip_address: str | None, now) -> bool:
 def _record_failure(*, ip_address, code_digest: str, code: ActivationCode | None, reason: str, now) -> None:
     """Kept whatever the request's outcome: called outside the activation's transaction."""
     with transaction.atomic():
+        # Rows older than the window are never read again: each failure sweeps them.
+        window = datetime.timedelta(minutes=settings.OWNER_ACTIVATION_WINDOW_MINUTES)
+        ActivationFailure.objects.filter(at__lt=now - window).delete()
         ActivationFailure.objects.create(at=now, ip_address=ip_address, digest=code_digest)
         if code is not None:
             code = ActivationCode.objects.select_for_update().get(pk=code.pk)

@@ -70,7 +70,7 @@ _REFUSAL_FIELD = {"wrong_id_tail": "id_tail", "mobile_taken": "mobile", "invalid
 
 
 def _field_of_refusal(exc: ValidationError) -> str | None:
-    if exc.code is None:  # Django's password validators: a list of reasons, no code of its own
+    if getattr(exc, "code", None) is None:  # the password validators: a list of reasons, no code
         return "password1"
     return _REFUSAL_FIELD.get(exc.code, "code")
 
