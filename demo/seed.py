@@ -23,7 +23,13 @@ from cases.roles import SPEC_BY_ROLE, Role
 from cases.services import OwnerData
 from cases.validators import is_valid_id_number
 from cases.workflow import LAST_STEP, StepState
+from documents.models import DocumentTemplate, GeneratedDocument
+from documents.services import document_render
 from funding import services as funding_services
+from owners import services as owner_services
+from owners.models import OwnerAccount
+from voting.selectors import open_vote_of
+from voting.voters import unit_voters
 
 from .progress import agreeing_ballots, case_bring_to
 
@@ -398,3 +404,38 @@ def seed(out=print) -> None:
     out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, full_name, scope, group in logins:
         out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
+    owner_line = _ensure_demo_owner()
+    if owner_line:
+        out(owner_line)
+
+
+# The owners' portal's demo login: an owner of the Jinjiang unit whose vote is open and who
+# has not voted yet, activated from a letter as a real owner would be.
+DEMO_OWNER_MOBILE = "13800000001"
+
+
+def _ensure_demo_owner() -> str:
+    case = Case.objects.filter(unit__building__address="晋江市青阳街道阳光花园5幢").order_by("-opened_at").first()
+    vote = open_vote_of(case=case) if case is not None else None
+    if vote is None:
+        return ""
+    if not GeneratedDocument.objects.filter(case=case, template=DocumentTemplate.AGREEMENT).exists():
+        document_render(case=case, template=DocumentTemplate.AGREEMENT, actor=None)
+    account = OwnerAccount.objects.filter(mobile=DEMO_OWNER_MOBILE).select_related("user").first()
+    if account is None:
+        voted = set(vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", flat=True))
+        waiting = [v for v in unit_voters(unit=case.unit) if v.db_key not in voted and not v.developer]
+        owner = next(o for o in case.unit.flats.get(room=waiting[-1].rooms[0]).owners.order_by("pk"))
+        letter = owner_services.activation_codes_issue(case=case, actor=None, owners=[owner])[0]
+        account = owner_services.account_activate(
+            code=letter.code, id_tail=owner.id_number[-6:], mobile=DEMO_OWNER_MOBILE, password=DEMO_PASSWORD
+        )
+    rooms = "、".join(
+        case.unit.flats.filter(owners__person_id=account.user.person_id)
+        .order_by("floor", "room")
+        .values_list("room", flat=True)
+    )
+    return (
+        f"业主端演示账号：/owner/login/ 手机号码 {DEMO_OWNER_MOBILE}，密码 {DEMO_PASSWORD}"
+        f"（{account.user.full_name}，{case.unit} {rooms}室，表决进行中）"
+    )

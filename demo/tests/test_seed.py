@@ -42,6 +42,10 @@ def test_seed_demo_twice_gives_the_same_data_and_working_logins(client):
     # The public notice of a demo case says where to object (marked as demo data).
     office = Case.objects.first().jurisdiction
     assert "演示数据" in office.office_address and office.contact_phone
+    # The owners' portal's demo login works and leads to the owner's case with its open vote.
+    client.logout()
+    owner_login = client.post(reverse("owners:login"), {"mobile": "13800000001", "password": "Demo-2026-quanzhou"})
+    assert owner_login.status_code == 302 and owner_login["Location"] == reverse("owners:home")
 
 
 def test_seed_demo_refuses_outside_local_settings(settings):
