@@ -1,9 +1,10 @@
 """Every write of the owners' side: issuing activation letters, activating and disabling
 an account, an owner's online ballot with its receipt, and signatures of the agreement.
 
-Lock order (docs/locking.md): the case row first where a case is involved, then the
-person's codes, then the account. Activation locks the code row (FOR UPDATE) so two
-activations with one code cannot both succeed.
+Lock order (docs/locking.md, rows 8–10): the case row first where a case is involved, then
+the person's activation codes, then the owner's user row, then the account. Activation locks
+its code row so two activations with one code cannot both succeed; the owner's ballot takes
+the vote's locks (voting.services) and then writes its receipt.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def _record_failure(*, ip_address, code_digest: str, code: ActivationCode | None
             audit.activation_failed(code=code, reason=reason, ip_address=ip_address)
 
 
+USED = gettext_lazy("该激活码已经使用过。如需重新激活，请联系区住建部门补发激活函。")
+VOIDED = gettext_lazy("该激活码已作废（%(why)s），请使用最新的激活函或联系区住建部门补发。")
 MOBILE_TAKEN = gettext_lazy("该手机号码已用于另一个业主账户，请换一个号码，或联系区住建部门。")
 
 
@@ -185,7 +188,7 @@ def account_activate(
     if found is None:
         problem = (_("激活码不正确，请核对激活函上的激活码。"), "unknown_code")
     elif found.used_at is not None:
-        problem = (_("该激活码已经使用过。如需重新激活，请联系区住建部门补发激活函。"), "used_code")
+        problem = (USED, "used_code")
     elif found.voided_at is not None:
         problem = (
             _("该激活码已作废（%(why)s），请使用最新的激活函或联系区住建部门补发。")
@@ -206,9 +209,12 @@ def account_activate(
     User = get_user_model()
     with transaction.atomic():
         found = ActivationCode.objects.select_for_update().select_related("owner", "case").get(pk=found.pk)
-        if not found.is_live_at(now):  # taken by a concurrent activation meanwhile
-            raise _refuse(_("该激活码已经使用过。如需重新激活，请联系区住建部门补发激活函。"), "used_code")
-        user = User.objects.select_for_update().filter(person_id=found.person_id).first()
+        if found.voided_at is not None:  # voided meanwhile (a new letter, the account disabled)
+            why = found.get_voided_because_display()
+            raise _refuse(VOIDED % {"why": why}, "voided_code")
+        if found.used_at is not None:  # taken by a concurrent activation meanwhile
+            raise _refuse(USED, "used_code")
+        user = User.objects.select_for_update(no_key=True).filter(person_id=found.person_id).first()
         if user is None:
             user = User(username=f"owner-{found.person_id}", person_id=found.person_id, is_staff=False)
         if OwnerAccount.objects.filter(mobile=mobile).exclude(user_id=user.pk).exists():
@@ -259,11 +265,14 @@ def account_disable(*, account: OwnerAccount, case: Case, actor, reason: str) ->
         ActivationCode.objects.select_for_update().filter(
             person_id=account.user.person_id, used_at__isnull=True, voided_at__isnull=True
         ).update(voided_at=timezone.now(), voided_because=CodeVoided.ACCOUNT_DISABLED)
-        account = OwnerAccount.objects.select_for_update().select_related("user").get(pk=account.pk)
+        # The user row before the account, as activation takes them (docs/locking.md).
+        user = get_user_model().objects.select_for_update(no_key=True).get(pk=account.pk)
+        account = OwnerAccount.objects.select_for_update(no_key=True).get(pk=account.pk)
         account.disabled_at, account.disabled_by, account.disabled_reason = timezone.now(), actor, reason[:200]
         account.save(update_fields=["disabled_at", "disabled_by", "disabled_reason"])
-        account.user.is_active = False
-        account.user.save(update_fields=["is_active"])
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        account.user = user
         audit.account_disabled(account=account, actor=actor, reason=reason)
     return account
 

@@ -1,0 +1,51 @@
+"""Owners at the same moment (PostgreSQL: real row locks). One letter's code typed on two
+phones at once makes one account; a disabling and a re-activation of one account meet in
+the one lock order (docs/locking.md) and both finish."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.tests.factories import officer, open_case
+from owners import services
+from owners.models import ActivationCode, OwnerAccount
+from voting.tests.test_concurrency import run_together
+
+from .factories import PASSWORD, activated, letters_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
+
+
+def test_one_code_on_two_phones_at_once_makes_one_account(on_postgres):
+    letter = next(iter(letters_for(open_case()).values()))
+    tail = letter.owner.id_number[-6:]
+    calls = [
+        lambda m=mobile: services.account_activate(code=letter.code, id_tail=tail, mobile=m, password=PASSWORD)
+        for mobile in ("13900000101", "13900000102", "13900000103", "13900000104")
+    ]
+    errors = run_together(calls)
+    assert OwnerAccount.objects.count() == 1
+    assert len(errors) == 3 and all(isinstance(e, ValidationError) and e.code == "used_code" for e in errors)
+    assert ActivationCode.objects.get(owner=letter.owner).used_at is not None
+
+
+def test_disabling_while_the_owner_reactivates_ends_in_one_consistent_state(on_postgres):
+    account, owner, case = activated(mobile="13900000111")
+    clerk = officer(case.jurisdiction.code)
+    # A fresh letter needs the account disabled first; then the owner activates while a
+    # second clerk disables again (a lost phone reported twice).
+    services.account_disable(account=account, case=case, actor=clerk, reason="手机丢失")
+    letter = letters_for(case)[owner.pk]
+    errors = run_together(
+        [
+            lambda: services.account_activate(
+                code=letter.code, id_tail=owner.id_number[-6:], mobile="13900000112", password=PASSWORD
+            ),
+            lambda: services.account_disable(account=account, case=case, actor=clerk, reason="重复登记"),
+        ]
+    )
+    account.refresh_from_db()
+    account.user.refresh_from_db()
+    # Whichever came first, the account and its user agree: activated then disabled again,
+    # or disabled first, voiding the letter, which the activation then says.
+    assert account.is_disabled and not account.user.is_active
+    assert [e.code for e in errors] in ([], ["voided_code"])
