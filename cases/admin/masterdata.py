@@ -60,7 +60,10 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        # Staff and applicant accounts only. An owner's portal account (`person` set) is kept
+        # from the owner's side (owners app: letters, disabling); here a superuser could
+        # otherwise give it staff rights or a password the owner never chose.
+        return super().get_queryset(request).filter(person__isnull=True).prefetch_related("groups")
 
     @admin.display(description=_("角色"))
     def group_names(self, obj):

@@ -150,3 +150,10 @@ def test_the_front_page_leads_owners_and_staff_their_ways(client):
     page = client.get("/").content.decode()
     assert reverse("owners:login") in page and reverse("owners:activate") in page
     assert reverse("admin:index") in page
+
+
+def test_owner_accounts_are_not_in_the_staff_user_admin(admin_client):
+    account, _owner, _case = activated()
+    listing = admin_client.get(reverse("admin:cases_user_changelist")).content.decode()
+    assert account.user.username not in listing
+    assert admin_client.get(reverse("admin:cases_user_change", args=[account.user.pk])).status_code in (302, 404)
