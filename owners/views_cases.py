@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -25,7 +24,6 @@ from audit.downloads import private_file_response
 from cases.models import Case, CaseStatus, Owner, Ownership
 from documents import audit as documents_audit
 from documents.models import DocumentTemplate, GeneratedDocument
-from documents.numerals import rmb_capital
 from documents.selectors import current_document
 from funding.selectors import cost_sharing_table
 from voting.models import VoteState
@@ -185,8 +183,9 @@ def _signature_text(signature: AgreementSignature) -> str:
 
 
 def _my_cost_rows(case: Case, view: CaseView) -> tuple[list[dict], bool]:
-    """This owner's rows of the agreement's cost table, and whether the table is settled
-    (the owners agreed floor coefficients)."""
+    """This owner's rows of the agreement's cost table (printed in yuan and in capitals by
+    the documents' own filters, which use documents.numerals.rmb_capital), and whether the
+    table is settled (the owners agreed floor coefficients)."""
     rows = cost_sharing_table(case=case)
     settled = any(r["coefficient"] for r in rows)
     mine = {own.flat_id for own in view.ownerships}
@@ -194,15 +193,8 @@ def _my_cost_rows(case: Case, view: CaseView) -> tuple[list[dict], bool]:
     for r in rows:
         if r["flat"].pk not in mine:
             continue
-        amount = Decimal(r["amount"]).quantize(Decimal("0.01"))
         own_rows.append(
-            {
-                "room": r["flat"].room,
-                "floor": r["flat"].floor,
-                "coefficient": r["coefficient"],
-                "amount": amount,
-                "amount_capital": rmb_capital(amount),
-            }
+            {"room": r["flat"].room, "floor": r["flat"].floor, "coefficient": r["coefficient"], "amount": r["amount"]}
         )
     return own_rows, settled
 
