@@ -114,7 +114,9 @@ def _lines(step, phase: Phase, today: datetime.date) -> list[str]:
     elif state == StepState.IN_PROGRESS:
         if step.started_at:
             lines.append(_("%(date)s开始") % {"date": cn_date(step.started_at)})
-        lines.append(_("等待申请人递交材料。"))
+        if not (PROCEDURE_BY_NUMBER[step.number].has_notice and step.notice_start):
+            # During a notice what matters to owners is the notice, said below.
+            lines.append(_("等待申请人递交材料。"))
     elif state == StepState.SUBMITTED:
         if step.submitted_at:
             lines.append(_("%(date)s递交材料") % {"date": cn_date(step.submitted_at)})
