@@ -73,7 +73,7 @@ class CaseView:
 
 
 def _case_view(user, case: Case) -> CaseView:
-    """Seven queries, whatever the unit's size."""
+    """At most six queries, whatever the unit's size."""
     steps = list(case.steps.all())
     vote = case.votes.order_by("-opened_at", "-pk").first()
     ownerships = list(
@@ -167,7 +167,8 @@ class ConfirmForm(forms.Form):
         required=True,
         error_messages={"required": gettext_lazy("请先勾选“我已阅读并同意《增设电梯协议书》”，再点“确认签署”。")},
     )
-    document = forms.IntegerField(widget=forms.HiddenInput)
+    # The version shown; a form without it (an old page) is treated as an outdated version.
+    document = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def _signature_text(signature: AgreementSignature) -> str:
