@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -21,22 +20,17 @@ from voting import selectors, services
 from voting.models import Ballot
 from voting.services import Proxy
 
-from .factories import VoteFactory, scan_upload
+from .factories import JPEG_BYTES, VoteFactory, letter_upload, scan_upload
 
 pytestmark = pytest.mark.django_db
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 PROXY_ID = "35050319680512123" + id_number_check_char("35050319680512123")
 PROXY_ID_MASKED = "350503********" + PROXY_ID[-4:]
 
 
-def letter(name: str = "委托书.jpg", content: bytes = JPEG_BYTES) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
 def son(**changes) -> Proxy:
     """余娟梅 (101, born 1938) is in hospital; her son signs for her."""
-    values = {"name": "余志强", "relation": "子女", "id_number": PROXY_ID, "letter": letter()}
+    values = {"name": "余志强", "relation": "子女", "id_number": PROXY_ID, "letter": letter_upload()}
     return Proxy(**(values | changes))
 
 
@@ -52,7 +46,7 @@ def officer():
 # --- the service ---------------------------------------------------------------------------------
 
 
-def test_a_proxy_ballot_keeps_who_signed_and_the_letter(officer):
+def test_a_proxy_ballot_keeps_who_signed_and_the_letter_upload(officer):
     vote = VoteFactory()
     ballot = services.ballot_record_paper(
         vote=vote, room="101", choice="同意", scan=scan_upload(), actor=officer, proxy=son()
@@ -86,7 +80,7 @@ def test_the_id_number_is_optional_and_a_png_letter_will_do():
         choice="反对",
         scan=scan_upload(),
         actor=None,
-        proxy=son(name=" 苏小燕 ", relation=" 子女 ", id_number="", letter=letter("委托书.png", PNG_BYTES)),
+        proxy=son(name=" 苏小燕 ", relation=" 子女 ", id_number="", letter=letter_upload("委托书.png", PNG_BYTES)),
     )
     assert (ballot.proxy_name, ballot.proxy_relation, ballot.proxy_id_number) == ("苏小燕", "子女", "")
     assert ballot.proxy_letter_content_type == "image/png"
@@ -102,7 +96,7 @@ def test_the_id_number_is_optional_and_a_png_letter_will_do():
         (son(relation=""), "请填写代为表决人与业主的关系（如：子女、配偶）"),
         (son(id_number="350503196805121230"), "代为表决人身份证号码“350503196805121230”无效"),
         (
-            son(letter=letter("委托书.pdf", b"MZ\x90\x00 not a letter")),
+            son(letter=letter_upload("委托书.pdf", b"MZ\x90\x00 not a letter")),
             "委托书扫描件“委托书.pdf”不是PDF、JPEG或PNG文件",
         ),
     ],
@@ -158,7 +152,7 @@ def test_a_correction_of_a_proxy_ballot_keeps_the_history(settings, officer):
         scan=scan_upload(),
         actor=officer,
         reason="业主再次委托儿子更改意见",
-        proxy=son(letter=letter("第二份委托书.jpg")),
+        proxy=son(letter=letter_upload("第二份委托书.jpg")),
     )
     assert third.proxy_letter.name != first.proxy_letter.name
     assert (
@@ -201,7 +195,7 @@ def test_the_database_refuses_a_proxy_without_its_letter_or_on_an_online_ballot(
     assert not vote.ballots.exists()
 
 
-def test_the_database_takes_a_paper_proxy_ballot_with_its_letter():
+def test_the_database_takes_a_paper_proxy_ballot_with_its_letter_upload():
     vote = VoteFactory()
     _ballot(
         vote,
@@ -257,7 +251,7 @@ def test_the_clerk_enters_a_proxy_ballot_and_the_page_shows_who_signed(client, o
             "proxy_id_number": PROXY_ID,
         },
         scan=scan_upload(),
-        proxy_letter=letter(),
+        proxy_letter=letter_upload(),
     )
     assert done.status_code == 302
     page = client.get(done["Location"]).content.decode()
