@@ -314,7 +314,7 @@ def _ballot_rows(rows) -> SafeString:
     choice, channel = _display(Ballot, "choice"), _display(Ballot, "channel")
     system, scan, from_file = _("系统"), escape(_("扫描件")), escape(_("选票文件"))
     line, reason = _("第%(line)s行"), _("理由：%(reason)s")
-    letter, id_label = escape(_("委托书")), _("身份证号码 %(id)s")
+    letter, id_label, aside = escape(_("委托书")), _("身份证号码 %(id)s"), _("（%(text)s）")
     tz = get_current_timezone()
     import_urls: dict[int, str] = {}  # the ballots of one file share its link
 
@@ -357,7 +357,7 @@ def _ballot_rows(rows) -> SafeString:
 
         def who_gave(line) -> str:  # the proxy of a ballot in the chain, if it had one
             shown = proxy(line) if line is not None else ""
-            return f"（{shown}）" if shown else ""
+            return aside % {"text": shown} if shown else ""  # `shown` is escaped HTML already
 
         items = "".join(
             f"<li>{when(c.entered_at, '%Y-%m-%d %H:%M')} · {entered_by(c)} · {escape(choice(c.replaced_choice))}"
