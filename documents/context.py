@@ -80,6 +80,7 @@ class VoteData:
     witnesses: list = field(default_factory=list)  # voting.models.WitnessRecord
     opened_at: datetime.datetime | None = None
     closed_at: datetime.datetime | None = None
+    proxy_by_room: dict = field(default_factory=dict)  # room -> voting.selectors.ProxyInfo (代为表决)
 
 
 def vote_data_for(case: Case) -> VoteData:
@@ -96,6 +97,7 @@ def vote_data_for(case: Case) -> VoteData:
         closed_at=record.closed_at,
         choice_by_room=dict(record.choice_by_room),
         witnesses=record.witnesses,
+        proxy_by_room=dict(record.proxy_by_room),
     )
 
 
@@ -255,7 +257,12 @@ def document_context(
                 "ratio_rows": ratio_rows(vote.result, total_area=context["total_area"], voter_count=len(voters)),
                 "failed_labels": [CONDITION_LABELS[c] for c in vote.result.failed_conditions] if vote.result else [],
                 "tally_rows": [
-                    {"flat": f, "voter": voter_of_room[f.room], "choice": choice_of[voter_of_room[f.room].key]}
+                    {
+                        "flat": f,
+                        "voter": voter_of_room[f.room],
+                        "choice": choice_of[voter_of_room[f.room].key],
+                        "proxy": vote.proxy_by_room.get(f.room),  # who signed for the owner, if anyone
+                    }
                     for f in flats
                 ]
                 if voters

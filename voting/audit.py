@@ -72,12 +72,22 @@ def ballot_recorded(*, ballot, actor) -> AuditEvent:
         data |= {"old_choice": ballot.replaces.choice, "reason": ballot.reason}
     if ballot.sha256:
         data["scan_sha256"] = ballot.sha256
+    proxy = ""
+    if ballot.proxy_name:
+        proxy = f"，由{ballot.proxy_name}（{ballot.proxy_relation}）代为表决（附委托书）"
+        # The log names the proxy; their ID number only masked, as lists show it.
+        data["proxy"] = {
+            "name": ballot.proxy_name,
+            "relation": ballot.proxy_relation,
+            "id_number": ballot.masked_proxy_id_number,
+            "letter_sha256": ballot.proxy_letter_sha256,
+        }
     return log_event(
         event="ballot_corrected" if ballot.replaces_id else "ballot_recorded",
         actor=actor,
         case=ballot.vote.case,
         obj=ballot,
-        message=f"{verb}{how}：{ballot.rooms} {ballot.get_choice_display()}",
+        message=f"{verb}{how}：{ballot.rooms} {ballot.get_choice_display()}{proxy}",
         data=data,
     )
 
@@ -108,11 +118,12 @@ def witness_recorded(*, record, actor) -> AuditEvent:
 
 
 @written_in_chinese
-def vote_file_downloaded(*, obj, case, actor, what: str) -> AuditEvent:
+def vote_file_downloaded(*, obj, case, actor, what: str, name: str = "") -> AuditEvent:
+    """`name`: the file's original name (a ballot holds two files: its scan and the proxy's letter)."""
     return log_event(
         event="vote_file_downloaded",
         actor=actor,
         case=case,
         obj=obj,
-        message=f"下载{what}：{obj.original_name or obj.pk}",
+        message=f"下载{what}：{name or obj.pk}",
     )

@@ -10,7 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
-from .models import BallotChoice, WitnessOrganisation
+from .models import PROXY_NAME_MAX_LENGTH, PROXY_RELATION_MAX_LENGTH, BallotChoice, WitnessOrganisation
 
 _DATETIME = {
     "widget": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -157,11 +157,66 @@ class PaperBallotForm(forms.Form):
         help_text=_("该表决人已有选票时必填：写明更正原因（如：业主本人书面申请更改意见）。"),
     )
 
+    # 由他人代为表决 (optional): a family member signed for the owner with the owner's power
+    # of attorney. Left empty, the owner signed themselves; the service checks the rest.
+    proxy_name = forms.CharField(
+        label=_("代为表决人姓名"), required=False, widget=forms.TextInput(attrs={"maxlength": PROXY_NAME_MAX_LENGTH})
+    )
+    proxy_relation = forms.CharField(
+        label=_("与业主关系"),
+        required=False,
+        help_text=_("如：子女、配偶"),
+        widget=forms.TextInput(attrs={"maxlength": PROXY_RELATION_MAX_LENGTH}),
+    )
+    proxy_id_number = forms.CharField(
+        label=_("代为表决人身份证号码"),
+        required=False,
+        help_text=_("可不填；填写的须为有效的18位身份证号码，列表中只显示首尾。"),
+        widget=forms.TextInput(attrs={"maxlength": 18}),
+    )
+    proxy_letter = forms.FileField(
+        label=_("委托书扫描件"),
+        required=False,
+        help_text=format_lazy("{} {}", _("业主签署的授权委托书。"), _SCAN_HELP),
+        error_messages={"empty": _("文件是空的。")},
+    )
+
+    PROXY_FIELDS = ("proxy_name", "proxy_relation", "proxy_id_number", "proxy_letter")
+
     def __init__(self, *args, voters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].choices = [("", _("—— 请选择 ——"))] + [
             (voter.rooms[0], f"{voter.rooms_label} {voter.names}") for voter in voters
         ]
+
+    @property
+    def ballot_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self.PROXY_FIELDS]
+
+    @property
+    def proxy_fields(self) -> list:
+        return [self[name] for name in self.PROXY_FIELDS]
+
+    @property
+    def proxy_given(self) -> bool:
+        """Whether the clerk filled in any of the proxy part (it then shows opened)."""
+        if not self.is_bound:
+            return False
+        return any(self.data.get(self.add_prefix(name)) for name in self.PROXY_FIELDS) or any(
+            self.files.get(self.add_prefix(name)) for name in self.PROXY_FIELDS
+        )
+
+    def proxy(self) -> services.Proxy | None:
+        """The proxy as the service takes it, or None when the part was left empty."""
+        data = self.cleaned_data
+        if not any(data.get(name) for name in self.PROXY_FIELDS):
+            return None
+        return services.Proxy(
+            name=data["proxy_name"],
+            relation=data["proxy_relation"],
+            id_number=data["proxy_id_number"],
+            letter=data["proxy_letter"],
+        )
 
 
 class WitnessForm(forms.Form):

@@ -15,7 +15,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.validators import mask_identity
+
 from .rules import Choice
+
+PROXY_NAME_MAX_LENGTH = 50
+PROXY_RELATION_MAX_LENGTH = 20
 
 FILE_EXTENSIONS = {
     "application/pdf": "pdf",
@@ -26,10 +31,19 @@ FILE_EXTENSIONS = {
 }
 
 
-def private_file_path(instance: "PrivateFileMixin", filename: str) -> str:
+def _vote_file_name(instance, content_type: str) -> str:
     # Never the uploader's file name on disk: the case number and a random part only.
-    ext = FILE_EXTENSIONS.get(instance.content_type, "bin")
+    ext = FILE_EXTENSIONS.get(content_type, "bin")
     return f"votes/{instance.case_number_for_path()}/{secrets.token_hex(16)}.{ext}"
+
+
+def private_file_path(instance: "PrivateFileMixin", filename: str) -> str:
+    return _vote_file_name(instance, instance.content_type)
+
+
+def proxy_letter_path(instance: "Ballot", filename: str) -> str:
+    # The ballot's own content_type is its scan's; the letter has its own.
+    return _vote_file_name(instance, instance.proxy_letter_content_type)
 
 
 class PrivateFileMixin(models.Model):
@@ -223,6 +237,20 @@ class Ballot(PrivateFileMixin):
     )
     reason = models.TextField(_("更正理由"), blank=True)
     superseded_at = models.DateTimeField(_("被更正时间"), null=True, blank=True)
+    # 代为表决: a family member signs the paper ballot for an absent owner, on the strength
+    # of a power of attorney (委托书) whose scan is kept with the ballot. Paper only: online,
+    # the owner's own account votes. Empty name: the owner signed themselves.
+    proxy_name = models.CharField(_("代为表决人"), max_length=PROXY_NAME_MAX_LENGTH, blank=True)
+    proxy_relation = models.CharField(
+        _("与业主关系"), max_length=PROXY_RELATION_MAX_LENGTH, blank=True, help_text=_("如：子女、配偶")
+    )
+    proxy_id_number = models.CharField(_("代为表决人身份证号码"), max_length=18, blank=True)
+    proxy_letter = models.FileField(_("委托书扫描件"), upload_to=proxy_letter_path, max_length=200, blank=True)
+    # The letter's facts, as PrivateFileMixin keeps them for the scan.
+    proxy_letter_original_name = models.CharField(_("委托书原文件名"), max_length=200, blank=True)
+    proxy_letter_content_type = models.CharField(_("委托书文件类型"), max_length=80, blank=True)
+    proxy_letter_size = models.PositiveBigIntegerField(_("委托书大小（字节）"), null=True, blank=True)
+    proxy_letter_sha256 = models.CharField(_("委托书SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("选票")
@@ -245,6 +273,17 @@ class Ballot(PrivateFileMixin):
             models.CheckConstraint(
                 condition=Q(replaces__isnull=True) | ~Q(reason=""), name="ballot_correction_has_reason"
             ),
+            # A proxy's ballot is a paper one, with the power of attorney and the proxy's relation to the owner.
+            models.CheckConstraint(
+                condition=Q(proxy_name="") | (Q(channel="paper") & ~Q(proxy_letter="") & ~Q(proxy_relation="")),
+                name="proxy_ballot_is_paper_with_letter",
+            ),
+            # No stray proxy details: without a proxy's name the other proxy fields stay empty,
+            # so an online ballot (never a proxy's) carries none of them.
+            models.CheckConstraint(
+                condition=~Q(proxy_name="") | Q(proxy_relation="", proxy_id_number="", proxy_letter=""),
+                name="proxy_details_need_proxy_name",
+            ),
         ]
         indexes = [models.Index(fields=["vote", "voter_key"])]
 
@@ -261,6 +300,10 @@ class Ballot(PrivateFileMixin):
     @property
     def choice_enum(self) -> Choice:
         return Choice(self.choice)
+
+    @property
+    def masked_proxy_id_number(self) -> str:
+        return mask_identity(self.proxy_id_number)
 
 
 class WitnessOrganisation(models.TextChoices):

@@ -22,6 +22,7 @@ from cases.models import Case, CaseStatus, Owner
 from cases.permissions import can_run_vote, departments_of
 from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to
+from cases.validators import mask_identity
 
 from . import rules
 from .models import Ballot, BallotImport, Vote, VoteState, WitnessRecord
@@ -176,19 +177,34 @@ def can_view_vote_evidence(user, case: Case) -> bool:
 
 
 _DOWNLOADS = {
-    # kind -> (model, file field, what the audit log calls it)
-    "scan": (Ballot, "scan", "签字选票扫描件"),
-    "import": (BallotImport, "file", "选票文件"),
-    "witness": (WitnessRecord, "file", "见证记录"),
+    # kind -> (model, file field, where its facts are (PrivateFileMixin's names after this
+    # prefix), what the audit log calls it)
+    "scan": (Ballot, "scan", "", "签字选票扫描件"),
+    "proxy": (Ballot, "proxy_letter", "proxy_letter_", "代为表决委托书"),
+    "import": (BallotImport, "file", "", "选票文件"),
+    "witness": (WitnessRecord, "file", "", "见证记录"),
 }
 
 
-def vote_file_for(*, user, kind: str, pk: int):
-    """(object, its case, the file, what it is) if the user may download it, else None."""
+@dataclass(frozen=True)
+class VoteFile:
+    """A file of the vote the user may download, with what the download names and logs."""
+
+    obj: Ballot | BallotImport | WitnessRecord
+    case: Case
+    file: object  # the stored FieldFile
+    original_name: str
+    content_type: str
+    what: str
+
+
+def vote_file_for(*, user, kind: str, pk: int) -> VoteFile | None:
+    """The file if the user may download it, else None. A power of attorney (委托书) is
+    evidence of the ballot like its scan: the same people may read it."""
     spec = _DOWNLOADS.get(kind)
     if spec is None:
         return None
-    model, field_name, what = spec
+    model, field_name, prefix, what = spec
     obj = (
         model.objects.select_related("vote__case__jurisdiction")
         .filter(vote__case__in=case_list_visible_to(user=user), pk=pk)
@@ -196,7 +212,47 @@ def vote_file_for(*, user, kind: str, pk: int):
     )
     if obj is None or not getattr(obj, field_name) or not can_view_vote_evidence(user, obj.vote.case):
         return None
-    return obj, obj.vote.case, getattr(obj, field_name), what
+    return VoteFile(
+        obj=obj,
+        case=obj.vote.case,
+        file=getattr(obj, field_name),
+        original_name=getattr(obj, f"{prefix}original_name"),
+        content_type=getattr(obj, f"{prefix}content_type"),
+        what=what,
+    )
+
+
+# --- proxies (代为表决) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProxyInfo:
+    """Who signed a paper ballot for the owner, as screens and papers show it: the ID
+    number masked, the letter only as whether it is there."""
+
+    name: str
+    relation: str
+    masked_id_number: str
+    has_letter: bool
+
+    @property
+    def label(self) -> str:
+        """由X（关系）代为表决, in the user's language."""
+        return _("由%(name)s（%(relation)s）代为表决") % {"name": self.name, "relation": self.relation}
+
+
+def proxy_of(ballot) -> ProxyInfo | None:
+    """The ballot's proxy, or None when the owner gave it themselves. `ballot`: a Ballot or a
+    `BallotLine` (both carry the proxy columns). The owner portal shows it on the owner's
+    own ballot; the vote page and the tally sheet read it here."""
+    if not ballot.proxy_name:
+        return None
+    return ProxyInfo(
+        name=ballot.proxy_name,
+        relation=ballot.proxy_relation,
+        masked_id_number=mask_identity(ballot.proxy_id_number),
+        has_letter=bool(ballot.proxy_letter),
+    )
 
 
 # --- the vote page -------------------------------------------------------------------------
@@ -271,6 +327,12 @@ class BallotLine:
     superseded_at: datetime.datetime | None
     replaces_id: int | None
     replaced_choice: str  # the choice of the ballot this one corrected; "" when none
+    # 代为表决: "" when the owner signed themselves (see `proxy_of`).
+    proxy_name: str = ""
+    proxy_relation: str = ""
+    proxy_id_number: str = ""
+    proxy_letter: str = ""  # the stored file's name
+    replaced: BallotLine | None = None  # the ballot this one corrected (its proxy shows in the history)
 
 
 @dataclass
@@ -297,24 +359,42 @@ _BALLOT_COLUMNS = (
     "reason",
     "superseded_at",
     "replaces_id",
+    "proxy_name",
+    "proxy_relation",
+    "proxy_id_number",
+    "proxy_letter",
 )
 
 
 def ballot_rows(*, vote: Vote) -> list[BallotRowView]:
     read = list(vote.ballots.order_by("entered_at", "pk").values_list(*_BALLOT_COLUMNS))
-    # A corrected ballot is one of the vote's own: its choice is among those just read.
-    choice_by_pk = {values[0]: values[4] for values in read}
-    chains: dict[str, list[BallotLine]] = {}
-    for *head, full_name, username, reason, superseded_at, replaces_id in read:  # head: BallotLine's first fields
-        ballot = BallotLine(
-            *head,
-            entered_by=full_name or username or "",
-            reason=reason,
-            superseded_at=superseded_at,
-            replaces_id=replaces_id,
-            replaced_choice=choice_by_pk.get(replaces_id, ""),
+    lines = []
+    for values in read:
+        # BallotLine's first fields, then the clerk, the correction and the proxy.
+        *head, full_name, username, reason, superseded_at, replaces_id = values[:-4]
+        proxy_name, proxy_relation, proxy_id_number, proxy_letter = values[-4:]
+        lines.append(
+            BallotLine(
+                *head,
+                entered_by=full_name or username or "",
+                reason=reason,
+                superseded_at=superseded_at,
+                replaces_id=replaces_id,
+                replaced_choice="",
+                proxy_name=proxy_name,
+                proxy_relation=proxy_relation,
+                proxy_id_number=proxy_id_number,
+                proxy_letter=proxy_letter,
+            )
         )
-        chains.setdefault(ballot.voter_key, []).append(ballot)
+    # A corrected ballot is one of the vote's own: it is among those just read.
+    line_by_pk = {line.pk: line for line in lines}
+    chains: dict[str, list[BallotLine]] = {}
+    for line in lines:
+        if line.replaces_id is not None:
+            line.replaced = line_by_pk.get(line.replaces_id)
+            line.replaced_choice = line.replaced.choice if line.replaced is not None else ""
+        chains.setdefault(line.voter_key, []).append(line)
     rows = []
     for chain in chains.values():
         effective = next((b for b in chain if b.superseded_at is None), chain[-1])
@@ -390,6 +470,7 @@ class ClosedVoteRecord:
     closed_at: datetime.datetime
     choice_by_room: dict[str, rules.Choice]  # each flat's effective ballot
     witnesses: list  # WitnessRecord, in the order they were witnessed
+    proxy_by_room: dict[str, ProxyInfo] = field(default_factory=dict)  # flats whose ballot a proxy gave
 
 
 def closed_vote_record_for_case(*, case) -> ClosedVoteRecord | None:
@@ -397,14 +478,18 @@ def closed_vote_record_for_case(*, case) -> ClosedVoteRecord | None:
     vote = _latest_closed_vote(case)
     if vote is None:
         return None
-    choice_by_room = {}
+    choice_by_room, proxy_by_room = {}, {}
     for ballot in vote.ballots.filter(superseded_at__isnull=True):
+        proxy = proxy_of(ballot)
         for room in ballot.rooms.split("、"):
             choice_by_room[room.strip()] = rules.Choice(ballot.choice)
+            if proxy is not None:
+                proxy_by_room[room.strip()] = proxy
     return ClosedVoteRecord(
         result=stored_tally(vote=vote),
         opened_at=vote.opened_at,
         closed_at=vote.closed_at,
         choice_by_room=choice_by_room,
         witnesses=list(vote.witness_records.order_by("witnessed_at", "pk")),
+        proxy_by_room=proxy_by_room,
     )

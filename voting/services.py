@@ -44,11 +44,13 @@ from cases import services as case_services
 from cases.files import SCAN_TYPES, FilesWritten, clean_file_name, inspect_upload
 from cases.models import Building, Case, CaseStatus, ElevatorUnit, Flat, Owner
 from cases.permissions import can_run_vote, departments_of
-from cases.validators import normalize_id, validate_date_in_range, validate_past_moment
+from cases.validators import normalize_id, validate_date_in_range, validate_id_number, validate_past_moment
 from cases.workflow import Department
 
 from . import audit, rules
 from .models import (
+    PROXY_NAME_MAX_LENGTH,
+    PROXY_RELATION_MAX_LENGTH,
     Ballot,
     BallotChannel,
     BallotChoice,
@@ -155,12 +157,23 @@ def _ensure_window(vote: Vote, now: datetime.datetime) -> None:
 
 
 def _store_upload(
-    *, obj, field: str, upload, written: FilesWritten, what: str, allowed: Sequence[str] = SCAN_TYPES
+    *,
+    obj,
+    field: str,
+    upload,
+    written: FilesWritten,
+    what: str,
+    allowed: Sequence[str] = SCAN_TYPES,
+    facts_prefix: str = "",
 ) -> None:
-    """Check an uploaded scan by its content, then save it privately on `obj.<field>`."""
+    """Check an uploaded scan by its content, then save it privately on `obj.<field>`. Its
+    facts go to `original_name`, `content_type`, `size` and `sha256` (PrivateFileMixin), or,
+    for a second file of the same row, to those names after `facts_prefix`."""
     facts = inspect_upload(upload, what=what, allowed=allowed)
-    obj.original_name = facts.name
-    obj.content_type, obj.size, obj.sha256 = facts.content_type, facts.size, facts.sha256
+    setattr(obj, f"{facts_prefix}original_name", facts.name)
+    setattr(obj, f"{facts_prefix}content_type", facts.content_type)
+    setattr(obj, f"{facts_prefix}size", facts.size)
+    setattr(obj, f"{facts_prefix}sha256", facts.sha256)
     getattr(obj, field).save(upload.name or "file", upload, save=False)
     written.add(getattr(obj, field))
 
@@ -429,12 +442,64 @@ def _parse_choice(choice) -> rules.Choice:
         ) from exc
 
 
+@dataclass(frozen=True)
+class Proxy:
+    """Who signed a paper ballot for the owner (代为表决人, usually a family member) and the
+    power of attorney (委托书) the owner gave them: `letter` is its uploaded scan."""
+
+    name: str
+    relation: str  # 与业主关系, e.g. 子女、配偶
+    id_number: str = ""  # optional; a resident ID number when given
+    letter: object = None  # the uploaded scan (PDF/JPEG/PNG)
+
+
+def _proxy_problems(proxy: Proxy) -> list[str]:
+    """What is wrong with the proxy's details, all at once; the letter's content is checked
+    when it is stored."""
+    problems = []
+    name, relation = (proxy.name or "").strip(), (proxy.relation or "").strip()
+    if not name:
+        problems.append(_("请填写代为表决人的姓名。"))
+    elif len(name) > PROXY_NAME_MAX_LENGTH:
+        problems.append(
+            _("代为表决人的姓名不能超过%(max)s个字（现为%(count)s个字）。")
+            % {"max": PROXY_NAME_MAX_LENGTH, "count": len(name)}
+        )
+    if not relation:
+        problems.append(_("请填写代为表决人与业主的关系（如：子女、配偶）。"))
+    elif len(relation) > PROXY_RELATION_MAX_LENGTH:
+        problems.append(
+            _("代为表决人与业主的关系不能超过%(max)s个字（如：子女、配偶）。") % {"max": PROXY_RELATION_MAX_LENGTH}
+        )
+    id_number = normalize_id(proxy.id_number)
+    if id_number:
+        try:
+            validate_id_number(id_number)
+        except ValidationError as exc:
+            problems.extend(_("代为表决人%(problem)s") % {"problem": message} for message in exc.messages)
+    if proxy.letter is None:
+        problems.append(_("由他人代为表决的，须上传业主签署的委托书扫描件（PDF、JPEG或PNG）。"))
+    return problems
+
+
 def ballot_record_paper(
-    *, vote: Vote, room: str, choice, scan, actor, signed_on: datetime.date | None = None, reason: str = ""
+    *,
+    vote: Vote,
+    room: str,
+    choice,
+    scan,
+    actor,
+    signed_on: datetime.date | None = None,
+    reason: str = "",
+    proxy: Proxy | None = None,
 ) -> Ballot:
     """Staff enter one voter's signed paper ballot (纸质选票) with its scan. The room names
     the voter: the choice covers all the voter's flats. A second ballot of the same voter
-    before closing is a correction and needs a reason."""
+    before closing is a correction and needs a reason.
+
+    `proxy`: someone else signed for the owner (代为表决) with the owner's power of attorney;
+    the letter's scan is kept with the ballot. A correction is a ballot of its own: it names
+    its proxy (and letter) again, or none when the owner signed it themselves."""
     roster = _roster_before_lock(vote)
     with FilesWritten() as written, transaction.atomic():
         vote, case, now = _staff_ballot_start(vote=vote, actor=actor)
@@ -455,8 +520,23 @@ def ballot_record_paper(
         voter = _voter_by_room(_voters(roster, case)).get((room or "").strip())
         if voter is None:
             raise ValidationError(_("房号“%(room)s”不在本梯业主名册中。") % {"room": room}, code="unknown_room")
+        if proxy is not None:
+            problems = _proxy_problems(proxy)
+            if problems:
+                raise ValidationError(problems, code="proxy_invalid")
         ballot = Ballot(vote=vote, signed_on=signed_on)
         _store_upload(obj=ballot, field="scan", upload=scan, written=written, what=_("签字选票扫描件"))
+        if proxy is not None:
+            ballot.proxy_name, ballot.proxy_relation = proxy.name.strip(), proxy.relation.strip()
+            ballot.proxy_id_number = normalize_id(proxy.id_number)
+            _store_upload(
+                obj=ballot,
+                field="proxy_letter",
+                upload=proxy.letter,
+                written=written,
+                what=_("委托书扫描件"),
+                facts_prefix="proxy_letter_",
+            )
         ballot = _record_ballot(
             vote=vote,
             voter=voter,
@@ -499,6 +579,11 @@ def how_recorded(ballot: Ballot) -> str:
     """How a ballot was given, for the clerk deciding whether a file may replace it."""
     if ballot.channel == BallotChannel.ONLINE:
         how = _("业主网上表决")
+    elif ballot.proxy_name:
+        how = _("纸质选票，由%(name)s（%(relation)s）代为表决，附签字扫描件和委托书") % {
+            "name": ballot.proxy_name,
+            "relation": ballot.proxy_relation,
+        }
     elif ballot.scan:
         how = _("纸质选票，附签字扫描件")
     else:

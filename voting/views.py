@@ -112,11 +112,15 @@ def _paper_ballot(case, form, actor, voters):
         actor=actor,
         signed_on=data["signed_on"],
         reason=data["reason"],
+        proxy=form.proxy(),
     )
     done = {"rooms": ballot.rooms, "names": ballot.voter_names, "choice": ballot.get_choice_display()}
     if ballot.replaces_id:
-        return _("已更正：%(rooms)s（%(names)s）%(choice)s。") % done
-    return _("已登记：%(rooms)s（%(names)s）%(choice)s。") % done
+        message = _("已更正：%(rooms)s（%(names)s）%(choice)s。") % done
+    else:
+        message = _("已登记：%(rooms)s（%(names)s）%(choice)s。") % done
+    proxy = selectors.proxy_of(ballot)
+    return f"{message}{proxy.label}。" if proxy else message
 
 
 def _pending_key(case) -> str:
@@ -229,6 +233,12 @@ def _shown_actions(page: dict) -> list[str]:
 # the same day (its list of voters, the signing date it suggests).
 _SAME_BLANK_FORM = {"open_vote", "new_round", "close_vote", "ballot_file", "import_roster", "witness"}
 _FIELDS_TEMPLATE = "admin/voting/_fields.html"
+# The paper ballot's fields print its optional proxy part (由他人代为表决) as a group of its own.
+_FIELDS_TEMPLATES = {"paper_ballot": "admin/voting/_paper_ballot_fields.html"}
+
+
+def _fields_html(action: str, form) -> SafeString:
+    return render_to_string(_FIELDS_TEMPLATES.get(action, _FIELDS_TEMPLATE), {"form": form})
 
 
 def _action_forms(page: dict, bound: dict) -> tuple[dict, dict]:
@@ -255,7 +265,7 @@ def _blank_fields_html(
     action: str, language: str, today: datetime.date | None = None, voters: tuple = ()
 ) -> SafeString:
     """`today`: the paper ballot's suggested signing date (its field's initial value)."""
-    return render_to_string(_FIELDS_TEMPLATE, {"form": _form(action, voters)})
+    return _fields_html(action, _form(action, voters))
 
 
 # The long tables' bodies are written here (cases/tables.py says why); the template keeps
@@ -304,6 +314,7 @@ def _ballot_rows(rows) -> SafeString:
     choice, channel = _display(Ballot, "choice"), _display(Ballot, "channel")
     system, scan, from_file = _("系统"), escape(_("扫描件")), escape(_("选票文件"))
     line, reason = _("第%(line)s行"), _("理由：%(reason)s")
+    letter, id_label, aside = escape(_("委托书")), _("身份证号码 %(id)s"), _("（%(text)s）")
     tz = get_current_timezone()
     import_urls: dict[int, str] = {}  # the ballots of one file share its link
 
@@ -325,17 +336,40 @@ def _ballot_rows(rows) -> SafeString:
             return f'<a href="{import_urls[pk]}">{from_file}</a> {escape(line % {"line": ballot.source_row})}'
         return ""
 
+    def proxy(ballot) -> str:
+        """由X（关系）代为表决, the proxy's masked ID number, and the letter's download link."""
+        found = selectors.proxy_of(ballot)
+        if found is None:
+            return ""
+        parts = [escape(found.label)]
+        if found.masked_id_number:
+            parts.append(escape(id_label % {"id": found.masked_id_number}))
+        if found.has_letter:
+            url = reverse("admin:voting_file_download", args=["proxy", ballot.pk])
+            parts.append(f'<a href="{escape(url)}">{letter}</a>')
+        return " · ".join(parts)
+
     def history(corrections) -> str:
         if not corrections:
             return "—"
         count = len(corrections)
         summary = ngettext("更正 %(counter)s 次", "更正 %(counter)s 次", count) % {"counter": count}
+
+        def who_gave(line) -> str:  # the proxy of a ballot in the chain, if it had one
+            shown = proxy(line) if line is not None else ""
+            return aside % {"text": shown} if shown else ""  # `shown` is escaped HTML already
+
         items = "".join(
             f"<li>{when(c.entered_at, '%Y-%m-%d %H:%M')} · {entered_by(c)} · {escape(choice(c.replaced_choice))}"
-            f" → {escape(choice(c.choice))} · {escape(reason % {'reason': c.reason})}</li>"
+            f"{who_gave(c.replaced)} → {escape(choice(c.choice))}{who_gave(c)} · "
+            f"{escape(reason % {'reason': c.reason})}</li>"
             for c in corrections
         )
         return f'<details class="ballot-history"><summary>{escape(summary)}</summary><ol>{items}</ol></details>'
+
+    def proxy_cell(ballot) -> str:
+        shown = proxy(ballot)
+        return f'<div class="ballot-proxy">{shown}</div>' if shown else ""
 
     out = []
     for row in rows:
@@ -343,7 +377,7 @@ def _ballot_rows(rows) -> SafeString:
         out.append(
             f'<tr class="ballot-row" data-rooms="{escape(b.rooms)}">'
             f'<td class="nowrap">{text(b.rooms)}</td>'
-            f'<td class="names">{text(b.voter_names)}</td>'
+            f'<td class="names">{text(b.voter_names)}{proxy_cell(b)}</td>'
             f'<td class="nowrap choice choice-{escape(b.choice)}">{text(choice(b.choice))}</td>'
             f'<td class="nowrap">{text(channel(b.channel))}</td>'
             f'<td class="nowrap">{when(b.entered_at, "%m-%d %H:%M")} {entered_by(b)}</td>'
@@ -403,7 +437,7 @@ def case_vote(request, admin_site, case_pk: int):
             initial={"token": pending["sha256"]}, prefix="ballot_file_confirm"
         )
     for action, form in context["forms"].items():
-        context["fields"][action] = render_to_string(_FIELDS_TEMPLATE, {"form": form})
+        context["fields"][action] = _fields_html(action, form)
     context.update(
         {
             **admin_site.each_context(request),
@@ -437,16 +471,18 @@ def roster_export(request, admin_site, case_pk: int):
 
 
 def file_download(request, admin_site, kind: str, pk: int):
-    """A signed ballot scan, an imported ballot file or a witness record; logged."""
+    """A signed ballot scan, a proxy's power of attorney (委托书), an imported ballot file or
+    a witness record; logged."""
     found = selectors.vote_file_for(user=request.user, kind=kind, pk=pk)
     if found is None:
         raise Http404
-    obj, case, field_file, what = found
     return private_file_response(
         request,
-        file=field_file,
-        filename=clean_file_name(obj.original_name or field_file.name, default="file"),
-        content_type=obj.content_type,
+        file=found.file,
+        filename=clean_file_name(found.original_name or found.file.name, default="file"),
+        content_type=found.content_type,
         refusal=None,  # the selector hands out only what the user may read
-        log_download=functools.partial(audit.vote_file_downloaded, obj=obj, case=case, what=what),
+        log_download=functools.partial(
+            audit.vote_file_downloaded, obj=found.obj, case=found.case, what=found.what, name=found.original_name
+        ),
     )

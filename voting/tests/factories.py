@@ -56,6 +56,14 @@ def scan_upload(name: str = "选票.pdf", content: bytes = PDF_BYTES) -> SimpleU
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def letter_upload(name: str = "委托书.jpg", content: bytes = JPEG_BYTES) -> SimpleUploadedFile:
+    """A proxy's power of attorney (委托书), scanned as a photo."""
+    return SimpleUploadedFile(name, content, content_type="image/jpeg")
+
+
 def sample_unit(**building_kwargs):
     """A unit holding the shared sample roster (14 flats, 13 voters)."""
     unit = UnitFactory(building=BuildingFactory(**building_kwargs))

@@ -9,11 +9,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from cases.tests.factories import UserFactory, open_case, unit_with_flats
+from cases.tests.factories import PDF_BYTES, UserFactory, open_case, unit_with_flats
 from conftest import login
 from voting.rules import format_percent
 
-from .factories import SAMPLE_BALLOTS, SAMPLE_ROSTER, SAMPLE_TALLY, VoteFactory
+from .factories import JPEG_BYTES, SAMPLE_BALLOTS, SAMPLE_ROSTER, SAMPLE_TALLY, VoteFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("jurisdictions")]
 
@@ -78,3 +78,31 @@ def test_the_vote_page_fits_a_phone(phone_page, live_server):
     # The page never scrolls sideways on a 390 px screen; wide tables scroll in their own box.
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
     expect(phone_page.get_by_role("button", name="录入选票")).to_be_visible()
+
+
+def test_a_clerk_enters_a_ballot_a_son_signed_for_his_mother(page, live_server, tmp_path):
+    """The proxy part stays folded until opened; once entered, the ballot list says who signed."""
+    vote = VoteFactory()
+    UserFactory(username="fz_officer", with_role="district_officer")
+    login(page, live_server, "fz_officer")
+    page.goto(live_server.url + reverse("admin:voting_case_vote", args=[vote.case.pk]))
+    scan, letter = tmp_path / "选票.pdf", tmp_path / "委托书.jpg"
+    scan.write_bytes(PDF_BYTES)
+    letter.write_bytes(JPEG_BYTES)
+
+    expect(page.locator("#id_paper_ballot-proxy_name")).to_be_hidden()
+    page.select_option("#id_paper_ballot-room", "101")
+    page.get_by_label("同意", exact=True).check()
+    page.set_input_files("#id_paper_ballot-scan", str(scan))
+    page.get_by_text("由他人代为表决（可选）").click()
+    page.fill("#id_paper_ballot-proxy_name", "余志强")
+    page.fill("#id_paper_ballot-proxy_relation", "子女")
+    page.set_input_files("#id_paper_ballot-proxy_letter", str(letter))
+    page.get_by_role("button", name="录入选票").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("由余志强（子女）代为表决")
+    row = page.locator('tr.ballot-row[data-rooms="101"]')
+    expect(row.locator(".ballot-proxy")).to_contain_text("由余志强（子女）代为表决")
+    with page.expect_download() as download:
+        row.get_by_role("link", name="委托书").click()
+    assert download.value.suggested_filename == "委托书.jpg"
