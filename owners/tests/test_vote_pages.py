@@ -55,7 +55,7 @@ def test_vote_page_shows_the_motion_budget_own_cost_share_and_three_choices(clie
     assert "401" in own and "1.00" in own
     assert "402" not in own and "701" not in own
     for label in ("同意", "反对", "弃权"):
-        assert re.search(rf"<label[^>]*>{label}</label>", page)
+        assert re.search(rf'<label[^>]*><input type="radio"[^>]*name="choice"[^>]*>{label}</label>', page)
     assert "<legend" in page and "下一步" in page
     assert 'role="status"' in page
 
@@ -304,7 +304,7 @@ def test_an_owner_with_two_voters_chooses_the_rooms(client):
     client.force_login(account.user)
     page = _text(client.get(_vote_url(case)))
     assert "为哪些房屋表决" in page and "101室" in page and "201室" in page
-    key_201 = re.search(r'name="voter_key"[^>]*value="([^"]+)"[^>]*>\s*<label[^>]*>201室', page).group(1)
+    key_201 = re.search(r'name="voter_key"[^>]*value="([^"]+)"[^>]*>201室', page).group(1)
     assert client.post(_vote_url(case), {"choice": "agree"}).status_code == 200  # no rooms chosen
     assert not Ballot.objects.exists()
     _vote_through_pages(client, case, "agree", voter_key=key_201)
