@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cases.models import Case, Owner
+from cases.models import Case, CaseStatus, Owner
 from documents.context import public_base_url, qr_png_data_uri
 from documents.pdf import html_to_pdf
 
@@ -145,7 +145,7 @@ def _state(request, case: Case) -> VotePage:
         for m in mine:
             m.ballot = ballots.get(m.voter.db_key)
             m.receipt = getattr(m.ballot, "receipt", None) if m.ballot is not None else None
-    accepting = vote is not None and vote.accepts_ballots_at(timezone.now()) and case.status == "open"
+    accepting = vote is not None and vote.accepts_ballots_at(timezone.now()) and case.status == CaseStatus.OPEN
     return VotePage(case=case, vote=vote, accepting=accepting, mine=mine)
 
 

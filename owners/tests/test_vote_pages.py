@@ -3,12 +3,14 @@
 co-owner's correction; what happens after the close, for another unit's owner, for staff
 and for somebody not signed in."""
 
+import datetime
 import json
 import re
 from decimal import Decimal
 from io import BytesIO, StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +20,7 @@ from funding.models import FloorCoefficient
 from owners import services
 from owners.models import BallotReceipt
 from voting import services as voting_services
-from voting.models import Ballot, BallotChannel
+from voting.models import Ballot, BallotChannel, Vote
 from voting.tests.factories import import_ballots, scan_upload
 
 from .factories import activated
@@ -153,6 +155,42 @@ def test_voting_after_the_close_gives_a_message_and_records_nothing(client):
     assert not Ballot.objects.filter(vote=vote).exists()
     assert "下一步" not in page, "no form after the close"
     assert "结果：表决未通过" in page and "参与表决的人数" in page
+
+
+def test_before_the_vote_opens_the_page_says_so_and_takes_nothing(client):
+    case = open_case()
+    sign_in(client, case, "101")
+    page = _text(client.get(_vote_url(case)))
+    assert "本案的业主表决尚未开始" in page and "下一步" not in page
+    landed = client.post(_vote_url(case), {"choice": "agree", "confirm": "1"}, follow=True)
+    assert "尚未开始，您的表决意见没有提交" in _text(landed)
+    assert not Ballot.objects.exists()
+
+
+def test_past_the_planned_closing_time_the_form_is_gone(client):
+    case, vote = voting_case(closes_at=timezone.now() + datetime.timedelta(hours=1))
+    now = timezone.now()
+    Vote.objects.filter(pk=vote.pk).update(
+        opened_at=now - datetime.timedelta(hours=3), closes_at=now - datetime.timedelta(hours=1)
+    )
+    sign_in(client, case, "101")
+    page = _text(client.get(_vote_url(case)))
+    assert "已过表决截止时间" in page and "下一步" not in page
+    landed = client.post(_vote_url(case), {"choice": "agree", "confirm": "1"}, follow=True)
+    assert "已过表决截止时间" in _text(landed) and "您的表决意见没有提交" in _text(landed)
+    assert not Ballot.objects.exists()
+
+
+def test_no_online_receipt_for_a_paper_ballot_of_the_same_choice():
+    """owner_ballot_cast gave the owner an online receipt made out for the staff's paper
+    ballot when the owner chose the same again; now it says so and records nothing."""
+    case, vote = voting_case()
+    voting_services.ballot_record_paper(vote=vote, room="101", choice="同意", scan=scan_upload(), actor=None)
+    account, owner, _ = activated(case, owner=owners_of_room(case, "101")[0], mobile="13933334444")
+    with pytest.raises(ValidationError) as caught:
+        services.owner_ballot_cast(account=account, vote=vote, owner=owner, choice="agree")
+    assert caught.value.code == "same_as_paper"
+    assert not BallotReceipt.objects.exists()
 
 
 def test_a_post_racing_the_close_gets_the_services_message(client, monkeypatch):
