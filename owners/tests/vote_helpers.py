@@ -23,8 +23,14 @@ def owners_of_room(case, room: str) -> list[Owner]:
     )
 
 
-def sign_in(client, case, room: str, index: int = 0):
-    """The owner of `room` (the index-th co-owner), activated and signed in; their account."""
+def owner_account(case, room: str, index: int = 0):
+    """The owner of `room` (the index-th co-owner), activated from their letter."""
     account, _owner, _case = activated(case, owner=owners_of_room(case, room)[index], mobile=next(MOBILES))
+    return account
+
+
+def sign_in(client, case, room: str, index: int = 0):
+    """The owner of `room`, activated and signed in with the test client; their account."""
+    account = owner_account(case, room, index)
     client.force_login(account.user)
     return account
