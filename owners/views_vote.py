@@ -159,12 +159,19 @@ def _with_cost_rows(state: VotePage) -> bool:
     return True
 
 
-def _closed_message(vote: Vote | None) -> str:
+def _closed_message(state: VotePage) -> str:
+    """Why a ballot posted now is not taken (the page had the form when it was read)."""
+    vote = state.vote
+    if state.roster_problem:
+        return _("本梯业主名册暂不完整，暂时不能网上表决。请联系区住建部门。")
     if vote is None:
         return _("本案的业主表决尚未开始，您的表决意见没有提交。")
     if vote.state == VoteState.CLOSED:
         return _("表决已于%(when)s结束，您的表决意见没有提交。") % {"when": format_local(vote.closed_at)}
-    return _("已过表决截止时间（%(when)s），您的表决意见没有提交。") % {"when": format_local(vote.closes_at)}
+    if vote.closes_at is not None and timezone.now() > vote.closes_at:
+        return _("已过表决截止时间（%(when)s），您的表决意见没有提交。") % {"when": format_local(vote.closes_at)}
+    # A case withdrawn or rejected while its vote was open.
+    return _("本案已不在办理中，不再接受表决意见，您的表决意见没有提交。")
 
 
 def _vote_page(request, state: VotePage, form: BallotForm | None, *, status: int = 200):
@@ -207,7 +214,7 @@ def vote(request, pk: int):
         form = BallotForm(voters=state.voter_choices) if state.accepting and state.mine else None
         return _vote_page(request, state, form)
     if not state.accepting or not state.mine:
-        messages.error(request, _closed_message(state.vote) if state.mine else state.roster_problem)
+        messages.error(request, _closed_message(state))
         return redirect("owners:vote", pk=case.pk)
     form = BallotForm(request.POST, voters=state.voter_choices)
     if not form.is_valid() or request.POST.get("back"):

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case, CaseStatus
 from cases.tests.factories import FlatFactory, OwnerFactory, UnitFactory, officer, open_case
 from funding.models import FloorCoefficient
 from owners import services
@@ -178,6 +179,17 @@ def test_past_the_planned_closing_time_the_form_is_gone(client):
     assert "已过表决截止时间" in page and "下一步" not in page
     landed = client.post(_vote_url(case), {"choice": "agree", "confirm": "1"}, follow=True)
     assert "已过表决截止时间" in _text(landed) and "您的表决意见没有提交" in _text(landed)
+    assert not Ballot.objects.exists()
+
+
+def test_a_case_no_longer_open_takes_no_ballot_even_with_its_vote_open(client):
+    case, vote = voting_case()
+    sign_in(client, case, "101")
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.REJECTED)  # rejected at a step meanwhile
+    page = _text(client.get(_vote_url(case)))
+    assert "本案已不在办理中" in page and "下一步" not in page
+    landed = client.post(_vote_url(case), {"choice": "agree", "confirm": "1"}, follow=True)
+    assert landed.status_code == 200 and "本案已不在办理中" in _text(landed)
     assert not Ballot.objects.exists()
 
 
