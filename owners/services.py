@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from cases import validators
 from cases.models import Case, Owner
 from cases.permissions import can_run_vote
-from voting.models import Ballot, Vote
+from voting.models import Ballot, BallotChannel, Vote
 from voting.services import ballot_cast_online
 
 from . import audit, codes
@@ -297,6 +297,14 @@ def owner_ballot_cast(
         ballot: Ballot = ballot_cast_online(
             vote=vote, owner=owner, choice=choice, actor=account.user, voter_key=voter_key
         )
+        if ballot.channel != BallotChannel.ONLINE:
+            # The same choice as the voter's paper ballot: nothing was recorded, and an
+            # online receipt must not be made out for a paper ballot.
+            raise ValidationError(
+                _("您家的表决意见已由纸质选票登记为“%(choice)s”，无需再次提交。")
+                % {"choice": ballot.get_choice_display()},
+                code="same_as_paper",
+            )
         receipt = BallotReceipt.objects.filter(ballot=ballot).first()
         if receipt is None:
             receipt = BallotReceipt.objects.create(
