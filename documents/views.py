@@ -40,7 +40,8 @@ from .models import DocumentTemplate, GeneratedDocument, Issuer
 MAX_COMPARE_BYTES = 20 * 1024 * 1024
 
 
-def _public(response):
+def public_response(response):
+    """Headers of a public verification page (documents' /verify/, the owners' receipt check)."""
     response["X-Robots-Tag"] = "noindex, nofollow"
     # same-origin, not no-referrer: the code in the URL still never reaches another site,
     # while the page's own compare form keeps its Origin header (with no-referrer the
@@ -56,7 +57,8 @@ def _public(response):
 RATE_WINDOW_SECONDS = 60
 
 
-def _rate_limited(view):
+def public_rate_limited(view):
+    """The public pages' one budget per address (the owners' receipt check shares it)."""
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         limit = settings.VERIFY_RATE_LIMIT
@@ -74,19 +76,19 @@ def _rate_limited(view):
                 context = {"limit": limit, "retry_after": retry_after}
                 response = render(request, "documents/verify_rate_limited.html", context, status=429)
                 response["Retry-After"] = str(retry_after)
-                return _public(response)
+                return public_response(response)
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
 @never_cache
-@_rate_limited
+@public_rate_limited
 @require_http_methods(["GET", "HEAD", "POST"])  # HEAD: some QR scanners ask first
 def verify(request, code: str):
     document = selectors.document_by_code(code=code)
     if document is None:
-        return _public(render(request, "documents/verify_not_found.html", {"code": code[:40]}, status=404))
+        return public_response(render(request, "documents/verify_not_found.html", {"code": code[:40]}, status=404))
     latest = selectors.current_document(case=document.case, template=document.template)
     comparison = None
     if request.method == "POST":
@@ -111,11 +113,11 @@ def verify(request, code: str):
         "latest": latest,
         "comparison": comparison,
     }
-    return _public(render(request, "documents/verify.html", context))
+    return public_response(render(request, "documents/verify.html", context))
 
 
 @never_cache
-@_rate_limited
+@public_rate_limited
 def verify_lookup(request):
     """A form for the code as printed, for those who type rather than scan."""
     raw = request.GET.get("code", "")
@@ -125,7 +127,7 @@ def verify_lookup(request):
         if code is not None:
             return HttpResponseRedirect(reverse("documents:verify", args=[code]))
         error = _("验证码应为10位字母和数字（不含 0、1、I、L、O），请核对后重新输入。")
-    return _public(render(request, "documents/verify_lookup.html", {"code": raw[:40], "error": error}))
+    return public_response(render(request, "documents/verify_lookup.html", {"code": raw[:40], "error": error}))
 
 
 # --- staff (inside the admin) -------------------------------------------------------------

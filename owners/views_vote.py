@@ -34,7 +34,7 @@ from documents.pdf import html_to_pdf
 
 # The documents' public pages' rate limit and headers, shared: one budget per address for
 # every public verification page.
-from documents.views import _public, _rate_limited
+from documents.views import public_rate_limited, public_response
 from funding.selectors import cost_sharing_table
 from voting.models import Ballot, BallotChannel, BallotChoice, Vote, VoteState
 from voting.selectors import failed_condition_texts, tally_bars, tally_for_vote
@@ -335,7 +335,7 @@ def receipt_pdf(request, pk: int, code: str):
 
 
 @never_cache
-@_rate_limited
+@public_rate_limited
 @require_http_methods(["GET", "HEAD"])
 def receipt_verify(request, code: str):
     """Public (the receipt's QR code): genuine or not, the case, the rooms, the time, and
@@ -349,4 +349,4 @@ def receipt_verify(request, code: str):
         response = page(request, "owners/receipt_not_found.html", {"code": code[:40]}, status=404)
     else:
         response = page(request, "owners/receipt_verify.html", {"r": _receipt_view(receipt)})
-    return _public(response)
+    return public_response(response)

@@ -31,7 +31,7 @@ def runserver_line(cwd: Path, *args: str, env: dict | None = None) -> str:
 @pytest.fixture
 def project(tmp_path):
     """A copy of the Makefile with no .env, whatever the developer's checkout holds (and the
-files its install steps depend on, empty: `make -n` only reads their dates)."""
+    files its install steps depend on, empty: `make -n` only reads their dates)."""
     shutil.copy(BASE / "Makefile", tmp_path / "Makefile")
     for needed in ("requirements.txt", "package.json", "package-lock.json"):
         (tmp_path / needed).touch()
