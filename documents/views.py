@@ -59,6 +59,7 @@ RATE_WINDOW_SECONDS = 60
 
 def public_rate_limited(view):
     """The public pages' one budget per address (the owners' receipt check shares it)."""
+
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         limit = settings.VERIFY_RATE_LIMIT

@@ -22,7 +22,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import Case, CaseStatus, Owner
 from documents.context import public_base_url, qr_png_data_uri
+from documents.models import DOCUMENT_LANGUAGE
 from documents.pdf import html_to_pdf
 
 # The documents' public pages' rate limit and headers, shared: one budget per address for
@@ -311,22 +312,23 @@ def receipt_pdf(request, pk: int, code: str):
     view = _receipt_for_owner(request, pk, code)
     url = receipt_verify_url(view.receipt.code)
     qr = qr_png_data_uri(url)
+    now = timezone.now()
     context = {
         "r": view,
         "case": view.case,
-        "printed_at": format_local(timezone.now()),
+        "printed_at": format_local(now),
         "doc": {
             "template": "receipt",
-            "title": _("网上表决回执"),
+            "title": "网上表决回执",  # printed: Chinese whatever the screen's language
             "code": view.code,
-            "version": 1,
-            "generated_at": timezone.now(),
+            "generated_at": now,
             "verify_url": url,
             "qr_data_uri": qr,
             "issuer": view.case.jurisdiction.housing_office,
         },
     }
-    html = render_to_string("owners/receipt_pdf.html", context, request=request)
+    with translation.override(DOCUMENT_LANGUAGE):
+        html = render_to_string("owners/receipt_pdf.html", context, request=request)
     pdf = html_to_pdf(html, data_uris=[qr])
     response = HttpResponse(pdf.data, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(False, f"表决回执-{view.receipt.code}.pdf")
