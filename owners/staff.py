@@ -78,7 +78,7 @@ class OwnerRow:
 def _state(account: OwnerAccount | None, code) -> tuple[str, str]:
     if account is not None and not account.is_disabled:
         return "active", _("已激活（手机尾号%(tail)s）") % {"tail": account.mobile[-4:]}
-    letter = _("激活函已签发（有效期至%(date)s）") % {"date": _day(code.expires_at).replace("-", "/")} if code else ""
+    letter = _("激活函已签发（有效期至%(date)s）") % {"date": _day(code.expires_at)} if code else ""
     if account is not None:
         return "disabled", _("已停用") + (f"；{letter}" if letter else "")
     if letter:

@@ -20,6 +20,12 @@ def _text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _dump(pdf: bytes, name: str) -> None:
+    """To look at a letter: LETTERS_DUMP=/tmp/dir pytest owners/tests/test_letters.py."""
+    if os.environ.get("LETTERS_DUMP"):
+        Path(os.environ["LETTERS_DUMP"], f"letters-{name}.pdf").write_bytes(pdf)
+
+
 def _squeezed(text: str) -> str:
     # pypdf puts breaks and spaces where the layout wraps; compare without them.
     return "".join(text.split())
@@ -29,8 +35,7 @@ def test_one_page_per_owner_with_name_rooms_and_code_but_no_id_number():
     case = open_case()
     letters = services.activation_codes_issue(case=case, actor=None)
     pdf = letter_module.render_letters(case=case, letters=letters)
-    if os.environ.get("LETTERS_DUMP"):  # to look at it: LETTERS_DUMP=/tmp/x.pdf pytest …
-        Path(os.environ["LETTERS_DUMP"]).write_bytes(pdf)
+    _dump(pdf, "six")
     pages = _text(pdf)
     assert len(pages) == len(letters) == 6
     for page, letter in zip(pages, letters, strict=True):
@@ -79,3 +84,18 @@ def test_names_are_escaped_in_the_letter():
     case = open_case(unit=unit)
     html = letter_module.letters_html(case=case, letters=services.activation_codes_issue(case=case, actor=None))
     assert "&lt;b&gt;王&lt;/b&gt;" in html
+
+
+def test_a_long_address_and_an_owner_of_four_flats_still_fit_one_page():
+    unit = unit_with_flats(flats=1, compound_name="泉州市丰泽区东湖街道刺桐花园二期北区某某某某小区")
+    unit.building.jurisdiction.office_address = "泉州市丰泽区东湖街道丰泽街某某路某某号某某大厦八楼行政服务中心住建窗口"
+    unit.building.jurisdiction.contact_phone = "0595-22222222"
+    unit.building.jurisdiction.save()
+    owner = OwnerFactory(jurisdiction=unit.building.jurisdiction, name="欧阳娜娜买买提·艾力")
+    for room in ("501", "502", "601", "602"):
+        FlatFactory(unit=unit, floor=int(room[0]), room=room, owners=[owner])
+    case = open_case(unit=unit)
+    letters = services.activation_codes_issue(case=case, actor=None)
+    pdf = letter_module.render_letters(case=case, letters=letters)
+    _dump(pdf, "long")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == len(letters) == 2

@@ -221,7 +221,7 @@ def test_reissue_is_refused_while_the_account_is_active(client):
     assert not ActivationCode.objects.filter(owner=owner, used_at__isnull=True).exists()
 
 
-@pytest.mark.parametrize("owner_pk", [999999, "other-unit"])
+@pytest.mark.parametrize("owner_pk", [999999, 10**30, "other-unit"])
 def test_reissue_for_an_owner_not_of_the_unit_is_a_clear_message(client, owner_pk):
     case = open_case()
     if owner_pk == "other-unit":
@@ -346,7 +346,7 @@ def test_unknown_or_foreign_owner_in_the_signature_form(client):
     case = open_case()
     foreign = _owners(open_case())[0]
     client.force_login(officer("FZ"))
-    for pk in (foreign.pk, 999999, "abc"):
+    for pk in (foreign.pk, 999999, 10**30, "abc", "1" * 5000):
         response = client.post(_signature(case), {"owner": pk, "signed_on": "2026-01-05"})
         assert response.status_code == 200
         assert "不是本梯号房屋的登记业主" in response.content.decode()
@@ -419,3 +419,14 @@ def test_code_list_never_shows_digests_and_nobody_edits_it(client):
     assert code.digest not in client.get(change).content.decode()
     assert client.post(change, {"failed_attempts": 0}).status_code == 403
     assert client.post(reverse("admin:owners_activationcode_delete", args=[code.pk])).status_code == 403
+
+
+def test_a_huge_case_number_in_the_address_is_not_found(client):
+    client.force_login(officer("FZ"))
+    for url in (
+        f"/admin/owners/owneraccount/case/{10**30}/letters/",
+        f"/admin/owners/owneraccount/case/{10**30}/signature/",
+        f"/admin/owners/owneraccount/proxy-letter/{10**30}/",
+    ):
+        response = client.post(url) if url.endswith("letters/") else client.get(url)
+        assert response.status_code == 404
