@@ -25,8 +25,6 @@ from documents.pdf import html_to_pdf
 if TYPE_CHECKING:
     from cases.models import Case
 
-    from .services import IssuedLetter
-
 TEMPLATE = "owners/letters_pdf.html"
 # The owners' activation page (owners/urls.py, mounted at /owner/): it prefills the code
 # from ?code=. Written out rather than reversed: a letter printed today must keep working
@@ -44,12 +42,16 @@ def activation_url(code: str) -> str:
     return f"{activation_address()}?code={code}"
 
 
-def letters_html(*, case: Case, letters: Sequence[IssuedLetter]) -> str:
+# `letters` are services.IssuedLetter (owner, rooms, code, expires_at); not imported here,
+# services imports this module.
+
+
+def letters_html(*, case: Case, letters: Sequence) -> str:
     """The letters as HTML (what the tests read), and the QR images it embeds."""
     return _render(case=case, letters=letters)[0]
 
 
-def _render(*, case: Case, letters: Sequence[IssuedLetter]) -> tuple[str, list[str]]:
+def _render(*, case: Case, letters: Sequence) -> tuple[str, list[str]]:
     pages = []
     for letter in letters:
         qr = qr_png_data_uri(activation_url(letter.code))
@@ -73,7 +75,7 @@ def _render(*, case: Case, letters: Sequence[IssuedLetter]) -> tuple[str, list[s
     return render_to_string(TEMPLATE, context), [page["qr"] for page in pages]
 
 
-def render_letters(*, case: Case, letters: Sequence[IssuedLetter]) -> bytes:
+def render_letters(*, case: Case, letters: Sequence) -> bytes:
     """The letters as one PDF, a page each, in the order given (the unit's room order)."""
     html, qr_uris = _render(case=case, letters=letters)
     return html_to_pdf(html, data_uris=qr_uris).data

@@ -347,6 +347,8 @@ def activation_letters_print(*, case: Case, actor, owners: list[Owner] | None = 
     """`activation_codes_issue` and the letters' PDF in one transaction: when the PDF cannot
     be made, no code was issued (a code without its letter is a code nobody can use, and
     it would have voided the owner's earlier letter). Refused for a case no longer open."""
+    if not can_manage_owner_accounts(actor, case):
+        raise PermissionDenied(_("只有受理本案的区住建部门可以签发业主激活函。"))
     _refuse_unless_open(case)
     with transaction.atomic():
         letters = activation_codes_issue(case=case, actor=actor, owners=owners)

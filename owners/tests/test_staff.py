@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -294,7 +294,7 @@ def test_a_paper_signature_by_the_owner_is_recorded_once(client):
     assert AgreementSignature.objects.count() == 1
 
 
-def test_a_proxy_signature_needs_the_relation_and_a_real_power_of_attorney(client):
+def test_a_proxy_signature_needs_the_relation_and_a_real_power_of_attorney(client, settings):
     case = open_case()
     owner = _owners(case)[1]
     client.force_login(officer("FZ"))
@@ -319,6 +319,7 @@ def test_a_proxy_signature_needs_the_relation_and_a_real_power_of_attorney(clien
         assert response.status_code == 200, data
         assert message in response.content.decode(), (data, message)
     assert not AgreementSignature.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]  # nothing half-saved
     letter = SimpleUploadedFile("scan.png", PNG_BYTES, content_type="image/png")
     response = _sign(client, case, owner, proxy_name="李小明", proxy_relation="儿子", proxy_letter=letter)
     assert response.status_code == 302
@@ -430,3 +431,13 @@ def test_a_huge_case_number_in_the_address_is_not_found(client):
     ):
         response = client.post(url) if url.endswith("letters/") else client.get(url)
         assert response.status_code == 404
+
+
+def test_the_print_service_checks_the_office_before_anything_else():
+    case = open_case()
+    case.status = CaseStatus.COMPLETED
+    case.save(update_fields=["status"])
+    with pytest.raises(PermissionDenied):
+        services.activation_letters_print(case=case, actor=officer("FZ", role="planning_reviewer"))
+    with pytest.raises(ValidationError, match="不再签发"):
+        services.activation_letters_print(case=case, actor=officer("FZ"))
