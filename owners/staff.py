@@ -142,7 +142,13 @@ def panel_context(*, request, case) -> dict | None:
     rows = owner_rows(case=case)
     may_manage = services.can_manage_owner_accounts(request.user, case)
     is_open = case.status == CaseStatus.OPEN
+    # The case's form (?edit=1, or a refused save coming back) holds the panels inside its
+    # own <form>: a form of ours there would be nested, and its button would submit the
+    # case's form instead. There the panel only reads (cases.admin.CaseAdmin._editing).
+    editing = request.method != "GET" or "edit" in request.GET
+    may_manage = may_manage and not editing
     return {
+        "editing": editing,
         "owner_rows": rows,
         "may_manage": may_manage,
         "may_issue": may_manage and is_open,

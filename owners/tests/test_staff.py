@@ -441,3 +441,13 @@ def test_the_print_service_checks_the_office_before_anything_else():
         services.activation_letters_print(case=case, actor=officer("FZ", role="planning_reviewer"))
     with pytest.raises(ValidationError, match="不再签发"):
         services.activation_letters_print(case=case, actor=officer("FZ"))
+
+
+def test_on_the_cases_form_the_panel_only_reads(client):
+    # The case's form wraps the panels in its own <form>: no nested forms, no buttons.
+    case = open_case()
+    client.force_login(officer("FZ"))
+    html = client.get(_page(case), {"edit": 1}).content.decode()
+    panel = html.split('id="owner-accounts"')[1].split("</section>")[0]
+    assert "<form" not in panel and ISSUE_BUTTON not in panel and "补发" not in panel
+    assert _owners(case)[0].name in panel
