@@ -11,6 +11,8 @@ class OwnersConfig(AppConfig):
         # Models are loaded only now: what this app registers into the apps below.
         from audit.registry import register_events
 
+        from . import extensions
         from .events import OwnersEvent
 
         register_events(OwnersEvent.choices)
+        extensions.register()

@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases import validators
-from cases.models import Case, Owner
+from cases.files import FilesWritten, inspect_upload
+from cases.models import Case, CaseStatus, Owner
 from cases.permissions import can_run_vote
 from voting.models import Ballot, BallotChannel, Vote
 from voting.services import ballot_cast_online
 
 from . import audit, codes
+from .letters import render_letters
 from .models import (
     ActivationCode,
     ActivationFailure,
@@ -332,4 +334,130 @@ def agreement_confirm_online(*, account: OwnerAccount, case: Case, owner: Owner,
             case=case, owner=owner, channel=SignatureChannel.ONLINE, account=account, document=document
         )
         audit.agreement_signed(signature=signature, actor=account.user)
+    return signature
+
+
+# --- staff ---------------------------------------------------------------------------------
+# What the receiving office does from the case page's panel (owners/staff.py) and from the
+# server (issue_activation_codes): letters printed at once, a letter again for one owner,
+# and the agreement's paper signatures.
+
+
+@dataclass(frozen=True)
+class PrintedLetters:
+    """Issued codes and the PDF that carries them: the PDF is handed out, never kept."""
+
+    letters: list[IssuedLetter]
+    pdf: bytes
+
+
+def _refuse_unless_open(case: Case) -> None:
+    # A letter invites the owner to take part in this case online (its vote, its
+    # agreement): once the case has ended there is nothing left to take part in, and a
+    # code printed then would only be one more secret on paper.
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(
+            _("案件%(number)s%(status)s，不再签发业主激活函。")
+            % {"number": case.number, "status": case.get_status_display()},
+            code="case_not_open",
+        )
+
+
+def activation_letters_print(*, case: Case, actor, owners: list[Owner] | None = None) -> PrintedLetters:
+    """`activation_codes_issue` and the letters' PDF in one transaction: when the PDF cannot
+    be made, no code was issued (a code without its letter is a code nobody can use, and
+    it would have voided the owner's earlier letter). Refused for a case no longer open."""
+    if not can_manage_owner_accounts(actor, case):
+        raise PermissionDenied(_("只有受理本案的区住建部门可以签发业主激活函。"))
+    _refuse_unless_open(case)
+    with transaction.atomic():
+        letters = activation_codes_issue(case=case, actor=actor, owners=owners)
+        pdf = render_letters(case=case, letters=letters) if letters else b""
+    return PrintedLetters(letters=letters, pdf=pdf)
+
+
+def activation_letter_reissue(*, case: Case, owner: Owner, actor) -> PrintedLetters:
+    """补发: a new letter for one owner of the unit (lost letter, code expired or used up by
+    wrong tries); voids their earlier code. Refused while their account is active: staff
+    disable it first (`account_disable`), so a letter never takes over a working account."""
+    if not can_manage_owner_accounts(actor, case):
+        raise PermissionDenied(_("只有受理本案的区住建部门可以签发业主激活函。"))
+    if not Owner.objects.filter(pk=owner.pk, ownerships__flat__unit_id=case.unit_id).exists():
+        raise ValidationError(_("所选业主不是本梯号房屋的登记业主。"), code="not_in_unit")
+    if _has_active_account(owner):
+        raise ValidationError(
+            _("%(name)s的业主账户正在使用，不能补发激活函：如手机丢失或房屋已出售，请先停用账户。")
+            % {"name": owner.name},
+            code="account_active",
+        )
+    return activation_letters_print(case=case, actor=actor, owners=[owner])
+
+
+PROXY_NAME_MAX, PROXY_RELATION_MAX = 50, 20
+
+
+def agreement_record_paper(
+    *,
+    case: Case,
+    owner: Owner,
+    actor,
+    signed_on: datetime.date,
+    proxy_name: str = "",
+    proxy_relation: str = "",
+    proxy_letter=None,
+) -> AgreementSignature:
+    """An owner signed the agreement on paper at the office or the community; staff record
+    it, with the proxy (代签人), their relation to the owner and the scanned power of
+    attorney (委托书, PDF/JPEG/PNG checked by content) when someone signed for the owner.
+    One signature per owner and case: a second, online or on paper, is refused."""
+    if actor is None or not can_manage_owner_accounts(actor, case):
+        raise PermissionDenied(_("只有受理本案的区住建部门可以登记纸质签署。"))
+    if not Owner.objects.filter(pk=owner.pk, ownerships__flat__unit_id=case.unit_id).exists():
+        raise ValidationError(_("所选业主不是本梯号房屋的登记业主。"), code="not_in_unit")
+    if signed_on is None:
+        raise ValidationError(_("请填写签署日期。"), code="date_required")
+    validators.validate_past_moment(signed_on, what=_("签署日期"))
+    proxy_name, proxy_relation = (proxy_name or "").strip(), (proxy_relation or "").strip()
+    if len(proxy_name) > PROXY_NAME_MAX or len(proxy_relation) > PROXY_RELATION_MAX:
+        raise ValidationError(
+            _("代签人姓名最多%(name)s个字，与业主关系最多%(relation)s个字。")
+            % {"name": PROXY_NAME_MAX, "relation": PROXY_RELATION_MAX},
+            code="too_long",
+        )
+    if not proxy_name and (proxy_relation or proxy_letter is not None):
+        raise ValidationError(_("填写了与业主关系或上传了委托书，但没有填写代签人姓名。"), code="proxy_name_required")
+    facts = None
+    if proxy_name:
+        if not proxy_relation:
+            raise ValidationError(_("请填写代签人与业主的关系（如：子女、配偶）。"), code="relation_required")
+        facts = inspect_upload(proxy_letter, what=_("委托书"))
+    moment = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(12, 0)))
+    with FilesWritten() as written, transaction.atomic():
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).get()
+        existing = AgreementSignature.objects.filter(case=case, owner=owner).first()
+        if existing is not None:
+            raise ValidationError(
+                _("%(name)s已于%(when)s%(how)s，不能重复登记。")
+                % {
+                    "name": owner.name,
+                    "when": timezone.localtime(existing.signed_at).strftime("%Y-%m-%d"),
+                    "how": existing.get_channel_display(),
+                },
+                code="already_signed",
+            )
+        signature = AgreementSignature(
+            case=case,
+            owner=owner,
+            channel=SignatureChannel.PAPER,
+            signed_at=moment,
+            recorded_by=actor,
+            proxy_name=proxy_name,
+            proxy_relation=proxy_relation,
+            proxy_letter_type=facts.content_type if facts else "",
+        )
+        if facts is not None:
+            signature.proxy_letter.save(facts.name, proxy_letter, save=False)
+            written.add(signature.proxy_letter)
+        signature.save()
+        audit.agreement_signed(signature=signature, actor=actor)
     return signature
