@@ -100,3 +100,14 @@ def agreement_signed(*, signature, actor) -> None:
         obj=signature,
         message=f"{signature.owner.name}{how}增设电梯协议书{proxy}",
     )
+
+
+@written_in_chinese
+def proxy_letter_downloaded(*, signature, actor) -> None:
+    log_event(
+        event=OwnersEvent.PROXY_LETTER_DOWNLOADED,
+        actor=actor,
+        case=signature.case,
+        obj=signature,
+        message=f"下载委托书：{signature.owner.name}（代签人{signature.proxy_name}）",
+    )

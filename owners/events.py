@@ -15,3 +15,4 @@ class OwnersEvent(models.TextChoices):
     ACCOUNT_DISABLED = "owner_account_disabled", _("停用业主账户")
     BALLOT_RECEIPT_ISSUED = "owner_ballot_receipt", _("出具网上表决回执")
     AGREEMENT_SIGNED = "owner_agreement_signed", _("业主签署协议")
+    PROXY_LETTER_DOWNLOADED = "owner_proxy_letter_downloaded", _("下载代签委托书")

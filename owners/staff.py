@@ -36,12 +36,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit.downloads import private_file_response
-from audit.services import log_event, written_in_chinese
+from audit.services import written_in_chinese
 from cases.files import clean_file_name
 from cases.models import Case, CaseStatus, Owner
 from cases.selectors import case_list_visible_to
 
-from . import selectors, services
+from . import audit, selectors, services
 from .models import AgreementSignature, OwnerAccount, SignatureChannel
 
 PANEL_ANCHOR = "#owner-accounts"
@@ -388,17 +388,6 @@ def paper_signature(request, admin_site, case_pk: int):
 
 
 @written_in_chinese
-def _proxy_letter_downloaded(*, signature: AgreementSignature, actor) -> None:
-    # cases' "下载材料" event: the power of attorney is one of the case's papers.
-    log_event(
-        event="attachment_downloaded",
-        actor=actor,
-        case=signature.case,
-        obj=signature,
-        message=f"下载委托书：{signature.owner.name}（代签人{signature.proxy_name}）",
-    )
-
-
 def proxy_letter(request, admin_site, pk: int):
     """The scanned power of attorney of a proxy signature: the receiving office only."""
     signature = get_object_or_404(
@@ -417,5 +406,5 @@ def proxy_letter(request, admin_site, pk: int):
         filename=clean_file_name(name),
         content_type=signature.proxy_letter_type,
         refusal=None if may else _("只有受理本案的区住建部门可以查看委托书。"),
-        log_download=functools.partial(_proxy_letter_downloaded, signature=signature),
+        log_download=functools.partial(audit.proxy_letter_downloaded, signature=signature),
     )

@@ -99,3 +99,11 @@ def test_a_long_address_and_an_owner_of_four_flats_still_fit_one_page():
     pdf = letter_module.render_letters(case=case, letters=letters)
     _dump(pdf, "long")
     assert len(PdfReader(io.BytesIO(pdf)).pages) == len(letters) == 2
+
+
+def test_the_printed_activation_address_is_the_activation_page():
+    from django.urls import resolve
+
+    from owners.letters import ACTIVATION_PATH
+
+    assert resolve(ACTIVATION_PATH).view_name == "owners:activate"

@@ -331,7 +331,7 @@ def test_a_proxy_signature_needs_the_relation_and_a_real_power_of_attorney(clien
     url = reverse("admin:owners_proxy_letter", args=[signature.pk])
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == PNG_BYTES
-    assert AuditEvent.objects.filter(event="attachment_downloaded", case=case).exists()
+    assert AuditEvent.objects.filter(event="owner_proxy_letter_downloaded", case=case).exists()
     # Others who see the case may not take it; another office does not find it.
     for user, status in (
         (officer("FZ", role="planning_reviewer"), 403),
