@@ -43,6 +43,7 @@ class OwnerAccountAdmin(_OwnerRecordsReaders, ReadOnlyAdminMixin, admin.ModelAdm
             return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
 
         return [
+            path("case/<int:case_pk>/", wrap(staff.case_accounts), name="owners_case_accounts"),
             path("case/<int:case_pk>/letters/", wrap(staff.letters_issue), name="owners_case_letters"),
             path(
                 "case/<int:case_pk>/owner/<int:owner_pk>/letter/",

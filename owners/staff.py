@@ -1,6 +1,8 @@
 """The owners' accounts and the agreement's signatures as staff see them: the case page's
-panel "业主账户与激活函" (registered in extensions.py, below the details) and the staff
-actions behind its buttons, served inside the admin (OwnerAccountAdmin.get_urls).
+panel "业主账户与激活函" (registered in extensions.py: the counts, in one query whatever the
+unit's size), the accounts page it leads to (each owner's account and signature, with the
+office's buttons) and the staff actions behind them, served inside the admin
+(OwnerAccountAdmin.get_urls).
 
 Who sees what:
 - the panel: staff who may read the office's owner records (`cases.view_owner`: the
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Min
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -38,13 +40,11 @@ from django.views.decorators.http import require_POST
 from audit.downloads import private_file_response
 from audit.services import written_in_chinese
 from cases.files import clean_file_name
-from cases.models import Case, CaseStatus, Owner
+from cases.models import Case, CaseStatus, Owner, Ownership
 from cases.selectors import case_list_visible_to
 
 from . import audit, selectors, services
 from .models import AgreementSignature, OwnerAccount, SignatureChannel
-
-PANEL_ANCHOR = "#owner-accounts"
 
 
 def can_view_owner_accounts(user) -> bool:
@@ -134,21 +134,41 @@ def owner_rows(*, case: Case) -> list[OwnerRow]:
     return rows
 
 
+def panel_summary(*, case: Case) -> dict:
+    """The case page's line: how many owners, accounts in use and signatures, in one query
+    whatever the unit's size (the full table is a page of its own)."""
+    in_use = OwnerAccount.objects.filter(user__person_id=OuterRef("person_id"), disabled_at__isnull=True)
+    signed = AgreementSignature.objects.filter(case=case, owner_id=OuterRef("pk"))
+    owners = Owner.objects.filter(pk__in=Ownership.objects.filter(flat__unit_id=case.unit_id).values("owner_id"))
+    return owners.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(Exists(in_use))),
+        signed=Count("pk", filter=Q(Exists(signed))),
+    )
+
+
 def panel_context(*, request, case) -> dict | None:
-    """The case page's panel (registered in extensions.py): None for whoever may not read
-    the owners' accounts."""
+    """The case page's panel (registered in extensions.py): the counts and the way to the
+    accounts page; None for whoever may not read the owners' accounts."""
     if not can_view_owner_accounts(request.user):
         return None
+    return {"summary": panel_summary(case=case)}
+
+
+def case_accounts(request, admin_site, case_pk: int):
+    """业主账户与协议签署: each owner of the unit, their account's state and their signature,
+    with the office's actions."""
+    if not can_view_owner_accounts(request.user):
+        raise PermissionDenied(_("您无权查看业主账户。"))
+    case = _case_for(request, case_pk)
     rows = owner_rows(case=case)
     may_manage = services.can_manage_owner_accounts(request.user, case)
     is_open = case.status == CaseStatus.OPEN
-    # The case's form (?edit=1, or a refused save coming back) holds the panels inside its
-    # own <form>: a form of ours there would be nested, and its button would submit the
-    # case's form instead. There the panel only reads (cases.admin.CaseAdmin._editing).
-    editing = request.method != "GET" or "edit" in request.GET
-    may_manage = may_manage and not editing
-    return {
-        "editing": editing,
+    context = {
+        **admin_site.each_context(request),
+        "title": _("业主账户与协议签署"),
+        "subtitle": None,
+        "case": case,
         "owner_rows": rows,
         "may_manage": may_manage,
         "may_issue": may_manage and is_open,
@@ -158,6 +178,7 @@ def panel_context(*, request, case) -> dict | None:
         "signed_count": sum(1 for r in rows if r.signature is not None),
         "unsigned": [r for r in rows if r.signature is None],
     }
+    return TemplateResponse(request, "owners/staff/case_accounts.html", context)
 
 
 # --- the actions ---------------------------------------------------------------------------
@@ -177,7 +198,8 @@ def _managed_case(request, case_pk: int) -> Case:
 
 
 def _back_to_case(case: Case):
-    return redirect(reverse("admin:cases_case_change", args=[case.pk]) + PANEL_ANCHOR)
+    """After an action: the accounts page, where its result shows."""
+    return redirect(reverse("admin:owners_case_accounts", args=[case.pk]))
 
 
 def _unit_owner(case: Case, owner_pk) -> Owner | None:

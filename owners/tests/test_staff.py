@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -37,6 +39,11 @@ ISSUE_BUTTON = "签发激活函（未激活业主）"
 
 
 def _page(case):
+    """The accounts page: each owner, their account and signature, the office's buttons."""
+    return reverse("admin:owners_case_accounts", args=[case.pk])
+
+
+def _case_page(case):
     return reverse("admin:cases_case_change", args=[case.pk])
 
 
@@ -100,10 +107,11 @@ def test_panel_and_buttons_by_role(client, who, panel, buttons):
         "applicant": lambda: _applicant(case),
     }[who]()
     client.force_login(user)
+    case_page = client.get(_case_page(case)).content.decode()
+    assert (PANEL_TITLE in case_page) is panel
     response = client.get(_page(case))
-    assert response.status_code == 200
+    assert response.status_code == (200 if panel else 403)
     html = response.content.decode()
-    assert (PANEL_TITLE in html) is panel
     assert (ISSUE_BUTTON in html) is buttons
     assert ('class="owner-actions"' in html) is buttons  # 签发/补发, 停用账户, 登记纸质签署
     if panel:
@@ -116,8 +124,9 @@ def test_another_districts_officer_finds_neither_the_case_nor_the_actions(client
     owner = _owners(case)[0]
     client.force_login(officer("LC"))
     # The admin's own answer for an object it cannot find: back to the index, no panel.
-    page = client.get(_page(case), follow=True).content.decode()
+    page = client.get(_case_page(case), follow=True).content.decode()
     assert PANEL_TITLE not in page and owner.name not in page
+    assert client.get(_page(case)).status_code == 404
     for url in (_letters(case), _reissue(case, owner.pk), _disable(case, owner.pk), _signature(case)):
         assert client.post(url).status_code == 404
     assert not ActivationCode.objects.exists()
@@ -443,11 +452,27 @@ def test_the_print_service_checks_the_office_before_anything_else():
         services.activation_letters_print(case=case, actor=officer("FZ"))
 
 
-def test_on_the_cases_form_the_panel_only_reads(client):
-    # The case's form wraps the panels in its own <form>: no nested forms, no buttons.
+def test_the_case_page_shows_the_counts_and_the_way_to_the_accounts(client):
+    # The case's form wraps the panels in its own <form>: the panel holds none of its own.
     case = open_case()
+    activated(case, mobile="13900000088")
     client.force_login(officer("FZ"))
-    html = client.get(_page(case), {"edit": 1}).content.decode()
-    panel = html.split('id="owner-accounts"')[1].split("</section>")[0]
-    assert "<form" not in panel and ISSUE_BUTTON not in panel and 'class="owner-actions"' not in panel
-    assert _owners(case)[0].name in panel
+    for params in ({}, {"edit": 1}):
+        html = client.get(_case_page(case), params).content.decode()
+        panel = html.split('id="owner-accounts"')[1].split("</section>")[0]
+        assert "<form" not in panel and ISSUE_BUTTON not in panel
+        total = len({o.pk for o in _owners(case)})
+        assert f"本梯{total}位业主：1位已激活业主账户，0位已签署增设电梯协议书。" in panel
+        assert _page(case) in panel
+
+
+def test_the_case_pages_panel_costs_the_same_queries_whatever_the_units_size(client):
+    client.force_login(officer("FZ"))
+    counts = []
+    for flats in (2, 30):
+        case = open_case(unit=unit_with_flats(flats=flats))
+        client.get(_case_page(case))  # the first request fills the caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_case_page(case)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
