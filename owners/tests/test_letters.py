@@ -107,3 +107,14 @@ def test_the_printed_activation_address_is_the_activation_page():
     from owners.letters import ACTIVATION_PATH
 
     assert resolve(ACTIVATION_PATH).view_name == "owners:activate"
+
+
+def test_a_rare_character_in_a_name_prints_on_the_letter():
+    # 𠀀 and 𪚥 (CJK Extension B) are not in Noto: the documents' fallback face prints them.
+    rare = "林𠀀𪚥"
+    case = open_case()
+    owner = case.unit.flats.order_by("floor", "room").first().ownerships.first().owner
+    type(owner).objects.filter(pk=owner.pk).update(name=rare)
+    letters = services.activation_codes_issue(case=case, actor=None)
+    first = _text(letter_module.render_letters(case=case, letters=letters[:1]))[0]
+    assert rare in _squeezed(first).replace("\x00", "")
