@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from cases import validators
 from cases.files import FilesWritten, inspect_upload
-from cases.models import Case, CaseStatus, Owner
+from cases.models import Case, CaseStatus, Owner, Ownership
 from cases.permissions import can_run_vote
 from voting.models import Ballot, BallotChannel, Vote
 from voting.services import ballot_cast_online
@@ -323,10 +323,16 @@ def agreement_confirm_online(*, account: OwnerAccount, case: Case, owner: Owner,
     """确认签署: the owner confirms online the agreement version they were shown."""
     if owner.person_id != account.user.person_id:
         raise PermissionDenied(_("只能以本人身份确认签署。"))
+    if account.is_disabled or not Ownership.objects.filter(owner=owner, flat__unit_id=case.unit_id).exists():
+        raise PermissionDenied(_("您不是本梯号房屋的登记业主，不能签署本案的协议。"))
     if document is None:
         raise ValidationError(_("协议书尚未出具，暂不能确认签署。"), code="no_agreement")
+    if document.case_id != case.pk or document.template != "agreement":
+        raise ValidationError(_("所确认的文件不是本案的增设电梯协议书。"), code="not_the_agreement")
     with transaction.atomic():
-        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).get()
+        case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+        if case.status != CaseStatus.OPEN:
+            raise ValidationError(_("案件已不在办理中，不能再确认签署。"), code="case_closed")
         existing = AgreementSignature.objects.filter(case=case, owner=owner).first()
         if existing is not None:
             return existing

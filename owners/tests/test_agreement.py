@@ -2,6 +2,7 @@
 and confirms it online (确认签署), recorded with the time and the account."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from demo.tests.factories import CaseFactory
 from documents.numerals import rmb_capital
 from documents.services import document_render
 from funding.selectors import cost_sharing_table
+from owners import services
 from owners.models import AgreementSignature, SignatureChannel
 from owners.timeline import cn_datetime
 
@@ -154,3 +156,21 @@ def test_another_units_agreement_is_a_404(client, case_with_agreement):
     assert client.post(reverse("owners:agreement", args=[other.pk]), {"agree": "on"}).status_code == 404
     assert client.get(reverse("owners:agreement_pdf", args=[other.pk])).status_code == 404
     assert not AgreementSignature.objects.exists()
+
+
+def test_the_service_refuses_what_no_page_offers():
+    """Defence behind the pages: another unit's owner record, another case's document, a
+    closed case."""
+    account, owner, case = activated(mobile="13900000301")
+    other_account, other_owner, other_case = activated(mobile="13900000302")
+    agreement = document_render(case=case, template="agreement", actor=None).record
+    other_agreement = document_render(case=other_case, template="agreement", actor=None).record
+    with pytest.raises(PermissionDenied):
+        services.agreement_confirm_online(account=account, case=case, owner=other_owner, document=agreement)
+    with pytest.raises(PermissionDenied):  # the owner's own record, but not a flat of that unit
+        services.agreement_confirm_online(account=account, case=other_case, owner=owner, document=other_agreement)
+    with pytest.raises(ValidationError, match="不是本案"):
+        services.agreement_confirm_online(account=account, case=case, owner=owner, document=other_agreement)
+    type(case).objects.filter(pk=case.pk).update(status="rejected")
+    with pytest.raises(ValidationError, match="不在办理中"):
+        services.agreement_confirm_online(account=account, case=case, owner=owner, document=agreement)
