@@ -1,6 +1,6 @@
 """The owners' accounts and the agreement's signatures as staff see them: the case page's
-panel "业主账户与激活函" (registered in extensions.py: the counts, in one query whatever the
-unit's size), the accounts page it leads to (each owner's account and signature, with the
+panel "业主账户与激活函" (registered in extensions.py: a line and a link, nothing read), the
+accounts page it leads to (each owner's account and signature, with the
 office's buttons) and the staff actions behind them, served inside the admin
 (OwnerAccountAdmin.get_urls).
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Min
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -40,7 +40,7 @@ from django.views.decorators.http import require_POST
 from audit.downloads import private_file_response
 from audit.services import written_in_chinese
 from cases.files import clean_file_name
-from cases.models import Case, CaseStatus, Owner, Ownership
+from cases.models import Case, CaseStatus, Owner
 from cases.selectors import case_list_visible_to
 
 from . import audit, selectors, services
@@ -134,25 +134,14 @@ def owner_rows(*, case: Case) -> list[OwnerRow]:
     return rows
 
 
-def panel_summary(*, case: Case) -> dict:
-    """The case page's line: how many owners, accounts in use and signatures, in one query
-    whatever the unit's size (the full table is a page of its own)."""
-    in_use = OwnerAccount.objects.filter(user__person_id=OuterRef("person_id"), disabled_at__isnull=True)
-    signed = AgreementSignature.objects.filter(case=case, owner_id=OuterRef("pk"))
-    owners = Owner.objects.filter(pk__in=Ownership.objects.filter(flat__unit_id=case.unit_id).values("owner_id"))
-    return owners.aggregate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(Exists(in_use))),
-        signed=Count("pk", filter=Q(Exists(signed))),
-    )
-
-
 def panel_context(*, request, case) -> dict | None:
-    """The case page's panel (registered in extensions.py): the counts and the way to the
-    accounts page; None for whoever may not read the owners' accounts."""
+    """The case page's panel (registered in extensions.py): the way to the accounts page,
+    and nothing read for it. Counting the accounts and signatures there cost the case page
+    a query of ~4 ms, most of the page's budget (`make bench-pages`); the accounts page
+    counts them. None for whoever may not read the owners' accounts."""
     if not can_view_owner_accounts(request.user):
         return None
-    return {"summary": panel_summary(case=case)}
+    return {}
 
 
 def case_accounts(request, admin_site, case_pk: int):
