@@ -541,8 +541,8 @@ def _missing_paper(kind: str) -> str:
 
 def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     """Why the step may not be approved now; empty when it may: what the apps above cases
-    registered (step 1: the vote and its witness record), the motion the vote decided, the
-    papers, the notice period."""
+    registered (step 1: the vote and its witness record; step 2: the notice period, from
+    notices), the motion the vote decided, the papers."""
     case = step.case
     problems = extensions.registered_step_problems(step=step, stage="approve")
     if step.procedure.decided_by_vote:
@@ -555,13 +555,7 @@ def step_guard_problems(*, step: ProcedureStep) -> list[str]:
     if needed:
         kinds = set(case.attachments.filter(step__number=step.number).values_list("kind", flat=True))
         problems.extend(_missing_paper(kind) for kind in needed if kind not in kinds)
-    if procedure.has_notice:
-        if step.notice_end is None:
-            problems.append(_("尚未登记公示期。"))
-        elif timezone.localdate() <= step.notice_end:
-            # The date's format is translated too (Django date-format characters).
-            end = dateformat.format(step.notice_end, _("Y年m月d日"))
-            problems.append(_("公示期至%(date)s，公示期结束后方可通过。") % {"date": end})
+    # The notice period (a step with has_notice) is the notices app's check, registered above.
     return problems
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_vote
+from . import views, views_cases, views_notice, views_vote
 
 app_name = "owners"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("case/<int:pk>/agreement.pdf", views_cases.agreement_pdf, name="agreement_pdf"),
     path("case/<int:pk>/documents/", views_cases.documents, name="documents"),
     path("case/<int:pk>/documents/<int:doc>/", views_cases.document_download, name="document_download"),
+    # 公示 (owners/views_notice.py)
+    path("case/<int:pk>/notice/", views_notice.notice, name="notice"),
     # 表决 (owners/views_vote.py)
     path("case/<int:pk>/vote/", views_vote.vote, name="vote"),
     path("case/<int:pk>/vote/receipt/<str:code>/", views_vote.receipt, name="receipt"),

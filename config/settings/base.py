@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "funding",
     "voting",
     "documents",
+    "notices",  # the public notice of step 2: stands on cases and documents
     "owners",  # the owners' portal: reads from all of the above, nothing reads from it
     "demo",
 ]
@@ -276,6 +277,10 @@ CLOCK_SKEW_SECONDS = env.int("CLOCK_SKEW_SECONDS", default=300)
 NOTICE_MAX_DAYS = env.int("NOTICE_MAX_DAYS", default=90)
 # Attachments: PDF, JPEG, PNG up to this size.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# A photo of the posted notice: a phone's photo is a few MB and 12–50 megapixels; more is
+# refused before its pixels are decoded (notices/photos.py).
+NOTICE_PHOTO_MAX_BYTES = env.int("NOTICE_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+NOTICE_PHOTO_MAX_PIXELS = env.int("NOTICE_PHOTO_MAX_PIXELS", default=60_000_000)
 # Roster and ballot files (.xlsx, .csv): a 2,000-flat roster is well under 1 MB. An .xlsx is
 # refused before it is unpacked when it would unpack to more (voting/spreadsheets.py).
 TABLE_MAX_BYTES = env.int("TABLE_MAX_BYTES", default=5 * 1024 * 1024)
