@@ -119,9 +119,9 @@ def notice_photo_add(*, case: Case, actor, upload, taken_by: str) -> NoticeResul
         written.add(photo.image)
         photo.save()
         audit.notice_photo_added(photo=photo, actor=actor)
-    warnings = []
-    if notice.start and notice.end and photo_outside_period(photo, notice.start, notice.end):
-        warnings = [w for w in notice_warnings(notice=notice, photos=[photo])]
+    # This photo's warning only (the notice's own, such as an early take-down, stay on its page).
+    outside = notice.start and notice.end and photo_outside_period(photo, notice.start, notice.end)
+    warnings = [w for w in notice_warnings(notice=notice, photos=[photo]) if outside and photo.original_name in w]
     return NoticeResult(notice=notice, photo=photo, warnings=warnings)
 
 
