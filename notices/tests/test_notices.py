@@ -194,3 +194,14 @@ def test_step_two_is_approved_once_the_notice_is_over():
 def test_without_a_period_approval_says_so():
     case = CaseFactory(at_step=2)
     assert list(notice_approval_problems(step=_step2(case))) == ["尚未登记公示期：请先发布公示。"]
+
+
+def test_a_take_down_after_the_period_is_recorded_without_a_warning():
+    case = CaseFactory(at_step=2, notice="over")
+    step = _step2(case)
+    notice = _publish(case, start=step.notice_start).notice
+    result = services.notice_take_down(case=case, actor=officer(), on=notice.end + datetime.timedelta(days=1))
+    assert result.warnings == [] and not result.notice.taken_down_early
+    assert list(notice_approval_problems(step=_step2(case))) == []
+    with pytest.raises(ValidationError, match="不能重复登记"):
+        services.notice_take_down(case=case, actor=officer(), on=notice.end + datetime.timedelta(days=1))
