@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEvent
 from cases.models import Case
 
 from .models import Notice, NoticePhoto
@@ -70,6 +71,19 @@ def notice_warnings(*, notice: Notice, photos: list[NoticePhoto]) -> list[str]:
                     }
                 )
     return warnings
+
+
+def period_changed_since_publication(*, notice: Notice) -> str | None:
+    """The period set again on the step (the "登记公示期" action) after the notice was
+    published: the posted version prints the old dates. One query, on the notice page."""
+    changed = AuditEvent.objects.filter(
+        case_id=notice.case_id, event="notice_period_set", created_at__gt=notice.published_at
+    ).exists()
+    if not changed:
+        return None
+    return _(
+        "公示期在发布后被修改为%(start)s至%(end)s，张贴的公示书（第%(version)s版）印的仍是原来的日期：请重新发布公示。"
+    ) % {"start": _day(notice.start), "end": _day(notice.end), "version": notice.document.version}
 
 
 @dataclass(frozen=True)

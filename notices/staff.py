@@ -89,7 +89,7 @@ def case_notice(request, admin_site, case_pk: int, *, forms=None):
         "step": step,
         "notice": notice,
         "photos": [(p, notice.start and selectors.photo_outside_period(p, notice.start, notice.end)) for p in photos],
-        "notice_warnings": selectors.notice_warnings(notice=notice, photos=photos) if notice else [],
+        "notice_warnings": _page_warnings(notice, photos),
         "may_manage": may_manage,
         "notice_days": days,
         "publish_form": forms.get("publish")
@@ -104,6 +104,14 @@ def case_notice(request, admin_site, case_pk: int, *, forms=None):
         "take_down_form": forms.get("take_down") or TakeDownForm(initial={"on": today}),
     }
     return TemplateResponse(request, "notices/staff/case_notice.html", context)
+
+
+def _page_warnings(notice, photos) -> list[str]:
+    if notice is None:
+        return []
+    warnings = selectors.notice_warnings(notice=notice, photos=photos)
+    changed = selectors.period_changed_since_publication(notice=notice)
+    return [changed, *warnings] if changed else warnings
 
 
 def _show(request, result) -> None:

@@ -189,3 +189,23 @@ def test_another_units_owner_gets_a_404(client):
     account, _owner, _case = activated(other, mobile="13900000055")
     client.force_login(account.user, backend="owners.backends.OwnerMobileBackend")
     assert client.get(reverse("owners:notice", args=[case.pk])).status_code == 404
+
+
+def test_a_period_changed_after_publication_is_pointed_out_on_the_page(client):
+    case = _published()
+    step = case.steps.get(number=2)
+    case_services.step_set_notice_period(
+        step=step, actor=officer(), start=step.notice_start, end=step.notice_end + datetime.timedelta(days=2)
+    )
+    client.force_login(officer("FZ"))
+    html = client.get(_page(case)).content.decode()
+    assert "公示期在发布后被修改" in html and "请重新发布公示" in html
+    client.post(
+        _publish_url(case),
+        {
+            "start": step.notice_start.isoformat(),
+            "end": (step.notice_end + datetime.timedelta(days=2)).isoformat(),
+            "places": ["unit"],
+        },
+    )
+    assert "公示期在发布后被修改" not in client.get(_page(case)).content.decode()
