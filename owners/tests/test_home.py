@@ -99,6 +99,9 @@ def test_timeline_at_step_2_with_the_notice_running(client):
     assert "留意公示" in page  # what the owners are asked to do now
     assert f"公示到{end.year}年{end.month}月{end.day}日" in page
     assert all("还没开始" in s for s in steps[2:])
+    # 看公示书 leads to the notice page (its dates, where it is posted, the PDF).
+    html = client.get(reverse("owners:case", args=[case.pk])).content.decode()
+    assert f'href="{reverse("owners:notice", args=[case.pk])}">看公示书' in html
 
 
 def test_timeline_at_step_5_with_planning_review_not_required(client):
