@@ -26,6 +26,8 @@ from cases.workflow import LAST_STEP, StepState
 from documents.models import DocumentTemplate, GeneratedDocument
 from documents.services import document_render
 from funding import services as funding_services
+from notices.models import Notice
+from notices.services import notice_publish
 from owners import services as owner_services
 from owners.models import OwnerAccount
 from voting.selectors import open_vote_of
@@ -404,9 +406,21 @@ def seed(out=print) -> None:
     out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for username, full_name, scope, group in logins:
         out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
+    _ensure_demo_notice()
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
+
+
+def _ensure_demo_notice() -> None:
+    """The case whose notice runs has it published as staff would: posted at the unit's
+    door and on the compound's board, and online for the unit's owners."""
+    for case in Case.objects.filter(current_step=2, status="open", steps__number=2, steps__notice_start__isnull=False):
+        if not Notice.objects.filter(case=case).exists():
+            step = case.steps.get(number=2)
+            notice_publish(
+                case=case, actor=None, start=step.notice_start, end=step.notice_end, places=["unit", "board"]
+            )
 
 
 # The owners' portal's demo login: an owner of the Jinjiang unit whose vote is open and who
