@@ -83,6 +83,12 @@ class Condition:
     whole_label: str
 
     @property
+    def among_participants(self) -> bool:
+        """Consent: a share of those taking part, so a voter who joins by agreeing adds to
+        both the part and the whole (participation is a share of the fixed roster)."""
+        return self.whole in ("participating_area", "participating_headcount")
+
+    @property
     def bound(self) -> str:
         """The threshold as the tally sheet prints it: "≥2/3（66.67%）"."""
         return f"≥{self.threshold.numerator}/{self.threshold.denominator}（{format_percent(self.threshold)}）"
@@ -495,13 +501,13 @@ def _holds(result: TallyResult, k: int, area: Decimal, condition: Condition) -> 
 def _gap(result: TallyResult, condition: Condition) -> Fraction | int:
     """The exact amount `condition` lacks, in new agreeing participants (≥ 0)."""
     part, whole = Fraction(result.part(condition)), Fraction(result.whole(condition))
-    if condition.whole.startswith("total"):
-        # Participation: part + x ≥ t·whole.
-        need = condition.threshold * whole - part
-    else:
-        # Consent, both part and whole grow: (part + x)·d ≥ (whole + x)·n ⟺ x ≥ (n·whole − d·part) / (d − n).
-        t = condition.threshold
+    t = condition.threshold
+    if condition.among_participants:
+        # Both part and whole grow: (part + x)·d ≥ (whole + x)·n ⟺ x ≥ (n·whole − d·part) / (d − n).
         need = (t.numerator * whole - t.denominator * part) / (t.denominator - t.numerator)
+    else:
+        # Participation: part + x ≥ t·whole.
+        need = t * whole - part
     need = max(need, Fraction(0))
     if condition.measure == "headcount":
         return -(-need.numerator // need.denominator)  # whole voters: the ceiling

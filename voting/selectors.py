@@ -355,7 +355,7 @@ def _shortfall_line(shortfall: rules.Shortfall) -> str:
     label = _short_label(condition)
     if shortfall.met:
         return _("%(label)s：已达到%(threshold)s") % {"label": label, "threshold": _(condition.threshold_label)}
-    consent = not condition.whole.startswith("total")
+    consent = condition.among_participants
     if not shortfall.amount:
         # Consent of nobody: no ballot is in yet, so any agreeing voter meets it.
         return _("%(label)s：尚无业主参与表决") % {"label": label}
