@@ -35,12 +35,16 @@ __all__ = [
     "Condition",
     "ConflictingChoicesError",
     "FlatFact",
+    "Shortfall",
     "TallyResult",
+    "ToPass",
     "Voter",
     "combine_choices",
     "format_percent",
     "group_voters",
     "tally",
+    "to_pass",
+    "votes_to_pass",
 ]
 
 # 参与表决：专有部分面积与人数均达三分之二以上 ("以上" includes the bound).
@@ -77,6 +81,12 @@ class Condition:
     # The printed tally sheet's "part / whole" (the documents are Chinese only).
     part_label: str
     whole_label: str
+
+    @property
+    def among_participants(self) -> bool:
+        """Consent: a share of those taking part, so a voter who joins by agreeing adds to
+        both the part and the whole (participation is a share of the fixed roster)."""
+        return self.whole in ("participating_area", "participating_headcount")
 
     @property
     def bound(self) -> str:
@@ -439,3 +449,114 @@ def tally(voters: Sequence[Voter], choices: Mapping[str, Choice]) -> TallyResult
         agreeing_area=_exact_sum(voter.area for voter in agreeing),
         agreeing_headcount=len(agreeing),
     )
+
+
+# --- what it takes to pass (距离通过还差) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """How far one condition is from its threshold, counting only what voters who have not
+    voted yet can still add by agreeing (a ballot already in is not assumed to change).
+
+    `amount` is exact: for an area condition the area (㎡, a Fraction) still to add, for a
+    headcount condition the number of voters. For the consent conditions it is the agreeing
+    area or heads to add *as new participants*: x more agreeing area makes
+    (A + x) / (P + x) ≥ 3/4 exactly when x ≥ 3P − 4A. `voters` is the fewest remaining
+    voters, largest first, who close this gap alone; None when all of them are not enough.
+    """
+
+    condition: Condition
+    met: bool
+    amount: Fraction | int
+    voters: int | None
+
+
+@dataclass(frozen=True)
+class ToPass:
+    """What the motion still needs: `voters` is the fewest remaining voters who, by
+    agreeing, carry it (0 when it has passed; None when no number of them can)."""
+
+    possible: bool
+    voters: int | None
+    shortfalls: tuple[Shortfall, ...]
+
+    def as_contract_dict(self) -> dict[str, object]:
+        """The `tally --json` contract's "to_pass"."""
+        return {"possible": self.possible, "voters": self.voters}
+
+
+def _holds(result: TallyResult, k: int, area: Decimal, condition: Condition) -> bool:
+    # `result` with k more voters of `area` in all who take part and agree.
+    return TallyResult(
+        total_area=result.total_area,
+        total_headcount=result.total_headcount,
+        participating_area=_EXACT.add(result.participating_area, area),
+        participating_headcount=result.participating_headcount + k,
+        agreeing_area=_EXACT.add(result.agreeing_area, area),
+        agreeing_headcount=result.agreeing_headcount + k,
+    ).met(condition)
+
+
+def _gap(result: TallyResult, condition: Condition) -> Fraction | int:
+    """The exact amount `condition` lacks, in new agreeing participants (≥ 0)."""
+    part, whole = Fraction(result.part(condition)), Fraction(result.whole(condition))
+    t = condition.threshold
+    if condition.among_participants:
+        # Both part and whole grow: (part + x)·d ≥ (whole + x)·n ⟺ x ≥ (n·whole − d·part) / (d − n).
+        need = (t.numerator * whole - t.denominator * part) / (t.denominator - t.numerator)
+    else:
+        # Participation: part + x ≥ t·whole.
+        need = t * whole - part
+    need = max(need, Fraction(0))
+    if condition.measure == "headcount":
+        return -(-need.numerator // need.denominator)  # whole voters: the ceiling
+    return need
+
+
+def to_pass(result: TallyResult, remaining: Iterable[Decimal]) -> ToPass:
+    """What it takes to pass, given the count so far and the areas of the voters who have
+    not voted yet (`remaining`; empty once the vote has closed).
+
+    Why the largest flats first give the minimum. Let k agreeing voters of total area s be
+    added. The two headcount conditions depend on k alone. The participation area
+    condition (P + s) / T ≥ 2/3 grows with s. The consent area condition
+    (A + s) / (P + s) ≥ 3/4 grows with s too, since A ≤ P: (A + s) / (P + s) =
+    1 − (P − A) / (P + s), and P − A ≥ 0 is fixed while P + s grows (s > 0 also lifts a
+    zero P off "no participation"). So for a given k, if any k remaining voters carry the
+    motion, the k largest do: their area is at least any other k's. And the k + 1 largest
+    contain the k largest, with more area and one more head, so what holds at k holds at
+    k + 1: the smallest k whose k largest carry the motion is the minimum over all
+    subsets. `votes_to_pass` is checked against a brute force over every subset.
+    """
+    areas = sorted((_check_area(area, "未投票表决人") for area in remaining), reverse=True)
+    # prefix[k]: the area of the k largest remaining voters.
+    prefix = [Decimal(0)]
+    for area in areas:
+        prefix.append(_EXACT.add(prefix[-1], area))
+
+    def carries(k: int) -> bool:
+        return all(_holds(result, k, prefix[k], condition) for condition in CONDITIONS)
+
+    def fewest(test) -> int | None:
+        # Monotone in k (see above): the first k that holds.
+        return next((k for k in range(len(areas) + 1) if test(k)), None)
+
+    shortfalls = tuple(
+        Shortfall(
+            condition=condition,
+            met=result.met(condition),
+            amount=_gap(result, condition),
+            voters=fewest(lambda k, c=condition: _holds(result, k, prefix[k], c)),
+        )
+        for condition in CONDITIONS
+    )
+    voters = fewest(carries)
+    return ToPass(possible=voters is not None, voters=voters, shortfalls=shortfalls)
+
+
+def votes_to_pass(voters: Sequence[Voter], choices: Mapping[str, Choice]) -> ToPass:
+    """`to_pass` of a unit's vote: `voters` the roster, `choices` keyed by voter key as for
+    `tally`; the voters without a choice are the ones who may still vote."""
+    result = tally(voters, choices)
+    return to_pass(result, (voter.area for voter in voters if voter.key not in choices))

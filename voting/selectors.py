@@ -91,6 +91,23 @@ def case_tally(*, case: Case) -> TallyResult:
     return rules.tally([voter.voter for voter in unit_voters(unit=case.unit)], {})
 
 
+def case_count(*, case: Case) -> tuple[TallyResult, rules.ToPass]:
+    """`case_tally` with what it takes to pass (the `tally --json` contract): while the
+    vote is open, or before any, the voters without a ballot may still carry it; once it
+    has closed nobody can."""
+    vote = case.votes.order_by("-opened_at", "-pk").first()
+    if vote is not None and vote.state == VoteState.CLOSED:
+        result = stored_tally(vote=vote)
+        return result, rules.to_pass(result, ())
+    voters = unit_voters(unit=case.unit)
+    ballots = []
+    if vote is not None:
+        ballots = list(vote.ballots.filter(superseded_at__isnull=True).values_list("voter_key", "choice"))
+    result = tally_of_ballots(voters=voters, ballots=ballots)
+    voted = {db_key for db_key, _choice in ballots}
+    return result, rules.to_pass(result, [voter.voter.area for voter in voters if voter.db_key not in voted])
+
+
 def open_vote_of(*, case: Case) -> Vote | None:
     return case.votes.filter(state=VoteState.OPEN).first()
 
@@ -307,6 +324,78 @@ def tally_bars(result: TallyResult) -> list[Bar]:
     return bars
 
 
+@dataclass(frozen=True)
+class ToPassView:
+    """距离通过还差: the headline and one plain line per condition, aggregates only (no
+    voter is named), so the applicant's account sees it as the staff do."""
+
+    headline: str
+    state: str  # "passed", "possible" or "impossible": the headline's colour
+    lines: list[tuple[str, bool]]  # (the words, met)
+
+
+def _area_up(amount: Fraction) -> str:
+    # Rounded up to the cent: "还差 x ㎡" never says less than is needed.
+    cents = -(-amount * 100 // 1)
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _short_label(condition: rules.Condition) -> str:
+    # The bars' labels without "（占参与表决…）": the line itself says what it is short of.
+    return {
+        rules.PARTICIPATION_AREA.code: _("参与表决的专有部分面积"),
+        rules.PARTICIPATION_HEADCOUNT.code: _("参与表决的人数"),
+        rules.CONSENT_AREA.code: _("同意的专有部分面积"),
+        rules.CONSENT_HEADCOUNT.code: _("同意的人数"),
+    }[condition.code]
+
+
+def _shortfall_line(shortfall: rules.Shortfall) -> str:
+    condition = shortfall.condition
+    label = _short_label(condition)
+    if shortfall.met:
+        return _("%(label)s：已达到%(threshold)s") % {"label": label, "threshold": _(condition.threshold_label)}
+    consent = condition.among_participants
+    if not shortfall.amount:
+        # Consent of nobody: no ballot is in yet, so any agreeing voter meets it.
+        return _("%(label)s：尚无业主参与表决") % {"label": label}
+    if condition.measure == "area":
+        gap = _("%(label)s还差 %(area)s ㎡") % {"label": label, "area": _area_up(shortfall.amount)}
+    else:
+        gap = ngettext("%(label)s还差 %(count)s 人", "%(label)s还差 %(count)s 人", shortfall.amount) % {
+            "label": label,
+            "count": shortfall.amount,
+        }
+    if shortfall.voters is None:
+        return gap + (_("（其余业主全部同意也达不到）") if consent else _("（其余业主全部参与也达不到）"))
+    if condition.measure == "headcount":
+        return gap  # the gap is itself a number of voters
+    if consent:
+        how = ngettext("（或再有%(count)s户同意）", "（或再有%(count)s户同意）", shortfall.voters)
+    else:
+        how = ngettext("（或再有%(count)s户参与）", "（或再有%(count)s户参与）", shortfall.voters)
+    return gap + how % {"count": shortfall.voters}
+
+
+def to_pass_view(to_pass: rules.ToPass) -> ToPassView:
+    """What the vote page says the motion still needs (`rules.to_pass`), in the user's language."""
+    if to_pass.voters == 0:
+        headline, state = _("已达到通过条件"), "passed"
+    elif to_pass.possible:
+        headline, state = (
+            ngettext("再有%(count)s户业主同意即可通过", "再有%(count)s户业主同意即可通过", to_pass.voters)
+            % {"count": to_pass.voters},
+            "possible",
+        )
+    else:
+        headline, state = _("即使其余业主全部同意也无法通过"), "impossible"
+    return ToPassView(
+        headline=headline,
+        state=state,
+        lines=[(_shortfall_line(shortfall), shortfall.met) for shortfall in to_pass.shortfalls],
+    )
+
+
 @dataclass(slots=True)
 class BallotLine:
     """A ballot as the vote page shows and counts it: its columns as read, without building
@@ -427,6 +516,8 @@ def vote_page(*, case: Case, user) -> dict:
         closed = vote is not None and vote.state == VoteState.CLOSED
         result = stored_tally(vote=vote) if closed else rules.tally([], {})
     voted = {row.ballot.voter_key for row in rows if row.ballot.superseded_at is None}
+    not_voted = [v for v in voters if v.db_key not in voted] if vote is not None else []
+    is_open = vote is not None and vote.state == VoteState.OPEN and not roster_problem
     may_run = can_run_vote(user, case) and case.status == CaseStatus.OPEN
     # This case's own vote freezes the roster while the case is open or completed; only
     # otherwise can another case of the unit be the one that froze it.
@@ -443,7 +534,9 @@ def vote_page(*, case: Case, user) -> dict:
         "failed_labels": failed_condition_texts(result),
         "summary": _summary_line(votes, result),
         "voters": voters,
-        "not_voted": [v for v in voters if v.db_key not in voted] if vote is not None else [],
+        "not_voted": not_voted,
+        # Only while the vote is open: once closed, nobody can still carry it.
+        "to_pass": to_pass_view(rules.to_pass(result, [v.voter.area for v in not_voted])) if is_open else None,
         "ballot_rows": rows,
         "flats": flats,
         "roster_area": sum((f.area for f in flats), start=Decimal(0)),

@@ -63,8 +63,9 @@ def test_the_shared_sample_comes_out_exactly():
     assert len(printed) == 1  # one JSON object, nothing else on stdout
     tally = json.loads(printed[0])
     expected = json.loads(SAMPLE_TALLY.read_text(encoding="utf-8"))
-    assert tally == {"case": number, **expected}
-    assert list(tally) == ["case", *expected]  # "case" first, then the example's keys in order
+    # The example's keys, then what it takes to pass (issue 13 §4): nothing, it has passed.
+    assert tally == {"case": number, **expected, "to_pass": {"possible": True, "voters": 0}}
+    assert list(tally) == ["case", *expected, "to_pass"]  # "case" first, then the example's keys in order
     assert isinstance(tally["total"]["headcount"], int) and isinstance(tally["total"]["area"], str)
 
 
@@ -271,7 +272,8 @@ def test_the_commands_through_manage_py_exit_status_and_output(tmp_path):
     assert again.stdout.strip().splitlines()[-1] == number
     assert cli("import_ballots", number, str(SAMPLE_BALLOTS)).returncode == 0
     tally = cli("tally", number, "--json")
-    assert json.loads(tally.stdout) == {"case": number, **json.loads(SAMPLE_TALLY.read_text(encoding="utf-8"))}
+    expected = {"case": number, **json.loads(SAMPLE_TALLY.read_text(encoding="utf-8"))}
+    assert json.loads(tally.stdout) == {**expected, "to_pass": {"possible": True, "voters": 0}}
     refused = cli(*roster)
     assert refused.returncode != 0 and "冻结" in refused.stderr
     missing = cli("tally", "FZ-1999-0001", "--json")

@@ -3,8 +3,11 @@
 The tally of the case's latest vote (the counts kept at closing, or the live count while
 it is open; before any vote, the roster with no ballots). With --json, one JSON object:
 {"case": ..., "total": {"area": "812.40", "headcount": 12}, "participating": {...},
-"agreeing": {...}, "participation_met": ..., "consent_met": ..., "passed": ...}; areas are
-strings with two decimals, headcounts integers.
+"agreeing": {...}, "participation_met": ..., "consent_met": ..., "passed": ...,
+"to_pass": {"possible": true|false, "voters": N}}; areas are strings with two decimals,
+headcounts integers. "to_pass" (issue 13 §4): the fewest voters without a ballot who, by
+agreeing, carry the motion; 0 when it has passed, null when no number of them can (always
+so once a failed vote has closed).
 """
 
 import json
@@ -28,11 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args, case_number, **options):
         case = case_by_number(case_number)
         try:
-            result = selectors.case_tally(case=case)
+            result, to_pass = selectors.case_count(case=case)
         except ValidationError as exc:
             raise refusal(exc, what="计票") from exc
         if options["json"]:
-            self.stdout.write(json.dumps({"case": case.number, **result.as_contract_dict()}, ensure_ascii=False))
+            contract = {"case": case.number, **result.as_contract_dict(), "to_pass": to_pass.as_contract_dict()}
+            self.stdout.write(json.dumps(contract, ensure_ascii=False))
             return
         contract = result.as_contract_dict()
         self.stdout.write(f"案件：{case.number}（{case.unit}）")
@@ -48,3 +52,6 @@ class Command(BaseCommand):
         failed = "；".join(CONDITION_LABELS[code] for code in result.failed_conditions)
         verdict = "通过" if result.passed else f"未通过：{failed}"
         self.stdout.write(f"结果：{verdict}")
+        if not result.passed:
+            needs = f"再有{to_pass.voters}户业主同意即可通过" if to_pass.possible else "即使其余业主全部同意也无法通过"
+            self.stdout.write(f"距离通过：{needs}")
