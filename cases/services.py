@@ -653,8 +653,7 @@ def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> Procedu
         began = timezone.localdate(step.started_at) if step.started_at else timezone.localdate()
         if start < began:
             raise ValidationError(
-                _("公示开始日期不能早于本程序开始的日期（%(date)s）。")
-                % {"date": dateformat.format(began, _("Y年n月j日"))}
+                _("公示开始日期不能早于本程序开始的日期（%(date)s）。") % {"date": validators.format_day(began)}
             )
         if (end - start).days + 1 < minimum:
             raise ValidationError(

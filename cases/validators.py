@@ -136,7 +136,8 @@ def _as_local_date(value: datetime.date | datetime.datetime) -> datetime.date:
     return value
 
 
-def _fmt(day: datetime.date) -> str:
+def format_day(day: datetime.date) -> str:
+    """2026年12月4日: a date in a message (English: its translated format)."""
     return dateformat.format(day, _("Y年n月j日"))
 
 
@@ -157,7 +158,12 @@ def validate_date_in_range(
     if not EARLIEST_DATE <= day <= latest:
         raise ValidationError(
             _("%(what)s“%(value)s”超出合理范围：应在%(earliest)s至%(latest)s之间，请检查年份。")
-            % {"what": what, "value": day.isoformat(), "earliest": _fmt(EARLIEST_DATE), "latest": _fmt(latest)},
+            % {
+                "what": what,
+                "value": day.isoformat(),
+                "earliest": format_day(EARLIEST_DATE),
+                "latest": format_day(latest),
+            },
             code="date_out_of_range",
         )
 
@@ -188,6 +194,6 @@ def validate_period_length(start: datetime.date, end: datetime.date, *, what: st
     if (end - start).days + 1 > max_days:
         raise ValidationError(
             _("%(what)s不得超过%(days)s个日历日（%(start)s至%(end)s），请检查结束日期。")
-            % {"what": what, "days": max_days, "start": _fmt(start), "end": _fmt(end)},
+            % {"what": what, "days": max_days, "start": format_day(start), "end": format_day(end)},
             code="period_too_long",
         )

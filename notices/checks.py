@@ -5,15 +5,13 @@ be published again. The dates are the step's (the one source of truth, see model
 import datetime
 from collections.abc import Iterator
 
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cases.validators import format_day
 
 from .models import Notice
 from .selectors import early_take_down_warning
-
-
-def _day(value) -> str:
-    return dateformat.format(value, _("Y年n月j日"))
 
 
 def notice_approval_problems(*, step) -> Iterator[str]:
@@ -23,10 +21,10 @@ def notice_approval_problems(*, step) -> Iterator[str]:
     today = timezone.localdate()
     if today <= step.notice_end:
         yield _("公示期为%(start)s至%(end)s，今天是%(today)s：公示期结束后（%(after)s起）方可通过。") % {
-            "start": _day(step.notice_start),
-            "end": _day(step.notice_end),
-            "today": _day(today),
-            "after": _day(step.notice_end + datetime.timedelta(days=1)),
+            "start": format_day(step.notice_start),
+            "end": format_day(step.notice_end),
+            "today": format_day(today),
+            "after": format_day(step.notice_end + datetime.timedelta(days=1)),
         }
     notice = Notice.objects.filter(step_id=step.pk).select_related("step").first()
     if notice is not None and notice.taken_down_early:

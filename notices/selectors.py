@@ -12,12 +12,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from cases.models import Case
+from cases.validators import format_day
 
 from .models import Notice, NoticePhoto
-
-
-def _day(value: datetime.date) -> str:
-    return dateformat.format(value, _("Y年n月j日"))
 
 
 def notice_of_case(*, case: Case) -> Notice | None:
@@ -43,9 +40,9 @@ def early_take_down_warning(notice: Notice) -> str | None:
     if not notice.taken_down_early:
         return None
     return _("公示于%(on)s提前撤下（原因：%(reason)s），早于公示期结束日%(end)s。") % {
-        "on": _day(notice.taken_down_on),
+        "on": format_day(notice.taken_down_on),
         "reason": notice.taken_down_reason or _("未写原因"),
-        "end": _day(notice.end),
+        "end": format_day(notice.end),
     }
 
 
@@ -66,8 +63,8 @@ def notice_warnings(*, notice: Notice, photos: list[NoticePhoto]) -> list[str]:
                         "name": photo.original_name,
                         "when": dateformat.format(timezone.localtime(photo.taken_at), _("Y年n月j日 H:i")),
                         "source": photo.get_taken_at_source_display(),
-                        "start": _day(start),
-                        "end": _day(end),
+                        "start": format_day(start),
+                        "end": format_day(end),
                     }
                 )
     return warnings
@@ -83,7 +80,7 @@ def period_changed_since_publication(*, notice: Notice) -> str | None:
         return None
     return _(
         "公示期在发布后被修改为%(start)s至%(end)s，张贴的公示书（第%(version)s版）印的仍是原来的日期：请重新发布公示。"
-    ) % {"start": _day(notice.start), "end": _day(notice.end), "version": notice.document.version}
+    ) % {"start": format_day(notice.start), "end": format_day(notice.end), "version": notice.document.version}
 
 
 @dataclass(frozen=True)
@@ -136,21 +133,21 @@ def notice_for_owner(case: Case, today: datetime.date) -> OwnerNotice:
         return OwnerNotice(
             notice=notice,
             running=False,
-            state=_("公示已于%(on)s撤下。如有疑问请联系受理部门。") % {"on": _day(notice.taken_down_on)},
+            state=_("公示已于%(on)s撤下。如有疑问请联系受理部门。") % {"on": format_day(notice.taken_down_on)},
         )
     if today < notice.start:
         return OwnerNotice(
-            notice=notice, running=False, state=_("公示将于%(start)s开始。") % {"start": _day(notice.start)}
+            notice=notice, running=False, state=_("公示将于%(start)s开始。") % {"start": format_day(notice.start)}
         )
     if today > notice.end:
         return OwnerNotice(
             notice=notice,
             running=False,
-            state=_("公示期已于%(end)s结束。") % {"end": _day(notice.end)},
+            state=_("公示期已于%(end)s结束。") % {"end": format_day(notice.end)},
         )
     return OwnerNotice(
         notice=notice,
         running=True,
         state=_("正在公示：%(start)s至%(end)s，还有%(days)s天结束。")
-        % {"start": _day(notice.start), "end": _day(notice.end), "days": (notice.end - today).days + 1},
+        % {"start": format_day(notice.start), "end": format_day(notice.end), "days": (notice.end - today).days + 1},
     )
