@@ -22,6 +22,8 @@ from django.utils import timezone
 from documents.context import public_base_url, qr_png_data_uri
 from documents.pdf import html_to_pdf
 
+from .selectors import rooms_text
+
 if TYPE_CHECKING:
     from cases.models import Case
 
@@ -58,7 +60,7 @@ def _render(*, case: Case, letters: Sequence) -> tuple[str, list[str]]:
         pages.append(
             {
                 "owner": letter.owner,
-                "rooms": "、".join(f"{room}室" for room in letter.rooms),
+                "rooms": rooms_text(letter.rooms),
                 "code_groups": letter.code.split("-"),
                 "expires_at": letter.expires_at,
                 "qr": qr,

@@ -78,6 +78,11 @@ def rooms_by_owner(*, unit: ElevatorUnit) -> dict[int, list[str]]:
     return dict(rooms)
 
 
+def rooms_text(rooms) -> str:
+    """101室、102室: an owner's rooms as staff pages and the letters print them."""
+    return "、".join(f"{room}室" for room in rooms)
+
+
 def accounts_by_person(*, person_ids) -> dict[int, OwnerAccount]:
     return {
         a.user.person_id: a for a in OwnerAccount.objects.filter(user__person_id__in=person_ids).select_related("user")

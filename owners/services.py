@@ -39,7 +39,7 @@ from .models import (
     OwnerAccount,
     SignatureChannel,
 )
-from .selectors import owners_of_unit, rooms_by_owner
+from .selectors import accounts_by_person, owners_of_unit, rooms_by_owner
 
 
 def code_lifetime() -> datetime.timedelta:
@@ -68,9 +68,12 @@ class IssuedLetter:
         return "、".join(self.rooms)
 
 
-def _has_active_account(owner: Owner) -> bool:
-    account = OwnerAccount.objects.filter(user__person_id=owner.person_id).first()
+def _in_use(account: OwnerAccount | None) -> bool:
     return account is not None and not account.is_disabled
+
+
+def _has_active_account(owner: Owner) -> bool:
+    return _in_use(accounts_by_person(person_ids=[owner.person_id]).get(owner.person_id))
 
 
 def activation_codes_issue(*, case: Case, actor, owners: list[Owner] | None = None) -> list[IssuedLetter]:
@@ -87,35 +90,39 @@ def activation_codes_issue(*, case: Case, actor, owners: list[Owner] | None = No
         unit_owners = [o for o in unit_owners if o.pk in wanted]
     rooms = rooms_by_owner(unit=case.unit)
     now = timezone.now()
-    letters: list[IssuedLetter] = []
     with transaction.atomic():
         Case.objects.select_for_update(no_key=True).filter(pk=case.pk).get()
-        for owner in unit_owners:
-            if _has_active_account(owner):
-                continue
-            # One person may own flats recorded under two office records of this unit's
-            # office? No: one record per office and ID number. One letter per record.
-            ActivationCode.objects.select_for_update().filter(
-                person_id=owner.person_id, used_at__isnull=True, voided_at__isnull=True
-            ).update(voided_at=now, voided_because=CodeVoided.REISSUED)
-            code = codes.new_code()
-            ActivationCode.objects.create(
+        # The unit's accounts read once, the earlier codes voided in one statement and the
+        # new ones written in one: a 2,000-flat unit is three statements, not 4,000.
+        accounts = accounts_by_person(person_ids=[o.person_id for o in unit_owners])
+        needing = [o for o in unit_owners if not _in_use(accounts.get(o.person_id))]
+        ActivationCode.objects.filter(
+            person_id__in=[o.person_id for o in needing], used_at__isnull=True, voided_at__isnull=True
+        ).update(voided_at=now, voided_because=CodeVoided.REISSUED)
+        issued_by = actor if getattr(actor, "pk", None) else None
+        plain = {owner.pk: codes.new_code() for owner in needing}
+        ActivationCode.objects.bulk_create(
+            ActivationCode(
                 person_id=owner.person_id,
                 owner=owner,
                 case=case,
-                digest=codes.digest(code),
+                digest=codes.digest(plain[owner.pk]),
                 issued_at=now,
-                issued_by=actor if getattr(actor, "pk", None) else None,
+                issued_by=issued_by,
                 expires_at=now + code_lifetime(),
             )
-            letters.append(
-                IssuedLetter(
-                    owner=owner,
-                    rooms=tuple(rooms.get(owner.pk, ())),
-                    code=codes.grouped(code),
-                    expires_at=now + code_lifetime(),
-                )
+            for owner in needing
+        )
+        # One letter per office record: an office has one record per ID number.
+        letters = [
+            IssuedLetter(
+                owner=owner,
+                rooms=tuple(rooms.get(owner.pk, ())),
+                code=codes.grouped(plain[owner.pk]),
+                expires_at=now + code_lifetime(),
             )
+            for owner in needing
+        ]
         if letters:
             audit.activation_codes_issued(
                 case=case, actor=actor, count=len(letters), owners=[letter.owner.name for letter in letters]

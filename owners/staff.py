@@ -120,7 +120,7 @@ def owner_rows(*, case: Case) -> list[OwnerRow]:
         rows.append(
             OwnerRow(
                 owner=owner,
-                rooms="、".join(f"{r}室" for r in rooms.get(owner.pk, ())),
+                rooms=selectors.rooms_text(rooms.get(owner.pk, ())),
                 state=state,
                 state_key=key,
                 account=account,
@@ -295,7 +295,7 @@ def account_disable(request, admin_site, case_pk: int, owner_pk: int):
         "case": case,
         "owner": owner,
         "account": account,
-        "rooms": "、".join(f"{r}室" for r in selectors.rooms_by_owner(unit=case.unit).get(owner.pk, ())),
+        "rooms": selectors.rooms_text(selectors.rooms_by_owner(unit=case.unit).get(owner.pk, ())),
         "form": form,
     }
     return TemplateResponse(request, "owners/staff/account_disable.html", context)
@@ -307,7 +307,7 @@ class _OwnerChoice(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
-        return f"{'、'.join(f'{r}室' for r in self.rooms.get(obj.pk, ()))}　{obj.name}"
+        return f"{selectors.rooms_text(self.rooms.get(obj.pk, ()))}　{obj.name}"
 
 
 class PaperSignatureForm(forms.Form):
