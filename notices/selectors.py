@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
@@ -81,36 +80,6 @@ def period_changed_since_publication(*, notice: Notice) -> str | None:
     return _(
         "公示期在发布后被修改为%(start)s至%(end)s，张贴的公示书（第%(version)s版）印的仍是原来的日期：请重新发布公示。"
     ) % {"start": format_day(notice.start), "end": format_day(notice.end), "version": notice.document.version}
-
-
-@dataclass(frozen=True)
-class NoticeSummary:
-    """The case page's line: one query, no row read one by one."""
-
-    notice: Notice | None
-    photo_count: int = 0
-    photos_outside: int = 0
-
-
-def notice_summary(*, case: Case) -> NoticeSummary:
-    """One query: the notice, its step's dates, and its photos counted (all, and those taken
-    on a day outside the period, compared in the database in local time)."""
-    notice = (
-        Notice.objects.select_related("step", "document")
-        .filter(case_id=case.pk)
-        .annotate(
-            photo_count=Count("photos"),
-            photos_outside=Count(
-                "photos",
-                filter=Q(photos__taken_at__date__lt=F("step__notice_start"))
-                | Q(photos__taken_at__date__gt=F("step__notice_end")),
-            ),
-        )
-        .first()
-    )
-    if notice is None:
-        return NoticeSummary(notice=None)
-    return NoticeSummary(notice=notice, photo_count=notice.photo_count, photos_outside=notice.photos_outside)
 
 
 # --- the owners' portal ----------------------------------------------------------------------

@@ -33,21 +33,15 @@ from .permissions import can_manage_notice
 
 
 def panel_context(*, request, case) -> dict | None:
-    """The case page's line (one query: `selectors.notice_summary`), for staff who see the
-    case, at every step: the page reads as many queries for a case at step 1 as for one at
-    step 5 (cases/tests/test_case_page.py)."""
+    """The case page's line, for staff who see the case. It reads nothing: the period is on
+    step 2, which the page's timeline (`cases.selectors.case_timeline`, in the page's
+    context) has loaded already; whether the notice is published, its photos and what to
+    look at are on the notice page the line leads to, and an early take-down also stops
+    step 2's approval (notices.checks), where it matters. The case page is at its
+    benchmark limit (README), so the line costs no query at any step."""
     if not request.user.is_staff:
         return None
-    summary = selectors.notice_summary(case=case)
-    notice = summary.notice
-    warnings = []
-    if notice is not None:
-        early = selectors.early_take_down_warning(notice)
-        if early:
-            warnings.append(early)
-        if summary.photos_outside:
-            warnings.append(_("%(n)s张照片的拍摄日期不在公示期内。") % {"n": summary.photos_outside})
-    return {"notice": notice, "summary": summary, "notice_warnings": warnings, "today": timezone.localdate()}
+    return {"today": timezone.localdate()}
 
 
 def _case_for(request, case_pk: int) -> Case:
