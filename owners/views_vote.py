@@ -38,7 +38,7 @@ from documents.pdf import html_to_pdf
 from documents.views import public_rate_limited, public_response
 from funding.selectors import cost_sharing_table
 from voting.models import Ballot, BallotChannel, BallotChoice, Vote, VoteState
-from voting.selectors import failed_condition_texts, tally_bars, tally_for_vote
+from voting.selectors import case_count, failed_condition_texts, tally_bars, tally_for_vote, to_pass_view
 from voting.services import format_local
 from voting.voters import UnitVoter, unit_voters
 
@@ -114,6 +114,9 @@ class VotePage:
     accepting: bool  # ballots accepted now
     mine: list[MyVoter]
     roster_problem: str = ""
+    # 业主代表: the case's representatives see what the motion still needs (issue 13 §4);
+    # an aggregate, as on the staff's vote page: no voter is named.
+    representative: bool = False
 
     @property
     def voter_choices(self) -> list[tuple[str, str]]:
@@ -147,7 +150,8 @@ def _state(request, case: Case) -> VotePage:
             m.ballot = ballots.get(m.voter.db_key)
             m.receipt = getattr(m.ballot, "receipt", None) if m.ballot is not None else None
     accepting = vote is not None and vote.accepts_ballots_at(timezone.now()) and case.status == CaseStatus.OPEN
-    return VotePage(case=case, vote=vote, accepting=accepting, mine=mine)
+    representative = bool(records) and case.representatives.filter(pk__in=records.keys()).exists()
+    return VotePage(case=case, vote=vote, accepting=accepting, mine=mine, representative=representative)
 
 
 def _with_cost_rows(state: VotePage) -> bool:
@@ -185,6 +189,9 @@ def _vote_page(request, state: VotePage, form: BallotForm | None, *, status: int
             result = None
         if result is not None:
             bars, failed = tally_bars(result), failed_condition_texts(result)
+    to_pass = None
+    if state.representative and vote is not None and vote.state == VoteState.OPEN and result is not None:
+        to_pass = to_pass_view(case_count(case=state.case)[1])
     has_coefficients = _with_cost_rows(state) if state.mine else False
     context = {
         "case": state.case,
@@ -195,6 +202,7 @@ def _vote_page(request, state: VotePage, form: BallotForm | None, *, status: int
         "result": result,
         "bars": bars,
         "failed": failed,
+        "to_pass": to_pass,
         "has_coefficients": has_coefficients,
         "closes_at": format_local(vote.closes_at) if vote is not None and vote.closes_at else "",
         "closed_at": format_local(vote.closed_at) if vote is not None and vote.closed_at else "",

@@ -389,3 +389,23 @@ def test_online_ballots_count_in_the_tally_command_exactly_as_paper(client):
     assert online == paper
     assert online["participating"]["headcount"] == 3 and online["agreeing"]["headcount"] == 1
     assert Decimal(online["agreeing"]["area"]) == Decimal("115.70")
+
+
+def test_an_owner_representative_sees_what_the_motion_still_needs_and_other_owners_do_not(client):
+    case, _vote = voting_case()
+    representative = owners_of_room(case, "101")[0]
+    case.representatives.add(representative)
+    sign_in(client, case, "202")
+    assert "距离通过还差" not in _text(client.get(_vote_url(case)))
+    client.logout()
+    sign_in(client, case, "101")
+    html = _text(client.get(_vote_url(case)))
+    assert "距离通过还差" in html
+    # The same number the staff's page and `tally --json` give, for the same ballots.
+    out = StringIO()
+    call_command("tally", case.number, "--json", stdout=out)
+    needed = json.loads(out.getvalue())["to_pass"]
+    assert needed["possible"] and f"再有{needed['voters']}户业主同意即可通过" in html
+    # Once the vote has closed there is nothing left to reach.
+    voting_services.vote_close(vote=case.votes.get(), actor=officer())
+    assert "距离通过还差" not in _text(client.get(_vote_url(case)))
