@@ -223,13 +223,14 @@ def evidence_bundle_request(*, case: Case, actor, reuse_running: bool = True) ->
         return bundle, True
 
 
-def evidence_bundle_start(*, case: Case, actor) -> EvidenceBundle:
+def evidence_bundle_start(*, case: Case, actor) -> tuple[EvidenceBundle, bool]:
     """The bundle page's button: record the bundle and build it in the background once the
-    record is committed (`evidence_bundle_build` in a thread of this process)."""
+    record is committed (`evidence_bundle_build` in a thread of this process). (The bundle,
+    whether it is new); not new: one of the case is being built already."""
     bundle, created = evidence_bundle_request(case=case, actor=actor)
     if created:
         transaction.on_commit(functools.partial(_build_in_thread, bundle.pk))
-    return bundle
+    return bundle, created
 
 
 def _build_in_thread(bundle_pk: int) -> None:

@@ -32,6 +32,7 @@ def notice_evidence(case) -> Iterator[EvidenceItem]:
         .first()
     )
     if notice is None:
+        yield from _period_only(case)
         return
     photos = list(notice.photos.select_related("uploaded_by").order_by("taken_at", "pk"))
     photo_paths = {
@@ -80,6 +81,27 @@ def notice_evidence(case) -> Iterator[EvidenceItem]:
             at=photo.taken_at,
             file=photo.image,
         )
+
+
+def _period_only(case) -> Iterator[EvidenceItem]:
+    """A notice period set on step 2 ("登记公示期") without a notice published here: the
+    period is on record, with no posting places or photos to show."""
+    step = case.steps.filter(number=2, notice_start__isnull=False).first()
+    if step is None:
+        return
+    yield EvidenceItem(
+        path=f"{FOLDER}/公示记录.csv",
+        description="公示期（在办理程序中登记；未在平台发布公示，无张贴位置和张贴照片记录）",
+        at=step.started_at,
+        data=csv_bytes(
+            ("项目", "内容", "说明"),
+            [
+                ("公示开始", step.notice_start, ""),
+                ("公示结束", step.notice_end, ""),
+                ("发布公示", "未在平台发布", "张贴的公示书版本见“格式文书”"),
+            ],
+        ),
+    )
 
 
 def register() -> None:
