@@ -61,10 +61,10 @@ def bundle_state(bundle: EvidenceBundle, now=None) -> dict:
     stale = services.bundle_is_stale(bundle, now)
     if stale:
         status, text = BundleStatus.FAILED, _("生成过程中断（服务器进程已结束），未生成文件。请重新生成。")
-    elif status == BundleStatus.PENDING:
+    elif status == BundleStatus.PENDING or (status == BundleStatus.RUNNING and not bundle.items_total):
         text = _("正在准备生成证据包……")
     elif status == BundleStatus.RUNNING:
-        text = _("正在生成证据包… %(done)s/%(total)s") % {"done": bundle.items_done, "total": bundle.items_total or "?"}
+        text = _("正在生成证据包… %(done)s/%(total)s") % {"done": bundle.items_done, "total": bundle.items_total}
     elif status == BundleStatus.DONE:
         text = _("证据包已生成：共%(total)s个文件。") % {"total": bundle.items_total}
     else:
