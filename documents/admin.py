@@ -3,7 +3,9 @@ and download views, served inside the admin so they share its login and staff ch
 
 URL names (for the case page's print panel and for other apps):
 - `admin:documents_case_render` (case_pk, template): print one template for a case;
-- `admin:documents_document_download` (pk): download a kept version.
+- `admin:documents_document_download` (pk): download a kept version;
+- `admin:documents_case_evidence` (case_pk): the case's evidence bundles (documents/evidence_views.py),
+  with `admin:documents_evidence_status` and `admin:documents_evidence_download` (pk).
 """
 
 from functools import partial
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.admin import ReadOnlyAdminMixin
 
-from . import selectors, views
+from . import evidence_views, selectors, views
 from .models import GeneratedDocument
 
 
@@ -75,6 +77,13 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [
             path("case/<int:case_pk>/render/<str:template>/", wrap(views.case_render), name="documents_case_render"),
             path("<int:pk>/download/", wrap(views.document_download), name="documents_document_download"),
+            path("case/<int:case_pk>/evidence/", wrap(evidence_views.case_evidence), name="documents_case_evidence"),
+            path("evidence/<int:pk>/status/", wrap(evidence_views.evidence_status), name="documents_evidence_status"),
+            path(
+                "evidence/<int:pk>/download/",
+                wrap(evidence_views.evidence_download),
+                name="documents_evidence_download",
+            ),
             *super().get_urls(),
         ]
 

@@ -11,8 +11,10 @@ class DocumentsConfig(AppConfig):
         # Models are loaded only now, at ready(): what this app registers into the apps below.
         from audit.registry import register_events
 
-        from . import extensions
+        from . import evidence_sources, extensions
         from .events import DocumentEvent
 
         register_events(DocumentEvent.choices)
         extensions.register()
+        # The steps, the generated documents and the vote in the case's evidence bundle.
+        evidence_sources.register()

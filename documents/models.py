@@ -130,3 +130,69 @@ class GeneratedDocument(models.Model):
             .first()
         )
         return latest == self.version
+
+
+# --- the evidence bundle (issue 13 §3) -------------------------------------------------------
+
+
+class BundleStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已生成")
+    FAILED = "failed", _("生成失败")
+
+
+def bundle_path(instance: "EvidenceBundle", filename: str) -> str:
+    # Private storage; the name is the case number, the bundle's number and a random part.
+    return (
+        f"evidence/{instance.case.number}/{instance.case.number}-evidence-{instance.pk:06d}-{secrets.token_hex(8)}.zip"
+    )
+
+
+class EvidenceBundle(models.Model):
+    """One evidence bundle of a case (证据包): a zip of every record of the case with an index
+    and a manifest of SHA-256 hashes (documents.evidence). Built in the background after the
+    request (documents.services.evidence_bundle_start); the row says how far it got, and once
+    done holds the kept zip and its hashes, which the audit event `evidence_bundle_built`
+    repeats. Rows are never deleted: earlier bundles stay listed with their hashes."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="evidence_bundles")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申请人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    status = models.CharField(_("状态"), max_length=8, choices=BundleStatus.choices, default=BundleStatus.PENDING)
+    items_done = models.PositiveIntegerField(_("已完成文件数"), default=0)
+    items_total = models.PositiveIntegerField(_("文件总数"), default=0)
+    # The last sign of life of the build: a pending or running bundle silent for long was
+    # cut off (its process ended) and is shown as interrupted.
+    progressed_at = models.DateTimeField(_("最近进度时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    file = models.FileField(_("文件"), upload_to=bundle_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), null=True, blank=True)
+    sha256 = models.CharField(_("压缩包SHA-256"), max_length=64, blank=True)
+    manifest_sha256 = models.CharField(_("清单SHA-256"), max_length=64, blank=True)
+    index_sha256 = models.CharField(_("目录SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
+
+    class Meta:
+        verbose_name = _("证据包")
+        verbose_name_plural = _("证据包")
+        ordering = ["case", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=BundleStatus.values), name="evidence_bundle_status_known"),
+            # A finished bundle has its file and hashes; nothing else has a file.
+            models.CheckConstraint(
+                condition=~Q(status="done") | (~Q(file="") & ~Q(sha256="") & ~Q(manifest_sha256="")),
+                name="evidence_bundle_done_has_file",
+            ),
+            models.CheckConstraint(condition=Q(status="done") | Q(file=""), name="evidence_bundle_file_only_when_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {gettext('证据包')} #{self.pk}"

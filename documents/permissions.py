@@ -21,6 +21,7 @@ from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to
 from cases.workflow import Department
 from voting.models import VoteState
+from voting.selectors import can_view_vote_evidence
 
 from .models import DocumentTemplate, GeneratedDocument, Issuer, official_title
 
@@ -163,3 +164,17 @@ def download_refusal(user, document: GeneratedDocument) -> str | None:
     if can_view_document(user, document):
         return None
     return _("无权下载该文书。")
+
+
+def evidence_refusal(user, case) -> str | None:
+    """Why the user may not build or download the case's evidence bundle, in their language;
+    None if they may. The bundle holds every owner's ballot and signature: the staff who may
+    see those (`voting.selectors.can_view_vote_evidence`: the offices of the case's
+    jurisdiction, the city supervisor, superusers), never the applicant's account. `user=None`
+    is the system (`evidence_bundle`, run on the server). Seeing the case at all is asked
+    before (another jurisdiction's case is a 404)."""
+    if user is None:
+        return None
+    if user.is_authenticated and user.is_active and user.is_staff and can_view_vote_evidence(user, case):
+        return None
+    return _("证据包载有每位业主的表决意见和签字材料，只能由本案辖区的受理、审查部门和市住建局督导生成和下载。")

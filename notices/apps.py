@@ -13,6 +13,7 @@ class NoticesConfig(AppConfig):
         from cases.extensions import register_case_panel, register_step_check
         from cases.workflow import PROCEDURES
 
+        from . import evidence
         from .checks import notice_approval_problems
         from .events import NoticeEvent
         from .staff import panel_context
@@ -33,3 +34,5 @@ class NoticesConfig(AppConfig):
             context=panel_context,
             place="below",
         )
+        # The notice, its posted version and its photos in the case's evidence bundle.
+        evidence.register()

@@ -11,8 +11,10 @@ class OwnersConfig(AppConfig):
         # Models are loaded only now: what this app registers into the apps below.
         from audit.registry import register_events
 
-        from . import extensions
+        from . import evidence, extensions
         from .events import OwnersEvent
 
         register_events(OwnersEvent.choices)
         extensions.register()
+        # The agreement and who confirmed it, in the case's evidence bundle (documents.evidence).
+        evidence.register()

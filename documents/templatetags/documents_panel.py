@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from cases.tables import rows_html
 
-from .. import selectors
+from .. import permissions, selectors
 
 register = template.Library()
 
@@ -27,7 +27,7 @@ def case_print_panel(context, case):
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if case is None or getattr(case, "pk", None) is None or user is None:
-        return {"rows": [], "can_render": False, "version_count": 0, "version_rows": ""}
+        return {"rows": [], "can_render": False, "version_count": 0, "version_rows": "", "evidence_url": ""}
     # On the case page the case is the admin's `original`, loaded through the user's scope
     # (CaseAdmin.get_object): whether the user may see it is not asked a second time.
     case_visible = True if case is context.get("original") else None
@@ -40,6 +40,13 @@ def case_print_panel(context, case):
         "can_render": any(row["can_print"] for row in rows),
         "version_count": sum(len(r["versions"]) for r in rows),
         "version_rows": _version_rows(rows),
+        # The way to the case's evidence bundle (its own page): asked of the user's roles,
+        # read once per request already, so the link costs the case page no query.
+        "evidence_url": (
+            reverse("admin:documents_case_evidence", args=[case.pk])
+            if permissions.evidence_refusal(user, case) is None
+            else ""
+        ),
     }
 
 
