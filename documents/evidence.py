@@ -15,12 +15,13 @@ with its path in the zip (our own folder and file names, never a name a user typ
 bytes or the stored file to copy, its time and its description (说明).
 
 The zip, at its root:
-- `manifest.csv`: 文件, SHA-256, 时间, 说明 — every file of the bundle but itself and the
-  index (UTF-8 with a BOM, so Excel opens it in Chinese);
-- `目录.pdf`: the index — case, address, when built and by whom, every file with its time,
-  description and hash, and the manifest's SHA-256. It prints the manifest's hash, so it is
-  made after the manifest and cannot be listed in it; its own hash is kept on the bundle's
-  record and in the audit event with the manifest's and the zip's;
+- `manifest.csv`: 文件, SHA-256, 时间, 说明 — every file of the bundle but itself, the
+  index included (UTF-8 with a BOM, so Excel opens it in Chinese);
+- `目录.pdf`: the index — case, address, when built and by whom, every item with its time,
+  description and hash. It is written before the manifest, so the manifest lists it too
+  (every file a court receives is in the manifest); the manifest's own hash, which the
+  index cannot print without leaving the manifest, is in the audit log and on the bundle's
+  page, with the index's and the zip's;
 - the items, in the contributors' folders.
 
 The zip is written to a file object as it goes (each stored file copied in 1 MB chunks, its
@@ -48,6 +49,7 @@ MANIFEST_NAME = "manifest.csv"
 INDEX_NAME = "目录.pdf"
 MANIFEST_COLUMNS = ("文件", "SHA-256", "时间", "说明")
 INDEX_TEMPLATE = "documents/evidence_index.html"
+_INDEX_DESCRIPTION = "证据包目录（本包全部证据文件及其时间、说明和SHA-256）"
 
 _CHUNK = 1024 * 1024
 # Already compressed (PDF streams, JPEG, PNG, zip-based xlsx): stored as they are, which is
@@ -242,8 +244,9 @@ def write_bundle(
     built_by: str,
     progress: Callable[[int], None] = lambda done: None,
 ) -> Written:
-    """Write the zip into `out` (a file opened for writing): the items, the manifest, the
-    index. `progress(done)` after each file; the total is len(items) + 2."""
+    """Write the zip into `out` (a file opened for writing): the items, the index, the
+    manifest (listing the items and the index). `progress(done)` after each file; the total
+    is len(items) + 2."""
     rows: list[ManifestRow] = []
     with zipfile.ZipFile(out, "w") as archive:
         for number, item in enumerate(items, start=1):
@@ -255,19 +258,21 @@ def write_bundle(
                     target.write(chunk)
             rows.append(ManifestRow(item.path, digest.hexdigest(), item.at, item.description, size))
             progress(number)
+        index = index_pdf(case=case, rows=rows, built_at=built_at, built_by=built_by)
+        archive.writestr(_entry(INDEX_NAME, built_at, built_at), index)
+        index_sha256 = hashlib.sha256(index).hexdigest()
+        rows.append(ManifestRow(INDEX_NAME, index_sha256, built_at, _INDEX_DESCRIPTION, len(index)))
+        progress(len(items) + 1)
         manifest = csv_bytes(MANIFEST_COLUMNS, ((r.path, r.sha256, r.at, r.description) for r in rows))
         manifest_sha256 = hashlib.sha256(manifest).hexdigest()
         archive.writestr(_entry(MANIFEST_NAME, built_at, built_at), manifest)
-        progress(len(items) + 1)
-        index = index_pdf(case=case, rows=rows, manifest_sha256=manifest_sha256, built_at=built_at, built_by=built_by)
-        archive.writestr(_entry(INDEX_NAME, built_at, built_at), index)
         progress(len(items) + 2)
-    return Written(rows=tuple(rows), manifest_sha256=manifest_sha256, index_sha256=hashlib.sha256(index).hexdigest())
+    return Written(rows=tuple(rows), manifest_sha256=manifest_sha256, index_sha256=index_sha256)
 
 
-def index_pdf(*, case, rows: list[ManifestRow], manifest_sha256: str, built_at, built_by: str) -> bytes:
-    """目录: the case, when and by whom the bundle was built, every file with its time,
-    description and hash, and the manifest's hash (documents/evidence_index.html)."""
+def index_pdf(*, case, rows: list[ManifestRow], built_at, built_by: str) -> bytes:
+    """目录: the case, when and by whom the bundle was built, every item with its time,
+    description and hash (documents/evidence_index.html)."""
     with translation.override(DOCUMENT_LANGUAGE):
         html = render_to_string(
             INDEX_TEMPLATE,
@@ -287,7 +292,6 @@ def index_pdf(*, case, rows: list[ManifestRow], manifest_sha256: str, built_at, 
                     for n, r in enumerate(rows, start=1)
                 ],
                 "manifest_name": MANIFEST_NAME,
-                "manifest_sha256": manifest_sha256,
                 "count": len(rows),
             },
         )
