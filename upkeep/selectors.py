@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from cases.deadlines import is_working_day
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, Ownership
 from cases.selectors import unit_flats_with_owners
 from cases.validators import format_day
 from funding.costs import allocate_shares, shares
@@ -257,3 +257,33 @@ def costs_of(*, register: Register, published_only: bool = False) -> list[Runnin
 
 def cost_kind_label(kind: str) -> str:
     return str(CostKind(kind).label)
+
+
+@dataclass
+class OwnerView:
+    """What an owner of the unit reads in the portal: the warnings, the elevator and who
+    looks after it, and the published running costs with each flat's amount (their own
+    flats marked)."""
+
+    page: RegisterPage
+    table: ShareTable | None
+    my_rooms: set[str]
+    years: list[int]
+
+
+def owner_view(*, case: Case, person_id: int, today: datetime.date) -> OwnerView:
+    page = register_page(case=case, today=today)
+    if page.register is None:
+        return OwnerView(page=page, table=None, my_rooms=set(), years=[])
+    costs = costs_of(register=page.register, published_only=True)
+    my_rooms = set(
+        Ownership.objects.filter(owner__person_id=person_id, flat__unit_id=case.unit_id).values_list(
+            "flat__room", flat=True
+        )
+    )
+    return OwnerView(
+        page=page,
+        table=share_table(case=case, costs=costs) if costs else None,
+        my_rooms=my_rooms,
+        years=sorted({c.year for c in costs}, reverse=True),
+    )
