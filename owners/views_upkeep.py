@@ -48,5 +48,20 @@ def upkeep(request, pk: int):
         "cost_heads": [f"{c.year}年{c.get_kind_display()}" for c in table.costs] if table else [],
         "cost_totals": [c.amount for c in table.costs] if table else [],
         "rows": rows,
+        # The owner's own flats first, as a line each: the wide table scrolls on a phone.
+        "my_lines": [
+            {
+                "room": r["room"],
+                "parts": "、".join(
+                    f"{head} {amount}元"
+                    for head, amount in zip(
+                        [f"{c.year}年{c.get_kind_display()}" for c in table.costs], r["amounts"], strict=True
+                    )
+                ),
+                "total": r["total"],
+            }
+            for r in rows
+            if r["mine"]
+        ],
     }
     return page(request, "owners/upkeep.html", context)
