@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from cases import services
@@ -468,7 +469,7 @@ def _ensure_demo_register() -> None:
     case = Case.objects.filter(status="completed", jurisdiction__code="TZ").order_by("opened_at").first()
     if case is None or Register.objects.filter(case=case).exists():
         return
-    today = datetime.date.today()
+    today = timezone.localdate()
     first_use = today - datetime.timedelta(days=120)
     upkeep_services.register_save(
         case=case,

@@ -22,6 +22,7 @@ from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
 from cases.validators import format_day, validate_date_in_range, validate_past_moment
+from funding.models import Agreement
 
 from . import audit, selectors
 from .models import (
@@ -88,7 +89,11 @@ def _check(actor, case: Case) -> None:
 def _locked_register(case: Case) -> Register:
     register = Register.objects.select_for_update().filter(case_id=case.pk).first()
     if register is None:
-        register = Register.objects.create(case=case, installer=case.installer)
+        # A new register starts from what the case and the owners' agreement already say.
+        agreement = Agreement.objects.filter(case_id=case.pk).only("using_unit").first()
+        register = Register.objects.create(
+            case=case, installer=case.installer, using_unit_name=agreement.using_unit if agreement else ""
+        )
     register.case = case
     return register
 

@@ -18,6 +18,7 @@ from audit.models import AuditEvent
 from cases.models import Case
 from cases.tests.factories import PDF_BYTES, AgentBuilderFactory, UserFactory, officer
 from demo.tests.factories import CaseFactory
+from funding.models import Agreement
 from owners.tests.factories import activated
 from upkeep import services
 from upkeep.models import Inspection, MaintenanceContract, Register, RunningCost
@@ -343,3 +344,24 @@ def test_the_owners_page_reads_as_many_queries_for_few_costs_as_for_many(client)
         client.force_login(account.user, backend="owners.backends.OwnerMobileBackend")
         counts.append(_queries(client, reverse("owners:upkeep", args=[case.pk])))
     assert counts[0] == counts[1]
+
+
+def test_held_jointly_the_table_has_no_shares_but_the_costs_are_still_shared(client):
+    case = with_register()
+    year = _costs(case)
+    Agreement.objects.filter(case=case).update(ownership_mode="joint")
+    client.force_login(officer(case.jurisdiction.code))
+    sheet = load_workbook(io.BytesIO(client.get(_url("shares_xlsx", case) + f"?year={year}").content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "共同共有" in rows[1][0]
+    assert "产权份额" not in rows[2] and f"{year}年电费（元）" in rows[2]
+    pdf = client.get(_url("shares_pdf", case)).content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "共同共有" in text and "不分份额" in text
+
+
+def test_a_new_register_starts_from_the_agreements_using_unit():
+    case = completed_case()
+    Agreement.objects.filter(case=case).update(using_unit="协议约定物业公司")
+    services.register_save(case=case, actor=officer(case.jurisdiction.code), rescue_code="35052")
+    assert Register.objects.get(case=case).using_unit_name == "协议约定物业公司"
