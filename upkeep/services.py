@@ -451,7 +451,8 @@ def costs_publish(*, case: Case, actor, year: int) -> int:
 @dataclass(frozen=True)
 class ReminderResult:
     sent: int
-    skipped: int
+    skipped: int  # already sent for this due date
+    unaddressed: int = 0  # no one to mail: tried again on the next run (the pages show it anyway)
 
 
 def _officer_emails(jurisdiction_id: int) -> list[str]:
@@ -470,7 +471,7 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
     officers: once per (what, record, due date), whatever the number of runs. Each warning
     is its own transaction: its row, its audit event, and its mail after commit."""
     today = today or timezone.localdate()
-    sent = skipped = 0
+    sent = skipped = unaddressed = 0
     officers: dict[int, list[str]] = {}
     for register in selectors.registers_for_reminders():
         for warning in selectors.register_warnings(register, today=today):
@@ -480,6 +481,9 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
             recipients = sorted(
                 {*officers[case.jurisdiction_id], *([register.contact_email] if register.contact_email else [])}
             )
+            if not recipients:
+                unaddressed += 1
+                continue
             text = selectors.warning_text(warning)
             once = {"register": register, "what": warning.key, "object_id": warning.due.object_id}
             if ReminderSent.objects.filter(**once, due_on=warning.due.due_on).exists():
@@ -497,22 +501,21 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
                     audit.reminder_sent(
                         register=register, what=warning.key, due_on=warning.due.due_on, recipients=recipients
                     )
-                    if recipients:
-                        subject = _("【电梯到期提醒】%(case)s %(unit)s") % {"case": case.number, "unit": case.unit}
-                        body = "\n".join(
-                            [
-                                f"{case.number} {case.unit}",
-                                text,
-                                _("到期日：%(on)s") % {"on": format_day(warning.due.due_on)},
-                            ]
+                    subject = _("【电梯到期提醒】%(case)s %(unit)s") % {"case": case.number, "unit": case.unit}
+                    body = "\n".join(
+                        [
+                            f"{case.number} {case.unit}",
+                            text,
+                            _("到期日：%(on)s") % {"on": format_day(warning.due.due_on)},
+                        ]
+                    )
+                    transaction.on_commit(
+                        lambda s=subject, b=body, r=recipients: mail.send_mail(
+                            s, b, settings.DEFAULT_FROM_EMAIL, r, fail_silently=False
                         )
-                        transaction.on_commit(
-                            lambda s=subject, b=body, r=recipients: mail.send_mail(
-                                s, b, settings.DEFAULT_FROM_EMAIL, r, fail_silently=False
-                            )
-                        )
+                    )
             except IntegrityError:
                 skipped += 1  # already sent for this due date
             else:
                 sent += 1
-    return ReminderResult(sent=sent, skipped=skipped)
+    return ReminderResult(sent=sent, skipped=skipped, unaddressed=unaddressed)

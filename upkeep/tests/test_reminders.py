@@ -134,3 +134,13 @@ def test_unregistered_use_is_warned_within_30_days_of_first_use(django_capture_o
         with_register(first_used_on=datetime.date(2026, 5, 10))
         _send(django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 1 and "使用登记已逾期1天" in mail.outbox[0].body
+
+
+def test_a_warning_with_no_one_to_mail_is_tried_again_once_someone_is(django_capture_on_commit_callbacks):
+    with _at(datetime.date(2026, 6, 10)):
+        case = with_register(first_used_on=datetime.date(2026, 5, 10), contact_email="")
+        out = _send(django_capture_on_commit_callbacks)
+        assert "另有 1 条没有收件人" in out and len(mail.outbox) == 0
+        services.register_save(case=case, actor=officer(case.jurisdiction.code), contact_email="wuye@example.com")
+        _send(django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["wuye@example.com"]

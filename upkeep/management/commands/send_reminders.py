@@ -24,4 +24,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"日期格式不正确：{date}（应为YYYY-MM-DD）") from None
         result = reminders_send(today=today)
-        self.stdout.write(f"已发送提醒 {result.sent} 条，此前已发送而跳过 {result.skipped} 条。")
+        line = f"已发送提醒 {result.sent} 条，此前已发送而跳过 {result.skipped} 条。"
+        if result.unaddressed:
+            line += f"另有 {result.unaddressed} 条没有收件人（请登记提醒邮箱或经办人邮箱），下次运行时再发。"
+        self.stdout.write(line)
