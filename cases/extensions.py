@@ -136,3 +136,22 @@ def register_case_opened(name: str, opened: Callable[..., None]) -> None:
 def case_opened(*, case, actor) -> None:
     for opened in _CASE_OPENED.values():
         opened(case=case, actor=actor)
+
+
+# --- after the elevator runs: its use registration --------------------------------------------
+
+_USE_REGISTRATION: list[Callable[..., object]] = []
+
+
+def register_use_registration(lookup: Callable[..., object]) -> None:
+    """`lookup(case=…)` returns the date the elevator's use registration (使用登记) was made
+    with market supervision, or None. Registered by upkeep from its ready(); the money steps
+    that wait for the registration (withdrawals, subsidies: funding) ask `use_registered_on`.
+    One lookup: a second replaces the first."""
+    _USE_REGISTRATION[:] = [lookup]
+
+
+def use_registered_on(case):
+    """The use registration's date (a datetime.date), or None: not recorded, or no app keeps
+    the register."""
+    return _USE_REGISTRATION[0](case=case) if _USE_REGISTRATION else None

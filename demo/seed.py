@@ -6,6 +6,7 @@ case is brought to its step by `demo.progress.case_bring_to`, as the tests'
 """
 
 import csv
+import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from cases import services
@@ -30,6 +32,8 @@ from notices.models import Notice
 from notices.services import notice_publish
 from owners import services as owner_services
 from owners.models import OwnerAccount
+from upkeep import services as upkeep_services
+from upkeep.models import Register
 from voting.selectors import open_vote_of
 from voting.voters import unit_voters
 
@@ -407,6 +411,7 @@ def seed(out=print) -> None:
     for username, full_name, scope, group in logins:
         out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
     _ensure_demo_notice()
+    _ensure_demo_register()
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
@@ -453,3 +458,73 @@ def _ensure_demo_owner() -> str:
         f"业主端演示账号：/owner/login/ 手机号码 {DEMO_OWNER_MOBILE}，密码 {DEMO_PASSWORD}"
         f"（{account.user.full_name}，{case.unit} {rooms}室，表决进行中）"
     )
+
+
+def _ensure_demo_register() -> None:
+    """The completed case (TZ-2026-0001) carries a full register, recorded as its office
+    would (issue 14): the using unit and the elevator, the use registration, a maintenance
+    contract that replaced the first, the supervisory inspection, a maintenance visit about
+    every fortnight (one gap too long, pointed out), this year's running costs published to
+    the owners. Dates count back from today, so the demo shows the next visit falling due."""
+    case = Case.objects.filter(status="completed", jurisdiction__code="TZ").order_by("opened_at").first()
+    if case is None or Register.objects.filter(case=case).exists():
+        return
+    today = timezone.localdate()
+    first_use = today - datetime.timedelta(days=120)
+    upkeep_services.register_save(
+        case=case,
+        actor=None,
+        using_unit_kind="property",
+        using_unit_name="泉州市安居物业服务有限公司",
+        safety_admin_name="陈建平",
+        safety_admin_certificate="TSZ350500012026",
+        contact_name="陈建平",
+        contact_phone="0595-22881234",
+        contact_email="wuye@example.com",
+        maker="通力电梯有限公司",
+        model="MonoSpace 500",
+        rated_load_kg=630,
+        rated_speed=Decimal("1.00"),
+        stops=case.unit.building.floors,
+        factory_number="FJ2026050123",
+        rescue_code="35052",
+        installer=case.installer or "福建闽南电梯安装工程有限公司",
+        first_used_on=first_use,
+    )
+    upkeep_services.inspection_record(
+        case=case,
+        actor=None,
+        inspected_on=first_use - datetime.timedelta(days=5),
+        result="passed",
+        certificate_number="闽特检(2026)DT0512",
+        valid_until=first_use - datetime.timedelta(days=5) + datetime.timedelta(days=365),
+    )
+    upkeep_services.use_registration_record(
+        case=case, actor=None, registered_on=first_use + datetime.timedelta(days=12), certificate="梯11闽C00512(26)"
+    )
+    for company, starts, price in (
+        ("福建闽南电梯安装工程有限公司", first_use, "4800.00"),
+        ("泉州通达电梯维保有限公司", first_use + datetime.timedelta(days=60), "4200.00"),
+    ):
+        upkeep_services.contract_record(
+            case=case,
+            actor=None,
+            company=company,
+            licence_number="TS3435001-2026",
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=364),
+            price=price,
+            interval_days=15,
+        )
+    visits = [first_use + datetime.timedelta(days=d) for d in (0, 14, 28, 49, 63, 77, 91, 105)]
+    for day in visits:
+        upkeep_services.visit_record(
+            case=case,
+            actor=None,
+            visited_on=day,
+            done_by="林志强、黄文斌",
+            work="半月维护保养：门系统、曳引机、制动器、轿厢照明及应急通话检查。",
+        )
+    for kind, amount in (("electricity", "1260.00"), ("maintenance", "1400.00"), ("inspection", "300.00")):
+        upkeep_services.cost_record(case=case, actor=None, year=today.year, kind=kind, amount=amount)
+    upkeep_services.costs_publish(case=case, actor=None, year=today.year)

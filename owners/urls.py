@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_notice, views_vote
+from . import views, views_cases, views_notice, views_upkeep, views_vote
 
 app_name = "owners"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("case/<int:pk>/vote/receipt/<str:code>.pdf", views_vote.receipt_pdf, name="receipt_pdf"),
     # The receipt's QR code: public, like the documents' /verify/ pages.
     path("receipt/<str:code>/", views_vote.receipt_verify, name="receipt_verify"),
+    # 电梯使用 (owners/views_upkeep.py): after the elevator runs (issue 14)
+    path("case/<int:pk>/upkeep/", views_upkeep.upkeep, name="upkeep"),
 ]

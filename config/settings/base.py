@@ -51,6 +51,7 @@ LOCAL_APPS = [
     "voting",
     "documents",
     "notices",  # the public notice of step 2: stands on cases and documents
+    "upkeep",  # after the elevator runs: the register, warnings, running costs (on cases, funding, documents)
     "owners",  # the owners' portal: reads from all of the above, nothing reads from it
     "demo",
 ]
@@ -297,3 +298,11 @@ OWNER_ACTIVATION_ATTEMPTS_PER_CODE = env.int("OWNER_ACTIVATION_ATTEMPTS_PER_CODE
 # One address may fail this many activations within the window before it must wait.
 OWNER_ACTIVATION_FAILURES_PER_ADDRESS = env.int("OWNER_ACTIVATION_FAILURES_PER_ADDRESS", default=10)
 OWNER_ACTIVATION_WINDOW_MINUTES = env.int("OWNER_ACTIVATION_WINDOW_MINUTES", default=60)
+
+# --- After the elevator runs (upkeep/) ------------------------------------------------------
+# A warning shows (and is mailed) this many days before what falls due, and again once overdue.
+UPKEEP_WARNING_LEAD_DAYS = env.int("UPKEEP_WARNING_LEAD_DAYS", default=30)
+# Most days between two maintenance visits (Special Equipment Safety Supervision Regulations art. 31).
+UPKEEP_MAINTENANCE_INTERVAL_DAYS = env.int("UPKEEP_MAINTENANCE_INTERVAL_DAYS", default=15)
+# Use registration within this many days after first use (Special Equipment Safety Law art. 33).
+UPKEEP_REGISTRATION_WITHIN_DAYS = env.int("UPKEEP_REGISTRATION_WITHIN_DAYS", default=30)
