@@ -317,6 +317,8 @@ def test_owners_read_the_warnings_the_rescue_code_and_their_published_costs(clie
     account, owner, _case = activated(case)
     client.force_login(account.user, backend="owners.backends.OwnerMobileBackend")
     url = reverse("owners:upkeep", args=[case.pk])
+    # The completed case's page leads there.
+    assert url in client.get(reverse("owners:case", args=[case.pk])).content.decode()
     html = client.get(url).content.decode()
     assert "使用登记已逾期" in html and "96196" in html and "35052" in html
     assert "尚未公布运行费用" in html
