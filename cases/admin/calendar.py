@@ -102,6 +102,7 @@ class HolidayYearAdmin(admin.ModelAdmin):
     list_display = ["year", "source", "holiday_count", "workday_count", "updated_at"]
     ordering = ["-year"]
     show_full_result_count = False
+    actions = None  # nothing to do to many years at once: no delete either
 
     def get_queryset(self, request):
         return (
@@ -155,9 +156,6 @@ class HolidayYearAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a year's due dates would silently turn provisional; correct it instead
 
-    def get_actions(self, request):
-        return {}
-
     def save_model(self, request, obj, form, change):
         schedule = form.cleaned_data["schedule"]
         source = HolidayYear.Source.FILE if form.cleaned_data.get("schedule_file") else HolidayYear.Source.ADMIN
@@ -195,6 +193,7 @@ class StepTimeLimitAdmin(admin.ModelAdmin):
     list_display = ["jurisdiction", "number", "working_days", "updated_at"]
     list_filter = ["jurisdiction", "number"]
     list_select_related = ["jurisdiction"]
+    actions = None
 
     def get_queryset(self, request):
         offices = selectors.jurisdiction_list_visible_to(user=request.user)
@@ -219,9 +218,6 @@ class StepTimeLimitAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # set the default's number instead: the change is then in the log
-
-    def get_actions(self, request):
-        return {}
 
     def save_model(self, request, obj, form, change):
         saved = step_time_limit_set(
