@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from cases import calendar, deadlines
 from cases.models import HolidayDay, HolidayYear, ProcedureStep, StepTimeLimit
 from cases.workflow import StepState
+from owners import timeline as owner_timeline
 
 from .factories import UserFactory, jurisdiction, open_case, record_paper
 
@@ -320,3 +321,15 @@ def test_a_superuser_sets_a_limit_in_the_admin(client):
     assert StepTimeLimit.objects.get(jurisdiction__code="FZ", number=4).working_days == 15
     bad = client.post(reverse("admin:cases_steptimelimit_add"), {**posted, "number": 5, "working_days": 61})
     assert bad.status_code == 200 and not StepTimeLimit.objects.filter(number=5).exists()
+
+
+def test_the_owners_timeline_says_a_2027_due_date_is_provisional_until_imported(tmp_path):
+    step = _submitted_on(D(2026, 12, 30))
+
+    def lines():
+        steps = list(step.case.steps.annotate(due_provisional=deadlines.provisional_due("due_date")))
+        return owner_timeline.case_timeline(steps, today=D(2026, 12, 31))[0].lines
+
+    assert "应在2027年1月6日前办完。" in lines() and any("暂定" in line for line in lines())
+    _command("holidays", "import", _write(tmp_path, SCHEDULE_2027))
+    assert "应在2027年1月7日前办完。" in lines() and not any("暂定" in line for line in lines())
