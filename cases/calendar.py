@@ -276,11 +276,10 @@ def describe_change(change: CalendarChange) -> str:
     }
 
 
-def first_unknown_day(*, after: datetime.date) -> datetime.date | None:
-    """The first day after `after` in a year not known yet, within the next five years (for the
-    admin's reminder that next year's schedule is missing)."""
+def first_unknown_year(*, today: datetime.date, within_days: int = 60) -> int | None:
+    """The first year from today to `within_days` ahead whose schedule is not known: the
+    admin's reminder, from two months before the year begins (the State Council publishes the
+    next year's schedule in October to December)."""
     known = load_calendar().known_years
-    for year in range(after.year, after.year + 6):
-        if year not in known:
-            return max(after, datetime.date(year, 1, 1))
-    return None
+    last = today + datetime.timedelta(days=within_days)
+    return next((year for year in range(today.year, last.year + 1) if year not in known), None)

@@ -8,8 +8,6 @@ the due dates it moves; a limit through `step_time_limit_set`. Nothing is delete
 year is corrected by entering it again.
 """
 
-import datetime
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -26,7 +24,7 @@ from ..calendar import (
     can_change_calendar,
     decode_schedule,
     describe_change,
-    first_unknown_day,
+    first_unknown_year,
     holiday_year_replace,
     parse_schedule,
     step_time_limit_set,
@@ -168,14 +166,14 @@ class HolidayYearAdmin(admin.ModelAdmin):
         pass  # the days were written by the service
 
     def changelist_view(self, request, extra_context=None):
-        missing = first_unknown_day(after=timezone.localdate() + datetime.timedelta(days=60))
+        missing = first_unknown_year(today=timezone.localdate())
         if missing is not None and request.method == "GET":
             messages.warning(
                 request,
                 gettext(
                     "%(year)s年节假日安排尚未录入：该年的办理时限暂按周一至周五计算，并标注“暂定”；录入后自动重新计算。"
                 )
-                % {"year": missing.year},
+                % {"year": missing},
             )
         return super().changelist_view(request, extra_context)
 

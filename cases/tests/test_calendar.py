@@ -333,3 +333,9 @@ def test_the_owners_timeline_says_a_2027_due_date_is_provisional_until_imported(
     assert "应在2027年1月6日前办完。" in lines() and any("暂定" in line for line in lines())
     _command("holidays", "import", _write(tmp_path, SCHEDULE_2027))
     assert "应在2027年1月7日前办完。" in lines() and not any("暂定" in line for line in lines())
+
+
+def test_the_reminder_names_a_missing_year_from_two_months_before_it_begins():
+    assert calendar.first_unknown_year(today=D(2026, 10, 1)) is None  # 2027 begins in three months
+    assert calendar.first_unknown_year(today=D(2026, 11, 5)) == 2027
+    assert calendar.first_unknown_year(today=D(2027, 6, 1)) == 2027
