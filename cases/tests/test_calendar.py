@@ -339,3 +339,14 @@ def test_the_reminder_names_a_missing_year_from_two_months_before_it_begins():
     assert calendar.first_unknown_year(today=D(2026, 10, 1)) is None  # 2027 begins in three months
     assert calendar.first_unknown_year(today=D(2026, 11, 5)) == 2027
     assert calendar.first_unknown_year(today=D(2027, 6, 1)) == 2027
+
+
+def test_the_step_page_shows_the_due_date_provisional_and_the_working_days_left(client, tmp_path):
+    step = _submitted_on(D(2026, 12, 30))
+    client.force_login(UserFactory(with_role="district_officer"))
+    url = reverse("admin:cases_step_action", args=[step.case_id, 1, "approve"])
+    page = client.get(url).content.decode()
+    assert "2027年1月6日" in page and "暂定" in page
+    _command("holidays", "import", _write(tmp_path, SCHEDULE_2027))
+    page = client.get(url).content.decode()
+    assert "2027年1月7日" in page and 'class="provisional"' not in page
