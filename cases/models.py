@@ -546,6 +546,9 @@ class ProcedureStep(models.Model):
             models.Index(
                 fields=["case"], condition=Q(state__in=["in_progress", "returned"]), name="step_waiting_for_applicant"
             ),
+            # The case list sorted or filtered by due date (issue 16): the running deadlines
+            # in their order, without reading every case.
+            models.Index(fields=["due_date", "case"], condition=Q(state="submitted"), name="step_submitted_by_due"),
         ]
 
     def __str__(self) -> str:

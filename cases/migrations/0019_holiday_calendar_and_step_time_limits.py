@@ -163,5 +163,13 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.AddIndex(
+            model_name="procedurestep",
+            index=models.Index(
+                condition=models.Q(("state", "submitted")),
+                fields=["due_date", "case"],
+                name="step_submitted_by_due",
+            ),
+        ),
         migrations.RunPython(seed_calendar, unseed_calendar),
     ]
