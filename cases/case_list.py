@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _l
 
@@ -62,7 +63,7 @@ WAITING_CHOICES = [(APPLICANT, _l("申请人")), *((d.value, DEPARTMENT_LABELS[d
 DUE_CHOICES = [
     ("overdue", _l("已超期")),
     ("today", _l("今日到期")),
-    ("soon", _l("%(days)s个工作日内到期") % {"days": SOON_WORKING_DAYS}),
+    ("soon", format_lazy(_l("{days}个工作日内到期"), days=SOON_WORKING_DAYS)),  # in the user's language
     ("provisional", _l("暂定（节假日安排未公布）")),
 ]
 # By due date, soonest (most overdue) first or last: the cases with a running deadline only.
