@@ -156,3 +156,40 @@ def case_step_skipped(*, step) -> AuditEvent:
         message=f"无需办理：{step.case.number} {step.procedure.name}（已预留电梯井）",
         data={"step": step.number},
     )
+
+
+@written_in_chinese
+def holiday_calendar_set(*, year, actor, change, replaced: bool) -> AuditEvent:
+    verb = "更正" if replaced else "录入"
+    return log_event(
+        event="holiday_calendar_set",
+        actor=actor,
+        obj=year,
+        message=(
+            f"{verb}{change.year}年节假日安排：放假{change.holidays}天、调休上班{change.workdays}天，"
+            f"重新计算办理时限{change.recomputed}个"
+        ),
+        data={
+            "year": change.year,
+            "source": year.source,
+            "holidays": change.holidays,
+            "workdays": change.workdays,
+            "recomputed": change.recomputed,
+            "provisional_before": change.provisional_before,
+            "replaced": replaced,
+        },
+    )
+
+
+@written_in_chinese
+def step_time_limit_set(*, limit, actor, before: int | None) -> AuditEvent:
+    return log_event(
+        event="step_time_limit_set",
+        actor=actor,
+        obj=limit.jurisdiction,
+        message=(
+            f"设置办理时限：{limit.jurisdiction.name} {limit.get_number_display()} "
+            f"{before if before is not None else '默认'}→{limit.working_days}个工作日"
+        ),
+        data={"number": limit.number, "before": before, "working_days": limit.working_days},
+    )

@@ -22,3 +22,5 @@ class CaseEvent(models.TextChoices):
     RECORD_CHANGED = "record_changed", _("修改记录")
     RECORD_DELETED = "record_deleted", _("删除记录")
     PERSONAL_DATA_VIEWED = "personal_data_viewed", _("查看个人信息")
+    HOLIDAY_CALENDAR_SET = "holiday_calendar_set", _("录入节假日安排")
+    STEP_TIME_LIMIT_SET = "step_time_limit_set", _("设置办理时限")

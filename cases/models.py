@@ -546,6 +546,9 @@ class ProcedureStep(models.Model):
             models.Index(
                 fields=["case"], condition=Q(state__in=["in_progress", "returned"]), name="step_waiting_for_applicant"
             ),
+            # The case list sorted or filtered by due date (issue 16): the running deadlines
+            # in their order, without reading every case.
+            models.Index(fields=["due_date", "case"], condition=Q(state="submitted"), name="step_submitted_by_due"),
         ]
 
     def __str__(self) -> str:
@@ -681,3 +684,96 @@ class CaseSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction_id}-{self.year}: {self.last_value}"
+
+
+# --- the holiday calendar and the steps' time limits (issue 16 §1) ----------------------------
+
+
+class HolidayYear(models.Model):
+    """A year whose official schedule (国务院办公厅关于部分节假日安排的通知) the portal knows.
+
+    A year without this row is not known: its working days are counted Monday to Friday and
+    every due date falling in it is marked 暂定 (provisional) until the year's schedule is
+    entered (`cases.calendar.holiday_year_replace`), which recomputes those due dates."""
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("chinese-calendar 数据包")
+        FILE = "file", _("文件导入")
+        ADMIN = "admin", _("后台录入")
+
+    year = models.PositiveSmallIntegerField(_("年份"), primary_key=True)
+    source = models.CharField(_("来源"), max_length=16, choices=Source.choices)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排")
+        verbose_name_plural = _("节假日安排")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=1990) & Q(year__lte=2200), name="holiday_year_in_range")
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(year)s年节假日安排") % {"year": self.year}
+
+
+class HolidayKind(models.TextChoices):
+    OFF = "off", _("休")  # a statutory holiday (法定节假日放假)
+    WORK = "work", _("班")  # a make-up working day on a weekend (调休上班)
+
+
+class HolidayDay(models.Model):
+    """One date of a known year that is not what its weekday says: a holiday, or a weekend
+    day worked (调休). `shift` is what the date does to a count of working days (−1: a
+    holiday on a weekday; +1: a weekend worked; 0: a holiday on a weekend), so the working
+    days between two dates are the weekdays between them plus the sum of the shifts —
+    which the case list reads in its own query (cases.deadlines.shift_sum)."""
+
+    date = models.DateField(_("日期"), primary_key=True)
+    year = models.ForeignKey(HolidayYear, verbose_name=_("年份"), on_delete=models.CASCADE, related_name="days")
+    kind = models.CharField(_("类型"), max_length=4, choices=HolidayKind.choices)
+    name = models.CharField(_("节日"), max_length=32, blank=True)
+    shift = models.SmallIntegerField(_("对工作日计数的影响"), editable=False)
+
+    class Meta:
+        verbose_name = _("节假日或调休日")
+        verbose_name_plural = _("节假日或调休日")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=HolidayKind.values), name="holiday_day_kind_known"),
+            models.CheckConstraint(condition=Q(shift__gte=-1) & Q(shift__lte=1), name="holiday_day_shift_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+
+class StepTimeLimit(models.Model):
+    """How many working days a jurisdiction's department has to decide a submitted step
+    (办理时限). Without a row: `settings.STEP_REVIEW_WORKING_DAYS`. The public notice's own
+    length is `Jurisdiction.notice_days` (calendar days); the review after it counts from its
+    last day. A change applies to submissions from then on: a due date already given stays."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("辖区"), on_delete=models.PROTECT, related_name="step_time_limits"
+    )
+    number = models.PositiveSmallIntegerField(_("程序"), choices=STEP_CHOICES)
+    working_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("办理时限设置")
+        verbose_name_plural = _("办理时限设置")
+        ordering = ["jurisdiction__sort_order", "jurisdiction__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "number"], name="step_time_limit_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=FIRST_STEP) & Q(number__lte=LAST_STEP), name="step_time_limit_step_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(working_days__gte=1) & Q(working_days__lte=60), name="step_time_limit_days_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {PROCEDURE_BY_NUMBER[self.number].name}"

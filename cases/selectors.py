@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 
+from .deadlines import provisional_due, shift_sum, working_days_left
 from .expressions import InSubquery
 from .models import (
     AgentBuilder,
@@ -202,7 +203,14 @@ def case_timeline(*, case: Case, user) -> list[dict]:
     attachments, window submissions, history, and the moves this user may make now (code
     and label)."""
     # Each step's `case` is `case` itself (the related manager sets it), not a joined copy.
-    steps = list(case.steps.select_related("decided_by").order_by("number"))
+    # Whether each due date is provisional (暂定) and its working days left come in the same
+    # query (cases.deadlines): no query more for the calendar.
+    today = timezone.localdate()
+    steps = list(
+        case.steps.select_related("decided_by")
+        .annotate(due_provisional=provisional_due("due_date"), due_shift=shift_sum("due_date", today=today))
+        .order_by("number")
+    )
     # The steps' files, submissions and history: one query each for the whole case, with
     # who acted joined (the count stays four however much the case holds), grouped by
     # step here rather than through prefetch_related and a related manager per step.
@@ -217,7 +225,9 @@ def case_timeline(*, case: Case, user) -> list[dict]:
                 "step": step,
                 "state": StepState(step.state),
                 "waiting": step_waiting_for(state=step.state, department=step.department),
-                "overdue": step_overdue(state=step.state, due_date=step.due_date),
+                "overdue": step_overdue(state=step.state, due_date=step.due_date, today=today),
+                "due_provisional": step.due_date is not None and step.due_provisional,
+                "working_days_left": working_days_left(today=today, due=step.due_date, shift=step.due_shift),
                 "actions": [(action, STEP_ACTION_BY_NAME[action].label) for action in actions_for(user, step)],
                 "attachments": attachments.get(step.pk, []),
                 "history": history.get(step.pk, []),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit, extensions, permissions, validators
-from .deadlines import add_working_days
+from .deadlines import step_review_due
 from .eligibility import UnitFacts, eligibility_problems
 from .files import FilesWritten, inspect_upload
 from .models import (
@@ -623,12 +623,11 @@ def case_decide_step(*, step: ProcedureStep, actor, decision: str, note: str = "
 
 
 def _review_due_date(step: ProcedureStep):
-    """The department's working days run from the submission, or for the public notice from
-    its last day, before which the step cannot be approved."""
-    begin = timezone.localdate(step.submitted_at) if step.submitted_at else timezone.localdate()
-    if step.notice_end is not None:
-        begin = max(begin, step.notice_end)
-    return add_working_days(begin, settings.STEP_REVIEW_WORKING_DAYS)
+    """The department's working days (its jurisdiction's limit for the step) run from the
+    submission, or for the public notice from its last day, before which the step cannot be
+    approved (cases.deadlines). A date counted into a year whose holidays are not known yet
+    is provisional, and is recomputed when the year is entered (cases.calendar)."""
+    return step_review_due(step).date
 
 
 def step_set_notice_period(*, step: ProcedureStep, actor, start, end) -> ProcedureStep:

@@ -123,6 +123,9 @@ def _lines(step, phase: Phase, today: datetime.date) -> list[str]:
         lines.append(_("材料已递交，等待%(department)s审核。") % {"department": step.get_department_display()})
         if step.due_date:
             lines.append(_("应在%(date)s前办完。") % {"date": cn_date(step.due_date)})
+            if getattr(step, "due_provisional", False):
+                # Counted Monday to Friday: the year's holidays are not published yet.
+                lines.append(_("（此日期暂定：该年节假日安排公布后会重新计算。）"))
     elif state == StepState.RETURNED:
         if step.decided_at:
             lines.append(_("%(date)s退回") % {"date": cn_date(step.decided_at)})

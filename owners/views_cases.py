@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.downloads import private_file_response
+from cases.deadlines import provisional_due
 from cases.models import Case, CaseStatus, Owner, Ownership
 from documents import audit as documents_audit
 from documents.models import DocumentTemplate, GeneratedDocument
@@ -74,7 +75,9 @@ class CaseView:
 
 def _case_view(user, case: Case) -> CaseView:
     """At most six queries, whatever the unit's size."""
-    steps = list(case.steps.all())
+    # Whether a due date is provisional (暂定: its year's holidays not yet published) comes
+    # with the steps, in the same query.
+    steps = list(case.steps.annotate(due_provisional=provisional_due("due_date")))
     vote = case.votes.order_by("-opened_at", "-pk").first()
     ownerships = list(
         Ownership.objects.filter(owner__person_id=user.person_id, flat__unit_id=case.unit_id)

@@ -4,7 +4,7 @@ Every queryset starts at a selector (jurisdiction isolation in one place) and ev
 save goes through a service (validation and audit in one place).
 """
 
-from . import case, masterdata
+from . import calendar, case, masterdata
 from .base import ScopedAdmin, ScopedFormFieldsMixin
 
-__all__ = ["ScopedAdmin", "ScopedFormFieldsMixin", "case", "masterdata"]
+__all__ = ["ScopedAdmin", "ScopedFormFieldsMixin", "calendar", "case", "masterdata"]

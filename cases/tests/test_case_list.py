@@ -32,12 +32,13 @@ def test_the_filters_narrow_the_list_mark_the_choice_and_keep_each_other(client)
 
     page = client.get(LIST).content.decode()
     assert _rows(page) == [third.number, second.number, first.number]  # newest first
-    assert _selected(page) == ["全部", "全部"]  # step and status; one office, so no office filter
+    # step, status, whom it waits for, due date; one office, so no office filter
+    assert _selected(page) == ["全部", "全部", "全部", "全部"]
     assert 'data-filter-title="辖区"' not in page
 
     page = client.get(LIST, {"current_step__exact": 2}).content.decode()
     assert _rows(page) == [third.number, second.number]
-    assert _selected(page) == ["2. 公示见证", "全部"]
+    assert _selected(page) == ["2. 公示见证", "全部", "全部", "全部"]
     assert "2 条结果" in page  # the count of what the filter found, with a way back to all
     # The status filter's links keep the step chosen; "clear all" drops both.
     assert 'href="?current_step__exact=2&amp;status__exact=open"' in page
