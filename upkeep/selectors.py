@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from cases.deadlines import is_working_day
+from cases.deadlines import WorkCalendar, load_calendar
 from cases.models import Case, CaseStatus, Ownership
 from cases.selectors import unit_flats_with_owners
 from cases.validators import format_day
@@ -57,18 +57,25 @@ def _facts(register: Register) -> rules.Facts:
     )
 
 
-def register_dues(register: Register) -> list[rules.Due]:
+def register_dues(register: Register, *, calendar: WorkCalendar | None = None) -> list[rules.Due]:
+    """The register's due dates, moved back to a working day on the holiday calendar in the
+    database (`calendar`: loaded once by a caller that loops; else read here, one query)."""
+    calendar = calendar or load_calendar()
     return rules.dues(
         _facts(register),
         registration_within_days=settings.UPKEEP_REGISTRATION_WITHIN_DAYS,
         maintenance_interval_days=settings.UPKEEP_MAINTENANCE_INTERVAL_DAYS,
-        is_working_day=is_working_day,
+        is_working_day=calendar.is_working_day,
     )
 
 
-def register_warnings(register: Register, *, today: datetime.date) -> list[rules.Warning]:
+def register_warnings(
+    register: Register, *, today: datetime.date, calendar: WorkCalendar | None = None
+) -> list[rules.Warning]:
     """Today's warnings of a register read through `_with_facts`."""
-    return rules.warnings(register_dues(register), today=today, lead_days=settings.UPKEEP_WARNING_LEAD_DAYS)
+    return rules.warnings(
+        register_dues(register, calendar=calendar), today=today, lead_days=settings.UPKEEP_WARNING_LEAD_DAYS
+    )
 
 
 def warning_text(warning: rules.Warning) -> str:
@@ -117,7 +124,8 @@ class PanelSummary:
 
 
 def panel_summary(*, case: Case, today: datetime.date) -> PanelSummary | None:
-    """The case page's line: nothing read for a case not completed; one query otherwise."""
+    """The case page's line: nothing read for a case not completed; otherwise the register
+    (one query) and, for its due dates, the holiday calendar (one more)."""
     if case.status != CaseStatus.COMPLETED:
         return None
     register = _with_facts(Register.objects.filter(case_id=case.pk)).first()
@@ -159,14 +167,17 @@ def register_page(*, case: Case, today: datetime.date) -> RegisterPage:
         % {"a": format_day(a), "b": format_day(b), "days": (b - a).days, "interval": interval}
         for a, b in rules.maintenance_gaps((v.visited_on for v in visits), interval_days=interval)
     ]
+    dues = register_dues(register)
     return RegisterPage(
         register=register,
-        warnings=[warning_text(w) for w in register_warnings(register, today=today)],
+        warnings=[
+            warning_text(w) for w in rules.warnings(dues, today=today, lead_days=settings.UPKEEP_WARNING_LEAD_DAYS)
+        ],
         contracts=contracts,
         inspections=list(register.inspections.all()),
         visits=visits,
         gaps=gaps,
-        dues=register_dues(register),
+        dues=dues,
     )
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.deadlines import load_calendar
 from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
@@ -473,8 +474,9 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
     today = today or timezone.localdate()
     sent = skipped = unaddressed = 0
     officers: dict[int, list[str]] = {}
+    calendar = load_calendar()
     for register in selectors.registers_for_reminders():
-        for warning in selectors.register_warnings(register, today=today):
+        for warning in selectors.register_warnings(register, today=today, calendar=calendar):
             case = register.case
             if case.jurisdiction_id not in officers:
                 officers[case.jurisdiction_id] = _officer_emails(case.jurisdiction_id)

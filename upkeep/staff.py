@@ -1,6 +1,6 @@
 """The register as staff see it: the case page's line (registered in apps.py; nothing read
-for a case not completed, one query otherwise), the register page it leads to and the
-office's forms, served inside the admin (RegisterAdmin.get_urls).
+for a case not completed, the register and the holiday calendar otherwise), the register
+page it leads to and the office's forms, served inside the admin (RegisterAdmin.get_urls).
 
 Who sees what: whoever sees the case (`case_list_visible_to`; another office's case is a
 404 whatever the ID) reads the register of a completed case and downloads the share table
