@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Owner
 
 from .models import HandlingKind, ObjectionOutcome
-from .services_objections import MAX_TEXT
+from .services_objections import MAX_OUTCOME_REASONS, MAX_REPLY, MAX_TEXT
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TEXT_ERRORS = {"max_length": _("不能超过%(limit_value)d字（现有%(show_value)d字）。")}
@@ -68,14 +68,14 @@ class CloseForm(forms.Form):
     reasons = forms.CharField(
         label=_("结果说明/不予支持的理由"),
         required=False,
-        max_length=MAX_TEXT,
+        max_length=MAX_OUTCOME_REASONS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("经协调解决的写明方案如何调整；异议不成立的写明理由。"),
         error_messages=_TEXT_ERRORS,
     )
     reply_text = forms.CharField(
         label=_("书面答复正文"),
-        max_length=MAX_TEXT,
+        max_length=MAX_REPLY,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("打印为一页的书面答复，交异议人；异议人在业主端也可查看。"),
         error_messages=_TEXT_ERRORS,

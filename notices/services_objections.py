@@ -57,6 +57,10 @@ MOVES = {
 
 MAX_PHOTOS = 3
 MAX_TEXT = 5000
+# The reply is printed on one A4 page with its outcome: these fit, the longest of both too.
+MAX_REPLY = 480
+MAX_REPLY_PARAGRAPHS = 8
+MAX_OUTCOME_REASONS = 150
 # The receipt's verification code: no look-alike characters (0/O, 1/I/L, 2/Z, 5/S, 8/B),
 # 12 characters (55 bits): the public check page cannot be walked.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -290,8 +294,17 @@ def objection_close(*, objection: Objection, actor, outcome: str, reasons: str, 
         reasons,
         what=_("不予支持的理由") if outcome == ObjectionOutcome.NOT_UPHELD else _("结果说明"),
         required=outcome != ObjectionOutcome.WITHDRAWN,
+        limit=MAX_OUTCOME_REASONS,
     )
-    reply_text = _text(reply_text, what=_("书面答复"))
+    reply_text = _text(reply_text, what=_("书面答复"), limit=MAX_REPLY)
+    paragraphs = [line.strip() for line in reply_text.splitlines() if line.strip()]
+    if len(paragraphs) > MAX_REPLY_PARAGRAPHS:
+        raise ValidationError(
+            _("书面答复须打印在一页内：不能超过%(n)s段（现有%(m)s段）。")
+            % {"n": MAX_REPLY_PARAGRAPHS, "m": len(paragraphs)},
+            code="too_many_paragraphs",
+        )
+    reply_text = "\n".join(paragraphs)
     with transaction.atomic():
         locked = _locked_objection(objection, actor)
         _move(locked, ObjectionState.CLOSED)

@@ -232,7 +232,7 @@ def test_step_two_waits_for_each_open_objection_and_names_it():
     with pytest.raises(StepGuardFailed) as refused:
         case_decide_step(step=step, actor=reviewer_for(step), decision="approve")
     named = [p for p in refused.value.problems if objection.number in p]
-    assert named and owner.name in named[0] and "逾期" in named[0] and "等待区住建部门联系" in named[0]
+    assert named and owner.name in named[0] and "逾期" in named[0] and "尚未联系异议人" in named[0]
     objections.objection_close(
         objection=objection, actor=officer(), outcome="not_upheld", reasons="不影响采光", reply_text="不予支持。"
     )
@@ -284,3 +284,25 @@ def test_the_case_objections_with_their_handling_in_a_fixed_number_of_queries(dj
         rows = objections_for_case(case)
         assert [len(o.handling.all()) + len(o.files.all()) for o in rows] == [2, 2, 2, 2]
         assert all(o.owner.name for o in rows)
+
+
+def test_the_longest_reply_the_office_may_write_still_fits_one_page():
+    case = _published()
+    objection = objections.objection_close(
+        objection=_online(case),
+        actor=officer(),
+        outcome="not_upheld",
+        reasons="理" * objections.MAX_OUTCOME_REASONS,
+        reply_text="\n".join(
+            ["答" * (objections.MAX_REPLY // objections.MAX_REPLY_PARAGRAPHS - 1)] * objections.MAX_REPLY_PARAGRAPHS
+        ),
+    )
+    assert _text(objection_pdf.reply_pdf(objection))[0] == 1
+    with pytest.raises(ValidationError, match="不能超过480字"):
+        objections.objection_close(
+            objection=_online(case, index=1), actor=officer(), outcome="withdrawn", reasons="", reply_text="长" * 481
+        )
+    with pytest.raises(ValidationError, match="不能超过8段"):
+        objections.objection_close(
+            objection=_online(case, index=1), actor=officer(), outcome="withdrawn", reasons="", reply_text="段\n" * 9
+        )
