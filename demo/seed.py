@@ -438,10 +438,10 @@ def _ensure_demo_objections(users: dict[str, User]) -> None:
         if notice.objections.exists() or case.jurisdiction.code != "FZ":
             continue
         officer = users["fz_zhujian"]
-        by_floor = Owner.objects.filter(ownerships__flat__unit=case.unit).order_by(
-            "ownerships__flat__floor", "ownerships__flat__room", "pk"
-        )
-        owners = list(dict.fromkeys(by_floor))  # the lowest floor's owner first, each once
+        # The first owner of the lowest flat, and of the flat after it.
+        owners = []
+        for flat in case.unit.flats.order_by("floor", "room")[:2]:
+            owners.append(Owner.objects.filter(ownerships__flat=flat).order_by("pk").first())
         now = timezone.now()
         scan_pdf = html_to_pdf(
             "<h1>书面异议（演示扫描件）</h1><p>本人对本单元增设电梯有异议：电梯井道紧贴一楼窗户，影响采光和通风。</p>"

@@ -63,6 +63,30 @@ class HandlingForm(forms.Form):
     )
 
 
+class ContactForm(HandlingForm):
+    attendees = None
+    how = forms.CharField(
+        label=_("联系方式"),
+        required=False,
+        max_length=100,
+        help_text=_("如电话、上门、短信。"),
+        error_messages=_TEXT_ERRORS,
+    )
+    summary = forms.CharField(
+        label=_("联系情况"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), error_messages=_TEXT_ERRORS
+    )
+
+
+class MeetingForm(HandlingForm):
+    how = forms.CharField(label=_("地点"), required=False, max_length=100, error_messages=_TEXT_ERRORS)
+    attendees = forms.CharField(
+        label=_("参加人员"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages=_TEXT_ERRORS
+    )
+    summary = forms.CharField(
+        label=_("议定事项"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}), error_messages=_TEXT_ERRORS
+    )
+
+
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(

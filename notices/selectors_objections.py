@@ -106,7 +106,7 @@ def objection_timeline(objection: Objection, *, for_owner: bool = False) -> list
     entries = [
         TimelineEntry(
             when=local_time(objection.received_at),
-            title=_("受理异议（%(channel)s）") % {"channel": objection.get_channel_display()},
+            title=_("受理异议：%(channel)s") % {"channel": objection.get_channel_display()},
             lines=[_("公示期结束后提出（逾期），照常受理。")] if objection.late else [],
         )
     ]

@@ -30,7 +30,7 @@ from cases.selectors import case_list_visible_to
 
 from . import audit, objection_pdf, selectors, services_objections
 from . import selectors_objections as objection_selectors
-from .forms_objections import CloseForm, HandlingForm, PaperObjectionForm
+from .forms_objections import CloseForm, ContactForm, MeetingForm, PaperObjectionForm
 from .models import HandlingKind, ObjectionFile, ObjectionState
 from .permissions import can_manage_notice, can_read_objections
 
@@ -138,8 +138,8 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
         "timeline": objection_selectors.objection_timeline(objection),
         "files": list(objection.files.all()),
         "may_manage": may_manage,
-        "contact_form": forms.get("contact") or HandlingForm(initial={"kind": HandlingKind.CONTACT, "on": today}),
-        "meeting_form": forms.get("meeting") or HandlingForm(initial={"kind": HandlingKind.MEETING, "on": today}),
+        "contact_form": forms.get("contact") or ContactForm(initial={"kind": HandlingKind.CONTACT, "on": today}),
+        "meeting_form": forms.get("meeting") or MeetingForm(initial={"kind": HandlingKind.MEETING, "on": today}),
         "close_form": forms.get("close") or CloseForm(),
     }
     return TemplateResponse(request, "notices/staff/objection.html", context)
@@ -148,20 +148,25 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
 @require_POST
 def handling_add(request, admin_site, pk: int):
     objection = _objection_for(request, pk, manage=True)
-    form = HandlingForm(request.POST)
-    which = "meeting" if request.POST.get("kind") == HandlingKind.MEETING else "contact"
+    meeting = request.POST.get("kind") == HandlingKind.MEETING
+    form = (MeetingForm if meeting else ContactForm)(request.POST)
     if form.is_valid():
         try:
-            services_objections.objection_record_handling(objection=objection, actor=request.user, **form.cleaned_data)
+            services_objections.objection_record_handling(
+                objection=objection,
+                actor=request.user,
+                kind=HandlingKind.MEETING if meeting else HandlingKind.CONTACT,
+                on=form.cleaned_data["on"],
+                how=form.cleaned_data["how"],
+                attendees=form.cleaned_data.get("attendees", ""),
+                summary=form.cleaned_data["summary"],
+            )
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(
-                request,
-                _("已登记调解会。") if form.cleaned_data["kind"] == HandlingKind.MEETING else _("已登记联系情况。"),
-            )
+            messages.success(request, _("已登记调解会。") if meeting else _("已登记联系情况。"))
             return redirect(_page_url(objection))
-    return objection_page(request, admin_site, pk, forms={which: form})
+    return objection_page(request, admin_site, pk, forms={"meeting" if meeting else "contact": form})
 
 
 @require_POST

@@ -2,6 +2,7 @@
 statement that it is brought in their own name."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from notices.services_objections import MAX_PHOTOS, MAX_TEXT
@@ -40,12 +41,17 @@ class ObjectionForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("照片（可选，最多%(n)s张）") % {"n": MAX_PHOTOS},
         required=False,
-        help_text=_("JPEG或PNG照片，每张不超过15 MB。"),
     )
     real_name = forms.BooleanField(
         label=_("本人以真实姓名提出以上异议，内容属实。"),
         error_messages={"required": _("请勾选确认以本人真实姓名提出异议。")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("JPEG或PNG照片，每张不超过%(mb)s MB。") % {
+            "mb": settings.NOTICE_PHOTO_MAX_BYTES // (1024 * 1024)
+        }
 
     def clean_photos(self):
         photos = self.cleaned_data.get("photos") or []
