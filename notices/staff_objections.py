@@ -138,8 +138,11 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
         "timeline": objection_selectors.objection_timeline(objection),
         "files": list(objection.files.all()),
         "may_manage": may_manage,
-        "contact_form": forms.get("contact") or ContactForm(initial={"kind": HandlingKind.CONTACT, "on": today}),
-        "meeting_form": forms.get("meeting") or MeetingForm(initial={"kind": HandlingKind.MEETING, "on": today}),
+        # Two forms of the same fields on one page: their own ids, so each label finds its input.
+        "contact_form": forms.get("contact")
+        or ContactForm(initial={"kind": HandlingKind.CONTACT, "on": today}, auto_id="contact_%s"),
+        "meeting_form": forms.get("meeting")
+        or MeetingForm(initial={"kind": HandlingKind.MEETING, "on": today}, auto_id="meeting_%s"),
         "close_form": forms.get("close") or CloseForm(),
     }
     return TemplateResponse(request, "notices/staff/objection.html", context)
@@ -149,7 +152,7 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
 def handling_add(request, admin_site, pk: int):
     objection = _objection_for(request, pk, manage=True)
     meeting = request.POST.get("kind") == HandlingKind.MEETING
-    form = (MeetingForm if meeting else ContactForm)(request.POST)
+    form = (MeetingForm if meeting else ContactForm)(request.POST, auto_id="meeting_%s" if meeting else "contact_%s")
     if form.is_valid():
         try:
             services_objections.objection_record_handling(
