@@ -156,3 +156,15 @@ def objection_file_downloaded(*, file, actor) -> AuditEvent:
         message=f"下载异议附件：{objection.number} {file.original_name}",
         data={"sha256": file.sha256},
     )
+
+
+@written_in_chinese
+def objection_viewed(*, objection, actor) -> AuditEvent:
+    """The objector's name, rooms, phone and reasons were read on the staff page."""
+    return log_event(
+        event=NoticeEvent.OBJECTION_VIEWED,
+        actor=actor,
+        case=objection.notice.case,
+        obj=objection,
+        message=f"查看异议{objection.number}（异议人个人信息）",
+    )

@@ -17,3 +17,4 @@ class NoticeEvent(models.TextChoices):
     OBJECTION_MEETING_RECORDED = "objection_meeting_recorded", _("登记异议调解会")
     OBJECTION_CLOSED = "objection_closed", _("公示异议办结并书面答复")
     OBJECTION_FILE_DOWNLOADED = "objection_file_downloaded", _("下载异议附件")
+    OBJECTION_VIEWED = "objection_viewed", _("查看异议（含异议人个人信息）")

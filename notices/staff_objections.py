@@ -124,6 +124,9 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
     """One objection: what was brought, its files, its handling timeline, the office's forms."""
     objection = _objection_for(request, pk)
     case = objection.notice.case
+    # The objector's name, rooms, phone and reasons: who read them is in the log.
+    if request.method == "GET":
+        audit.objection_viewed(objection=objection, actor=request.user)
     forms = forms or {}
     today = timezone.localdate()
     may_manage = can_manage_notice(request.user, case) and objection.state != ObjectionState.CLOSED

@@ -99,6 +99,7 @@ def test_who_reads_and_who_records(client, who, reads, records):
         assert response.status_code == reads, (name, response.status_code)
     if reads == 200:
         html = client.get(_urls(case, objection)["page"]).content.decode()
+        assert AuditEvent.objects.filter(case=case, event="objection_viewed", actor=user).exists()
         assert objection.number in html and objection.name in html
         assert ('id="objection-meeting"' in html) is records
     refused = 302 if records else (404 if reads == 404 else 403)
