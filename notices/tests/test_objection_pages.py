@@ -244,3 +244,19 @@ def test_the_list_reads_flat_in_rows(client):
             assert client.get(reverse("admin:notices_objections", args=[case.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_notice_page_opens_for_a_notice_published_by_the_system(client):
+    """The demo (and any command) publishes with actor=None: no publisher to name."""
+    case = CaseFactory(at_step=2)
+    services.notice_publish(
+        case=case,
+        actor=None,
+        start=TODAY(),
+        end=TODAY() + datetime.timedelta(days=case.jurisdiction.notice_days - 1),
+        places=["unit"],
+    )
+    client.force_login(officer("FZ"))
+    response = client.get(reverse("admin:notices_case_notice", args=[case.pk]))
+    assert response.status_code == 200
+    assert reverse("admin:notices_objections", args=[case.pk]) in response.content.decode()
