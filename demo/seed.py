@@ -15,21 +15,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
 from cases import services
-from cases.models import AgentBuilder, Building, Case, ElevatorUnit, Jurisdiction, User
+from cases.models import AgentBuilder, Building, Case, ElevatorUnit, Jurisdiction, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
 from cases.services import OwnerData
 from cases.validators import is_valid_id_number
 from cases.workflow import LAST_STEP, StepState
 from documents.models import DocumentTemplate, GeneratedDocument
+from documents.pdf import html_to_pdf
 from documents.services import document_render
 from funding import services as funding_services
 from notices.models import Notice
 from notices.services import notice_publish
+from notices.services_objections import objection_close, objection_record_handling, objection_record_paper
 from owners import services as owner_services
 from owners.models import OwnerAccount
 from upkeep import services as upkeep_services
@@ -411,6 +414,7 @@ def seed(out=print) -> None:
     for username, full_name, scope, group in logins:
         out(f"  {username:<14} {full_name:<6} {scope:<8} {group}")
     _ensure_demo_notice()
+    _ensure_demo_objections(users)
     _ensure_demo_register()
     owner_line = _ensure_demo_owner()
     if owner_line:
@@ -426,6 +430,65 @@ def _ensure_demo_notice() -> None:
             notice_publish(
                 case=case, actor=None, start=step.notice_start, end=step.notice_end, places=["unit", "board"]
             )
+
+
+def _ensure_demo_objections(users: dict[str, User]) -> None:
+    """The running notice has objections as an office would have them: one brought on paper
+    by a low-floor owner two days ago, contacted yesterday and still open (step 2 waits for
+    it), and one resolved at a mediation meeting with the written reply."""
+    for notice in Notice.objects.filter(case__current_step=2, case__status="open").select_related("case", "step"):
+        case = notice.case
+        if notice.objections.exists() or case.jurisdiction.code != "FZ":
+            continue
+        officer = users["fz_zhujian"]
+        # The first owner of the lowest flat, and of the flat after it.
+        owners = []
+        for flat in case.unit.flats.order_by("floor", "room")[:2]:
+            owners.append(Owner.objects.filter(ownerships__flat=flat).order_by("pk").first())
+        now = timezone.now()
+        scan_pdf = html_to_pdf(
+            "<h1>书面异议（演示扫描件）</h1><p>本人对本单元增设电梯有异议：电梯井道紧贴一楼窗户，影响采光和通风。</p>"
+        ).data
+        first = objection_record_paper(
+            case=case,
+            actor=officer,
+            owner=owners[0],
+            reasons="电梯井道紧贴一楼卧室窗户，影响采光和通风；运行噪音影响休息。",
+            scan=SimpleUploadedFile("书面异议.pdf", scan_pdf, content_type="application/pdf"),
+            received_at=now - datetime.timedelta(days=2),
+        )
+        objection_record_handling(
+            objection=first,
+            actor=officer,
+            kind="contact",
+            on=timezone.localdate() - datetime.timedelta(days=1),
+            how="电话",
+            summary="已电话联系异议人，约定下周在社区居委会召开协调会。",
+        )
+        second = objection_record_paper(
+            case=case,
+            actor=officer,
+            owner=owners[1],
+            reasons="电梯入口占用楼下自行车停放处。",
+            scan=SimpleUploadedFile("书面异议-2.pdf", scan_pdf, content_type="application/pdf"),
+            received_at=now - datetime.timedelta(days=3),
+        )
+        objection_record_handling(
+            objection=second,
+            actor=officer,
+            kind="meeting",
+            on=timezone.localdate() - datetime.timedelta(days=1),
+            how="社区居委会会议室",
+            attendees="异议人、代建单位王立新、社区网格员、丰泽区住建局经办人",
+            summary="代建单位在单元东侧另设自行车停放棚，异议人同意。",
+        )
+        objection_close(
+            objection=second,
+            actor=officer,
+            outcome="resolved",
+            reasons="代建单位在单元东侧另设自行车停放棚。",
+            reply_text="经协调会协商，代建单位将在单元东侧另设自行车停放棚，您的异议已按上述方案解决。",
+        )
 
 
 # The owners' portal's demo login: an owner of the Jinjiang unit whose vote is open and who

@@ -10,7 +10,7 @@ from django.urls import path
 from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to
 
-from . import staff
+from . import staff, staff_objections
 from .models import Notice
 
 
@@ -33,6 +33,21 @@ class NoticeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("case/<int:case_pk>/photo/", wrap(staff.photo_add), name="notices_photo_add"),
             path("case/<int:case_pk>/take-down/", wrap(staff.take_down), name="notices_take_down"),
             path("photo/<int:pk>/", wrap(staff.photo_download), name="notices_photo_download"),
+            # Objections (notices/staff_objections.py)
+            path("case/<int:case_pk>/objections/", wrap(staff_objections.case_objections), name="notices_objections"),
+            path(
+                "case/<int:case_pk>/objections/paper/", wrap(staff_objections.paper_add), name="notices_objection_paper"
+            ),
+            path("objection/<int:pk>/", wrap(staff_objections.objection_page), name="notices_objection"),
+            path(
+                "objection/<int:pk>/handling/", wrap(staff_objections.handling_add), name="notices_objection_handling"
+            ),
+            path("objection/<int:pk>/close/", wrap(staff_objections.close), name="notices_objection_close"),
+            path(
+                "objection/<int:pk>/receipt.pdf", wrap(staff_objections.receipt_pdf), name="notices_objection_receipt"
+            ),
+            path("objection/<int:pk>/reply.pdf", wrap(staff_objections.reply_pdf), name="notices_objection_reply"),
+            path("objection-file/<int:pk>/", wrap(staff_objections.file_download), name="notices_objection_file"),
             *super().get_urls(),
         ]
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from cases.validators import format_day
 
-from .models import Notice
+from .models import Notice, ObjectionChannel, ObjectionState
 from .selectors import early_take_down_warning
+from .selectors_objections import handling_counts, local_time, open_objections
 
 
 def notice_approval_problems(*, step) -> Iterator[str]:
@@ -33,7 +34,26 @@ def notice_approval_problems(*, step) -> Iterator[str]:
 
 
 def open_objection_problems(*, step, notice) -> Iterator[str]:
-    """TODO(issue 13 §2, objections): name each objection still open on this notice (who,
-    received when, its state) — step 2 may not be approved while one is. Nothing to ask yet:
-    objections are not recorded before §2 adds their model."""
-    return iter(())
+    """Each objection to this notice still open, by its number, who, when and how it stands:
+    step 2 is not approved until every one is closed with its written reply (a late one
+    too: it was recorded, so it is answered)."""
+    if notice is None:
+        return
+    for objection in open_objections(notice=notice):
+        contacts, meetings = handling_counts(objection)
+        if objection.state == ObjectionState.RECEIVED:
+            state = _("已受理，尚未联系异议人")
+        else:
+            state = _("处理中：已联系%(c)s次，召开调解会%(m)s次") % {"c": contacts, "m": meetings}
+        yield _(
+            "异议%(number)s（%(name)s，%(rooms)s室，%(when)s%(channel)s%(late)s）尚未办结（%(state)s）："
+            "须登记处理结果并书面答复异议人后方可通过。"
+        ) % {
+            "number": objection.number,
+            "name": objection.name,
+            "rooms": objection.rooms,
+            "when": local_time(objection.received_at),
+            "channel": _("网上提出") if objection.channel == ObjectionChannel.ONLINE else _("书面递交"),
+            "late": _("，逾期") if objection.late else "",
+            "state": state,
+        }

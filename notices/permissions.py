@@ -2,7 +2,7 @@
 `cases.selectors.case_list_visible_to` (another office's case is a 404 before this runs)."""
 
 from cases.permissions import departments_of
-from cases.roles import is_city_wide
+from cases.roles import Role, is_city_wide, roles_of
 from cases.workflow import Department
 
 
@@ -19,3 +19,16 @@ def can_manage_notice(user, case) -> bool:
         and user.jurisdiction_id == case.jurisdiction_id
         and Department.HOUSING in departments_of(user)
     )
+
+
+def can_read_objections(user, case) -> bool:
+    """Objections carry the objectors' names, rooms, phones and reasons. Staff who see the case
+    read them (the office, its reviewers, the city supervisor); the applicant's side (the
+    agent builder, the owners' representatives) prepares the case and may be the party the
+    objection is against: it does not read who objected or why (403), and learns of an
+    objection from the office, as on paper."""
+    if not user.is_authenticated or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return Role.AGENT_BUILDER not in roles_of(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_notice, views_upkeep, views_vote
+from . import views, views_cases, views_notice, views_objection, views_upkeep, views_vote
 
 app_name = "owners"
 
@@ -19,12 +19,26 @@ urlpatterns = [
     path("case/<int:pk>/documents/<int:doc>/", views_cases.document_download, name="document_download"),
     # 公示 (owners/views_notice.py)
     path("case/<int:pk>/notice/", views_notice.notice, name="notice"),
+    # 异议 (owners/views_objection.py)
+    path("case/<int:pk>/objection/", views_objection.objection_new, name="objection_new"),
+    path("case/<int:pk>/objections/", views_objection.objections, name="objections"),
+    path("case/<int:pk>/objections/<int:obj>/", views_objection.objection, name="objection"),
+    path(
+        "case/<int:pk>/objections/<int:obj>/receipt.pdf",
+        views_objection.objection_receipt_pdf,
+        name="objection_receipt_pdf",
+    ),
+    path(
+        "case/<int:pk>/objections/<int:obj>/reply.pdf", views_objection.objection_reply_pdf, name="objection_reply_pdf"
+    ),
     # 表决 (owners/views_vote.py)
     path("case/<int:pk>/vote/", views_vote.vote, name="vote"),
     path("case/<int:pk>/vote/receipt/<str:code>/", views_vote.receipt, name="receipt"),
     path("case/<int:pk>/vote/receipt/<str:code>.pdf", views_vote.receipt_pdf, name="receipt_pdf"),
     # The receipt's QR code: public, like the documents' /verify/ pages.
     path("receipt/<str:code>/", views_vote.receipt_verify, name="receipt_verify"),
+    # The objection receipt's QR code: public too.
+    path("objection/<str:code>/", views_objection.objection_verify, name="objection_verify"),
     # 电梯使用 (owners/views_upkeep.py): after the elevator runs (issue 14)
     path("case/<int:pk>/upkeep/", views_upkeep.upkeep, name="upkeep"),
 ]

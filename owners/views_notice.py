@@ -16,12 +16,16 @@ from .views import owner_required, page
 @owner_required
 def notice(request, pk: int):
     case = selectors.case_for_owner(user=request.user, pk=pk)
-    shown = notice_for_owner(case, timezone.localdate())
+    today = timezone.localdate()
+    shown = notice_for_owner(case, today)
     context = {
         "nav": "home",
         "case": case,
         "shown": shown,
         "notice": shown.notice,
         "places": shown.notice.place_labels() if shown.notice else [],
+        # Objections (owners/views_objection.py): from the first day on, late after the last.
+        "may_object": shown.notice is not None and today >= shown.notice.start,
+        "objection_late": shown.notice is not None and today > shown.notice.end,
     }
     return page(request, "notices/owner_notice.html", context)
