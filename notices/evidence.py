@@ -3,9 +3,10 @@ NoticesConfig.ready(): the notice as published (the period, where it was posted,
 published it, an early take-down), the version of the printed notice that was posted, and
 every photo of the posted notice with the time it was taken and its source.
 
-Objections (issue 13 §2) are to be added here as their own contributor at order 35, in the
-folder "03-公示/异议/" (see `register()` below): each objection with its receipt, its handling
-(contacts, mediation meetings, the outcome) and the written reply.
+The objections (issue 13 §2) are their own contributor, in "03-公示/异议/": a list of them
+all, and for each its record with every step of handling (contacts, mediation meetings, the
+outcome), its receipt and written reply (re-rendered from the stored record and times,
+notices/objection_pdf.py) and the photos or the paper scan the objector brought.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from collections.abc import Iterator
 
 from documents.evidence import EvidenceItem, csv_bytes, format_time, register_evidence
 
-from .models import Notice, NoticePlace
+from .models import Notice, NoticePlace, ObjectionFileKind
+from .objection_pdf import receipt_pdf, reply_pdf
+from .selectors_objections import objections_for_case
 
 FOLDER = "03-公示"
+OBJECTIONS = f"{FOLDER}/异议"
 
 
 def _person(user) -> str:
@@ -104,7 +108,94 @@ def _period_only(case) -> Iterator[EvidenceItem]:
     )
 
 
+def objection_evidence(case) -> Iterator[EvidenceItem]:
+    objections = objections_for_case(case)
+    if not objections:
+        return
+    yield EvidenceItem(
+        path=f"{OBJECTIONS}/异议汇总.csv",
+        description=f"公示异议汇总：共{len(objections)}件，每件的编号、异议人、受理时间、是否逾期、状态和处理结果",
+        at=max(o.closed_at or o.received_at for o in objections),
+        data=csv_bytes(
+            ("异议编号", "异议人", "房号", "提出方式", "受理时间", "逾期提出", "状态", "处理结果", "办结时间"),
+            [
+                (
+                    o.number,
+                    o.name,
+                    o.rooms,
+                    o.get_channel_display(),
+                    o.received_at,
+                    "是" if o.late else "否",
+                    o.get_state_display(),
+                    o.get_outcome_display() if o.outcome else "",
+                    o.closed_at,
+                )
+                for o in objections
+            ],
+        ),
+    )
+    for objection in objections:
+        folder = f"{OBJECTIONS}/{objection.number}"
+        files = list(objection.files.all())
+        handling = list(objection.handling.all())
+        rows = [
+            ("受理", objection.received_at, objection.get_channel_display(), _person(objection.recorded_by), ""),
+            ("异议理由", objection.received_at, "", "", objection.reasons),
+        ]
+        rows += [
+            (
+                row.get_kind_display(),
+                row.on,
+                row.how,
+                _person(row.recorded_by),
+                f"参加人员：{row.attendees}；{row.summary}" if row.attendees else row.summary,
+            )
+            for row in handling
+        ]
+        if objection.closed_at:
+            rows.append(
+                (
+                    "办结",
+                    objection.closed_at,
+                    objection.get_outcome_display(),
+                    _person(objection.closed_by),
+                    objection.outcome_reasons,
+                )
+            )
+        yield EvidenceItem(
+            path=f"{folder}/异议及处理记录.csv",
+            description=(
+                f"异议{objection.number}（{objection.name}，{objection.rooms}）："
+                f"{'逾期提出，' if objection.late else ''}{objection.get_state_display()}；"
+                f"联系、调解会等处理记录{len(handling)}条"
+            ),
+            at=objection.closed_at or objection.received_at,
+            data=csv_bytes(("事项", "日期/时间", "方式/结果", "登记人", "内容"), rows),
+        )
+        yield EvidenceItem(
+            path=f"{folder}/受理回执.pdf",
+            description=f"异议{objection.number}的受理回执（按受理记录生成，核验码{objection.code}）",
+            at=objection.received_at,
+            data=receipt_pdf(objection),
+        )
+        if objection.closed_at:
+            yield EvidenceItem(
+                path=f"{folder}/书面答复.pdf",
+                description=f"异议{objection.number}的书面答复：{objection.get_outcome_display()}",
+                at=objection.closed_at,
+                data=reply_pdf(objection),
+            )
+        for number, stored in enumerate(files, start=1):
+            ext = {"image/png": "png", "image/jpeg": "jpg"}.get(stored.content_type, "pdf")
+            what = "书面异议扫描件" if stored.kind == ObjectionFileKind.SCAN else "异议人提供的照片"
+            yield EvidenceItem(
+                path=f"{folder}/{what}-{number:02d}.{ext}",
+                description=f"异议{objection.number}的{what}，原文件名“{stored.original_name}”",
+                at=stored.uploaded_at,
+                file=stored.file,
+            )
+
+
 def register() -> None:
     register_evidence("notices.notice", 30, notice_evidence)
-    # The objections' contributor goes here (order 35, folder "03-公示/异议/"): each
-    # objection's record and receipt, its handling and the written reply, with their times.
+    register_evidence("notices.objections", 35, objection_evidence)

@@ -14,6 +14,7 @@ from cases.tests.factories import officer, open_case, reviewer_for
 from demo.progress import case_bring_to, scan_upload
 from documents.services import document_render
 from notices import services as notices
+from notices import services_objections as objections
 from notices.tests.helpers import jpeg
 from owners import services as owners
 from voting import services as voting
@@ -58,6 +59,31 @@ def rich_case(*, code: str = "FZ"):
     )
     notices.notice_photo_add(
         case=case, actor=clerk, upload=jpeg(taken=timezone.localtime().replace(tzinfo=None)), taken_by="张三"
+    )
+    # Two written objections: one handled at a meeting and closed with a reply, one still open.
+    objector = Owner.objects.get(ownerships__flat__unit=case.unit, ownerships__flat__room="101")
+    closed = objections.objection_record_paper(
+        case=case, actor=clerk, owner=objector, reasons="担心采光受影响", scan=scan_upload("异议书.pdf")
+    )
+    objections.objection_record_handling(
+        objection=closed,
+        actor=clerk,
+        kind="meeting",
+        on=today,
+        how="社区会议室",
+        attendees="异议人、业主代表、社区网格员",
+        summary="调整井道位置，离窗户再退后0.5米",
+    )
+    objections.objection_close(
+        objection=closed,
+        actor=clerk,
+        outcome="resolved",
+        reasons="方案已调整",
+        reply_text="经协调，方案已调整，特此答复。",
+    )
+    other = Owner.objects.get(ownerships__flat__unit=case.unit, ownerships__flat__room="102")
+    objections.objection_record_paper(
+        case=case, actor=clerk, owner=other, reasons="噪音", scan=scan_upload("异议书2.pdf")
     )
     document_render(case=case, template="agreement", actor=clerk)
     owner = Owner.objects.get(ownerships__flat__unit=case.unit, ownerships__flat__room="301")

@@ -80,6 +80,18 @@ def test_the_bundle_holds_every_item_the_issue_names_each_hashed_in_the_manifest
     photos = [p for p in paths if p.startswith("03-公示/张贴照片/")]
     assert len(photos) == 1 and photos[0].endswith(".jpg")
     assert "张三" in files["03-公示/公示记录.csv"].decode("utf-8-sig")
+    # Every objection: the list, each one's record with its handling, receipt, reply and scan.
+    listed = files["03-公示/异议/异议汇总.csv"].decode("utf-8-sig")
+    assert "担心采光受影响" not in listed and "经协调解决" in listed and "已受理，待联系" in listed
+    first, second = sorted({p.split("/")[2] for p in paths if p.startswith("03-公示/异议/") and p.count("/") == 3})
+    record = files[f"03-公示/异议/{first}/异议及处理记录.csv"].decode("utf-8-sig")
+    assert "担心采光受影响" in record and "调解协调会" in record and "离窗户再退后0.5米" in record
+    assert {
+        f"03-公示/异议/{first}/{name}" for name in ("受理回执.pdf", "书面答复.pdf", "书面异议扫描件-01.pdf")
+    } <= paths
+    reply = "".join(PdfReader(io.BytesIO(files[f"03-公示/异议/{first}/书面答复.pdf"])).pages[0].extract_text().split())
+    assert first in reply and "经协调，方案已调整" in reply
+    assert f"03-公示/异议/{second}/受理回执.pdf" in paths and f"03-公示/异议/{second}/书面答复.pdf" not in paths
     # Every ballot with its scan and its correction history; the power of attorney.
     ballots = list(csv.DictReader(io.StringIO(files["04-业主表决/第1轮/选票记录.csv"].decode("utf-8-sig"))))
     assert len(ballots) == 7  # six voters, one of them corrected
