@@ -118,11 +118,13 @@ def login(page, live_server, username, password="pw"):
 @pytest.fixture
 def jurisdictions():
     """Transactional tests flush the database, data migrations included: put the 13
-    jurisdictions back exactly as the migration writes them (groups come back through
-    post_migrate on their own)."""
+    jurisdictions and the holiday calendar back exactly as the migrations write them
+    (groups come back through post_migrate on their own)."""
     import importlib
 
     from django.apps import apps
 
-    migration = importlib.import_module("cases.migrations.0002_jurisdictions")
-    migration.create(apps, None)
+    importlib.import_module("cases.migrations.0002_jurisdictions").create(apps, None)
+    if not apps.get_model("cases", "HolidayYear").objects.exists():
+        calendar = importlib.import_module("cases.migrations.0019_holiday_calendar_and_step_time_limits")
+        calendar.seed_calendar(apps, None)
