@@ -308,7 +308,11 @@ def evidence_bundle_build(
             stored_name = storage.save(record.file.field.generate_filename(record, "bundle.zip"), File(temp))
             with transaction.atomic():
                 Case.objects.select_for_update(no_key=True).only("pk").get(pk=case.pk)
-                record = EvidenceBundle.objects.select_for_update().select_related("case").get(pk=bundle.pk)
+                record = (
+                    EvidenceBundle.objects.select_for_update(of=("self",), no_key=True)
+                    .select_related("case")
+                    .get(pk=bundle.pk)
+                )
                 record.file.name = stored_name
                 record.status = BundleStatus.DONE
                 record.items_done = record.items_total = total
@@ -330,7 +334,11 @@ def evidence_bundle_build(
                     f"生成证据包时出错（{type(exc).__name__}），未生成文件。请稍后重试；如仍失败，请联系系统管理员。"
                 )
             with transaction.atomic():
-                record = EvidenceBundle.objects.select_for_update().select_related("case").get(pk=bundle.pk)
+                record = (
+                    EvidenceBundle.objects.select_for_update(of=("self",), no_key=True)
+                    .select_related("case")
+                    .get(pk=bundle.pk)
+                )
                 record.status, record.error, record.file = BundleStatus.FAILED, message, ""
                 record.finished_at = record.progressed_at = timezone.now()
                 record.save()

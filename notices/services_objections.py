@@ -240,7 +240,11 @@ def objection_record_paper(
 def _locked_objection(objection: Objection, actor) -> Objection:
     case = _lock_case(objection.notice.case)
     _check_manager(actor, case)
-    locked = Objection.objects.select_for_update().select_related("notice__case", "notice__step").get(pk=objection.pk)
+    locked = (
+        Objection.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("notice__case", "notice__step")
+        .get(pk=objection.pk)
+    )
     if locked.state == ObjectionState.CLOSED:
         raise ValidationError(
             _("异议%(number)s已于%(when)s办结，不能再登记处理情况。")
