@@ -149,23 +149,31 @@ def test_outside_the_registers_it_manages_it_sees_nothing(client, managed, where
     _denied(response, other)
 
 
-def test_its_queue_and_home_page_show_no_case_of_the_district(client, managed):
+def test_its_queue_and_home_page_show_no_other_case_of_the_district(client, managed):
     case, other, user = managed
     client.force_login(user)
-    for url in (reverse("admin:cases_case_queue"), reverse("admin:index")):
-        response = client.get(url)
-        text = response.content.decode()
-        assert case.number not in text and other.number not in text
+    queue = client.get(reverse("admin:cases_case_queue")).content.decode()
+    assert case.number not in queue and other.number not in queue
+    # Home is its own page: the case it manages, never the other case of the office.
+    home = client.get(reverse("admin:index"), follow=True).content.decode()
+    assert case.number in home and other.number not in home
 
 
 def test_the_home_page_leads_to_its_own_page(client, managed):
     _case, _other, user = managed
     client.force_login(user)
-    home = client.get(reverse("admin:index")).content.decode()
-    listing = reverse("admin:upkeep_register_changelist")
-    assert listing in home
-    response = client.get(listing)
-    assert response.status_code == 302 and response["Location"] == reverse("admin:upkeep_my_registers")
+    mine = reverse("admin:upkeep_my_registers")
+    for url in (reverse("admin:index"), reverse("admin:upkeep_register_changelist")):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == mine
+    # Signing in lands there.
+    client.logout()
+    response = client.post(
+        reverse("admin:login") + "?next=" + reverse("admin:index"),
+        {"username": user.username, "password": "pw"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == mine and "我管理的电梯" in response.content.decode()
 
 
 def test_its_page_is_for_using_units_only(client, managed):
