@@ -332,7 +332,7 @@ def member_add(request, admin_site, case_pk: int):
         case_pk,
         key="member",
         form=MemberAddForm(request.POST),
-        run=lambda d: services.using_unit_member_add(case=case, actor=request.user, username=d["username"]),
+        run=lambda d: services.using_unit_member_add(case=case, actor=request.user, username=d["account"]),
         done=_("已添加使用单位账号：该账号可在“我管理的电梯”中看到本电梯。"),
     )
 

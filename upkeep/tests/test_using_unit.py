@@ -334,7 +334,7 @@ def test_a_bad_visit_is_refused_in_chinese_and_nothing_saved(client, managed):
         ),
         ("cost_add", {"year": "2026", "kind": "electricity", "amount": "100.00"}, RunningCost),
         ("costs_publish", {"year": "2026"}, None),
-        ("member_add", {"username": "someone"}, UsingUnitMember),
+        ("member_add", {"account": "someone"}, UsingUnitMember),
     ],
 )
 def test_the_office_s_writes_are_refused_to_it(client, managed, name, data, model):
@@ -372,7 +372,7 @@ def test_the_office_adds_and_removes_an_account_on_the_register_page(client):
     clerk = officer(case.jurisdiction.code)
     user = using_unit_user(full_name="陈建平")
     client.force_login(clerk)
-    response = client.post(_url("member_add", case), {"username": f"  {user.username} "})
+    response = client.post(_url("member_add", case), {"account": f"  {user.username} "})
     assert response.status_code == 302
     member = UsingUnitMember.objects.get(register__case=case)
     assert member.user == user and member.added_by == clerk
@@ -414,7 +414,7 @@ def test_the_office_is_told_why_an_account_cannot_be_added(client, username, say
         username = user.username
     before = UsingUnitMember.objects.count()
     client.force_login(clerk)
-    response = client.post(_url("member_add", case), {"username": username})
+    response = client.post(_url("member_add", case), {"account": username})
     assert response.status_code == 200
     assert says in response.content.decode()
     assert UsingUnitMember.objects.count() == before
@@ -438,9 +438,9 @@ def test_only_the_office_ties_accounts(client):
         UserFactory(with_role="city_supervisor"),
     ):
         client.force_login(other)
-        assert client.post(_url("member_add", case), {"username": user.username}).status_code == 403
+        assert client.post(_url("member_add", case), {"account": user.username}).status_code == 403
     client.force_login(officer("LC"))
-    assert client.post(_url("member_add", case), {"username": user.username}).status_code == 404
+    assert client.post(_url("member_add", case), {"account": user.username}).status_code == 404
     assert not UsingUnitMember.objects.exists()
 
 
