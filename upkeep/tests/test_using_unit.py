@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Attachment
+from cases.selectors import case_list_visible_to, jurisdiction_list_visible_to
 from cases.tests.factories import PDF_BYTES, UserFactory, officer
 from documents.models import DocumentTemplate
 from documents.services import document_render
@@ -466,3 +467,12 @@ def test_send_reminders_mails_its_accounts_once(django_capture_on_commit_callbac
     registration = [m for m in mail.outbox if "使用登记" in m.body]
     assert len(registration) == 1
     assert sorted(registration[0].to) == ["shiyong@example.com", "wuye@example.com"]
+
+
+def test_a_using_unit_account_given_a_jurisdiction_by_mistake_still_sees_no_office_record(client):
+    case = with_register()
+    user = UserFactory(username="misplaced", with_role="using_unit", jurisdiction=case.jurisdiction)
+    assert not case_list_visible_to(user=user).exists()
+    assert not jurisdiction_list_visible_to(user=user).exists()
+    client.force_login(user)
+    assert client.get(reverse("admin:cases_case_change", args=[case.pk])).status_code in (302, 403, 404)
