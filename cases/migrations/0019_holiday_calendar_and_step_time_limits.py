@@ -48,11 +48,6 @@ def seed_calendar(apps, schema_editor):
     )
 
 
-def unseed_calendar(apps, schema_editor):
-    apps.get_model("cases", "HolidayDay").objects.all().delete()
-    apps.get_model("cases", "HolidayYear").objects.all().delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0018_user_person"),
@@ -171,5 +166,8 @@ class Migration(migrations.Migration):
                 name="step_submitted_by_due",
             ),
         ),
-        migrations.RunPython(seed_calendar, unseed_calendar),
+        # Backwards nothing to undo: the tables are dropped with their rows. Deleting the rows
+        # first would leave PostgreSQL's deferred foreign-key checks pending in the same
+        # transaction, and the DROP TABLE then fails ("pending trigger events").
+        migrations.RunPython(seed_calendar, migrations.RunPython.noop),
     ]
