@@ -26,7 +26,7 @@ class LedgerEntryForm(forms.Form):
     date = forms.DateField(
         label=_("日期"),
         error_messages={"invalid": _("日期格式不正确（例：2026-03-15）。")},
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     amount = forms.CharField(
         label=_("金额（元）"), max_length=40, widget=forms.TextInput(attrs={"inputmode": "decimal"})
