@@ -23,10 +23,12 @@ run: system-deps venv assets messages
 	@echo "后台地址 / back office: http://$(HOST):$(PORT)/admin/   文书二维码指向 / QR codes point to: $(SERVED_URL)"
 	PUBLIC_BASE_URL=$(SERVED_URL) DJANGO_SETTINGS_MODULE=config.settings.local $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: prepare the same way, lint, and run the whole suite (honours DATABASE_URL)
+## make test: prepare the same way, lint, and run the whole suite (honours DATABASE_URL),
+## spread over the machine's CPUs by pytest-xdist (TEST_WORKERS=0 runs it in one process)
+TEST_WORKERS ?= auto
 test: test-deps venv assets messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 LINTED := audit cases funding voting documents notices owners upkeep demo config benchmarks conftest.py manage.py
 lint: venv

@@ -28,6 +28,7 @@ class Role(StrEnum):
     FUND_REVIEWER = "fund_reviewer"
     CITY_SUPERVISOR = "city_supervisor"
     AGENT_BUILDER = "agent_builder"
+    USING_UNIT = "using_unit"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,11 @@ ROLE_SPECS: tuple[RoleSpec, ...] = (
     RoleSpec(Role.CITY_SUPERVISOR, gettext_noop("市住建局督导"), None, True, _VIEW_CASES + ("audit.view_auditevent",)),
     # Prepares and submits its own cases' applications (the case screens arrive with the workflow).
     RoleSpec(Role.AGENT_BUILDER, gettext_noop("代建单位/业主代表"), None, False, _perms("cases", ("view",), ("case",))),
+    # The people of a using unit (使用单位: the property company or maintenance firm the owners
+    # entrust) after the elevator runs. No jurisdiction and no case rights: they reach only the
+    # registers an office tied them to (upkeep.UsingUnitMember; upkeep/permissions.py), and
+    # the registers' list only to be sent on to their own page (我管理的电梯).
+    RoleSpec(Role.USING_UNIT, gettext_noop("使用单位"), None, False, ("upkeep.view_register",)),
 )
 
 SPEC_BY_ROLE = {spec.role: spec for spec in ROLE_SPECS}

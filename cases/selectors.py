@@ -39,6 +39,11 @@ def _scope(qs: QuerySet, *, user, path: str) -> QuerySet:
         return qs
     if not user.is_authenticated or user.jurisdiction_id is None:
         return qs.none()
+    # A using unit's account (a property company's people, upkeep/) reaches only the
+    # registers it manages, through upkeep's own checks: never an office's records, even
+    # when an administrator gave the account a jurisdiction by mistake.
+    if Role.USING_UNIT in roles_of(user):
+        return qs.none()
     return qs.filter(**{path: user.jurisdiction_id})
 
 

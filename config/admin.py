@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.db import DataError
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +17,7 @@ from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
 from cases.workflow import PROCEDURES
 from owners.views import login_locked_out as owner_login_locked_out
+from upkeep.permissions import is_using_unit_user
 
 from .admin_lookups import OwnFiltersOnlyMixin
 from .views import bad_request
@@ -66,8 +67,11 @@ class PortalAdminSite(admin.AdminSite):
         """The home page: the user's scope, and per procedure the open cases and what waits
         for this user. A reviewer sees only their own department's procedures (another
         department's steps are not theirs to act on); the city, superusers and applicants
-        see all eight. The sidebar lists the user's own latest actions on cases."""
+        see all eight. The sidebar lists the user's own latest actions on cases. A using
+        unit's account (no cases, no jurisdiction) has its own home: 我管理的电梯 (upkeep)."""
         user = request.user
+        if is_using_unit_user(user):
+            return redirect("admin:upkeep_my_registers")
         open_cases = case_list_visible_to(user=user).filter(status=CaseStatus.OPEN)
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
         waiting = dict(step_queue_for(user=user).values_list("number").annotate(n=Count("pk")).order_by())

@@ -39,7 +39,7 @@ from notices.services_objections import objection_close, objection_record_handli
 from owners import services as owner_services
 from owners.models import OwnerAccount
 from upkeep import services as upkeep_services
-from upkeep.models import Register
+from upkeep.models import Register, UsingUnitMember
 from voting.selectors import open_vote_of
 from voting.voters import unit_voters
 
@@ -419,6 +419,7 @@ def seed(out=print) -> None:
     _ensure_demo_notice()
     _ensure_demo_objections(users)
     _ensure_demo_register()
+    out(_ensure_demo_using_unit())
     _ensure_demo_ledger(users)
     owner_line = _ensure_demo_owner()
     if owner_line:
@@ -595,6 +596,25 @@ def _ensure_demo_register() -> None:
     for kind, amount in (("electricity", "1260.00"), ("maintenance", "1400.00"), ("inspection", "300.00")):
         upkeep_services.cost_record(case=case, actor=None, year=today.year, kind=kind, amount=amount)
     upkeep_services.costs_publish(case=case, actor=None, year=today.year)
+
+
+def _ensure_demo_using_unit() -> str:
+    """The using unit's account (role 使用单位, no jurisdiction, as a system administrator
+    creates it) of the property company that manages TZ-2026-0001's elevator, tied to its
+    register as the office would on the register page (issue 14 §2: the using unit's page)."""
+    user, _ = User.objects.get_or_create(username="tz_shiyong")
+    user.full_name, user.email, user.jurisdiction, user.is_staff = "陈建平", "shiyong@example.com", None, True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set([Group.objects.get(name=SPEC_BY_ROLE[Role.USING_UNIT].group_name)])
+    register = Register.objects.filter(case__status="completed", case__jurisdiction__code="TZ").first()
+    if register is not None and not UsingUnitMember.objects.filter(register=register, user=user).exists():
+        upkeep_services.using_unit_member_add(case=register.case, actor=None, username=user.username)
+    return (
+        f"  {'tz_shiyong':<14} {'陈建平':<6} {'本单位电梯':<8} {SPEC_BY_ROLE[Role.USING_UNIT].group_name}"
+        f"（泉州市安居物业服务有限公司，管理 {register.case.number if register else '—'} 的电梯："
+        "/admin/upkeep/register/mine/）"
+    )
 
 
 def _ensure_demo_ledger(users: dict[str, User]) -> None:

@@ -5,13 +5,15 @@ served under RegisterAdmin.get_urls (upkeep/staff.py)."""
 from functools import partial
 
 from django.contrib import admin
-from django.urls import path
+from django.shortcuts import redirect
+from django.urls import path, reverse
 
 from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to
 
 from . import staff
 from .models import Register
+from .permissions import is_using_unit_user
 
 
 @admin.register(Register)
@@ -39,8 +41,22 @@ class RegisterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             path("case/<int:case_pk>/shares.xlsx", wrap(staff.shares_xlsx), name="upkeep_shares_xlsx"),
             path("case/<int:case_pk>/shares.pdf", wrap(staff.shares_pdf), name="upkeep_shares_pdf"),
             path("visit/<int:pk>/scan/", wrap(staff.visit_scan), name="upkeep_visit_scan"),
+            path("mine/", wrap(staff.my_registers), name="upkeep_my_registers"),
+            path("case/<int:case_pk>/member/", wrap(staff.member_add), name="upkeep_member_add"),
+            path(
+                "case/<int:case_pk>/member/<int:member_pk>/remove/",
+                wrap(staff.member_remove),
+                name="upkeep_member_remove",
+            ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The using unit's account reaches this list from the home page's app list (its one
+        # model permission): its own page lists its registers with their warnings.
+        if is_using_unit_user(request.user):
+            return redirect(reverse("admin:upkeep_my_registers"))
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(case__in=case_list_visible_to(user=request.user))

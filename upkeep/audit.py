@@ -153,3 +153,29 @@ def shares_exported(*, register, actor, fmt: str) -> AuditEvent:
         message=f"导出电梯产权份额表：{register.case.number}（{fmt}）",
         data={"format": fmt},
     )
+
+
+@written_in_chinese
+def member_added(*, member, actor) -> AuditEvent:
+    register = member.register
+    return log_event(
+        event=UpkeepEvent.MEMBER_ADDED,
+        actor=actor,
+        case=register.case,
+        obj=register,
+        message=f"添加使用单位账号：{register.case.number} {member.user.username}（{member.user.full_name}）",
+        data={"user": member.user_id, "username": member.user.username},
+    )
+
+
+@written_in_chinese
+def member_removed(*, member, actor) -> AuditEvent:
+    register = member.register
+    return log_event(
+        event=UpkeepEvent.MEMBER_REMOVED,
+        actor=actor,
+        case=register.case,
+        obj=register,
+        message=f"移除使用单位账号：{register.case.number} {member.user.username}（{member.user.full_name}）",
+        data={"user": member.user_id, "username": member.user.username},
+    )

@@ -17,3 +17,5 @@ class UpkeepEvent(models.TextChoices):
     COSTS_PUBLISHED = "upkeep_costs_published", _("向业主公布运行费用")
     REMINDER_SENT = "upkeep_reminder_sent", _("发送电梯到期提醒")
     SHARES_EXPORTED = "upkeep_shares_exported", _("导出电梯产权份额表")
+    MEMBER_ADDED = "upkeep_member_added", _("添加使用单位账号")
+    MEMBER_REMOVED = "upkeep_member_removed", _("移除使用单位账号")

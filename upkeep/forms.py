@@ -80,3 +80,13 @@ class CostForm(forms.Form):
 
 class PublishCostsForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+
+
+class MemberAddForm(forms.Form):
+    # Not `username`: #id_username is the sign-in page's field, which the browser tests
+    # (and password managers) take as "signed out".
+    account = forms.CharField(
+        label=_("使用单位账号（登录名）"),
+        max_length=150,
+        help_text=_("由系统管理员建立、角色为“使用单位”的账号；添加后该账号可查看本电梯并登记维护保养和定期检验。"),
+    )

@@ -9,6 +9,9 @@
 - `MaintenanceVisit`: a maintenance visit (维护保养记录) with its signed record scan.
 - `RunningCost`: a year's running cost (electricity, maintenance, inspection, repairs),
   shared among the flats by the agreement's coefficients; published to the owners.
+- `UsingUnitMember`: a staff account of the using unit (role 使用单位) tied by the office to
+  a register it manages: its people see that register, its warnings and record visits and
+  inspections (upkeep/permissions.py).
 - `ReminderSent`: one row per warning mailed, unique per (what, record, due date), which
   makes `send_reminders` idempotent.
 """
@@ -210,6 +213,29 @@ class RunningCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} {self.amount}"
+
+
+class UsingUnitMember(models.Model):
+    """An account of the using unit that manages this register (我管理的电梯). Recorded by the
+    district office of the case; one row per (register, account)."""
+
+    register = models.ForeignKey(Register, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("使用单位账号"), on_delete=models.CASCADE, related_name="+"
+    )
+    added_at = models.DateTimeField(_("添加时间"), default=timezone.now)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("添加人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("使用单位账号")
+        verbose_name_plural = _("使用单位账号")
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["register", "user"], name="upkeep_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.register_id} {self.user_id}"
 
 
 class ReminderSent(models.Model):

@@ -10,18 +10,47 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from cases.deadlines import WorkCalendar, load_calendar
 from cases.models import Case, CaseStatus, Ownership
-from cases.selectors import unit_flats_with_owners
+from cases.roles import SPEC_BY_ROLE, Role
+from cases.selectors import case_list_visible_to, unit_flats_with_owners
 from cases.validators import format_day
 from funding.costs import allocate_shares, shares
 from funding.models import Agreement, ElevatorOwnershipMode
 
 from . import rules
-from .models import CostKind, Inspection, MaintenanceContract, MaintenanceVisit, Register, RunningCost
+from .models import (
+    CostKind,
+    Inspection,
+    MaintenanceContract,
+    MaintenanceVisit,
+    Register,
+    RunningCost,
+    UsingUnitMember,
+)
+from .permissions import is_using_unit_user
+
+
+def cases_managed_by(*, user) -> QuerySet[Case]:
+    """The completed cases whose registers the office tied this using unit's account to."""
+    if not is_using_unit_user(user):
+        return Case.objects.none()
+    return Case.objects.filter(
+        status=CaseStatus.COMPLETED,
+        pk__in=UsingUnitMember.objects.filter(user_id=user.pk).values("register__case_id"),
+    )
+
+
+def register_case_list_visible_to(*, user) -> QuerySet[Case]:
+    """The cases whose register pages the user may open: a using unit's account, only the
+    registers it manages (whatever else its account says); anyone else, the cases
+    `case_list_visible_to` gives them."""
+    if is_using_unit_user(user):
+        return cases_managed_by(user=user)
+    return case_list_visible_to(user=user)
 
 
 def register_of(*, case: Case) -> Register | None:
@@ -179,6 +208,69 @@ def register_page(*, case: Case, today: datetime.date) -> RegisterPage:
         gaps=gaps,
         dues=dues,
     )
+
+
+@dataclass
+class ManagedRegister:
+    """One line of 我管理的电梯: the register, its case and today's warnings, most urgent
+    first (each with its text)."""
+
+    register: Register
+    warnings: list[tuple[rules.Warning, str]]
+
+    @property
+    def case(self) -> Case:
+        return self.register.case
+
+    @property
+    def most_urgent(self) -> int | None:
+        return self.warnings[0][0].days_left if self.warnings else None
+
+    @property
+    def overdue(self) -> bool:
+        return any(w.level == rules.Level.OVERDUE for w, _text in self.warnings)
+
+
+def managed_registers(*, user, today: datetime.date) -> list[ManagedRegister]:
+    """我管理的电梯: every register the using unit's account manages with its warnings; the
+    registers with the most urgent warning first (overdue longest at the top), then those
+    without warnings by case number. Two queries (the registers with their facts, the
+    holiday calendar), whatever the number of registers."""
+    registers = _with_facts(
+        Register.objects.filter(case__in=cases_managed_by(user=user)).select_related(
+            "case__jurisdiction", "case__unit__building"
+        )
+    ).order_by("case__number")
+    calendar = None
+    rows = []
+    for register in registers:
+        calendar = calendar or load_calendar()
+        found = sorted(register_warnings(register, today=today, calendar=calendar), key=lambda w: w.days_left)
+        rows.append(ManagedRegister(register=register, warnings=[(w, warning_text(w)) for w in found]))
+    rows.sort(key=lambda row: (row.most_urgent is None, row.most_urgent or 0))
+    return rows
+
+
+def register_members(*, register: Register | None) -> list[UsingUnitMember]:
+    """The using unit's accounts tied to the register, for its office (one query)."""
+    if register is None:
+        return []
+    return list(register.members.select_related("user", "added_by"))
+
+
+def member_emails_by_register() -> dict[int, list[str]]:
+    """The reminder addresses of the using units' accounts, by register: the active accounts
+    still holding the role, with an e-mail. One query for every register."""
+    group = SPEC_BY_ROLE[Role.USING_UNIT].group_name
+    rows = (
+        UsingUnitMember.objects.filter(user__is_active=True, user__groups__name=group)
+        .exclude(user__email="")
+        .values_list("register_id", "user__email")
+    )
+    found: dict[int, set[str]] = {}
+    for register_id, email in rows:
+        found.setdefault(register_id, set()).add(email)
+    return {pk: sorted(emails) for pk, emails in found.items()}
 
 
 def registers_for_reminders():

@@ -36,8 +36,9 @@ from .models import (
     ReminderSent,
     RunningCost,
     UsingUnitKind,
+    UsingUnitMember,
 )
-from .permissions import can_keep_register
+from .permissions import can_keep_register, can_record_upkeep, is_using_unit_user
 
 # Certificate and licence numbers as offices print them: 梯11闽C00012(26), TS3435001-2026,
 # 闽特检(2026)第0123号. Letters, digits, Chinese, brackets, hyphens, slashes and dots.
@@ -80,10 +81,12 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_related("jurisdiction", "unit__building").get(pk=case.pk)
 
 
-def _check(actor, case: Case) -> None:
+def _check(actor, case: Case, *, may=can_keep_register) -> None:
     if case.status != CaseStatus.COMPLETED:
         raise ValidationError(_("电梯使用管理档案在案件办结（电梯安装完成）后登记。"), code="not_completed")
-    if actor is not None and not can_keep_register(actor, case):
+    if actor is not None and not may(actor, case):
+        if may is can_record_upkeep:
+            raise PermissionDenied(_("只有受理本案的区住建部门或本电梯的使用单位可以登记维护保养和定期检验。"))
         raise PermissionDenied(_("只有受理本案的区住建部门可以登记电梯使用管理档案。"))
 
 
@@ -360,7 +363,8 @@ def contract_record(
 def inspection_record(
     *, case: Case, actor, inspected_on: datetime.date, result: str, certificate_number: str, valid_until
 ) -> Inspection:
-    """A periodic inspection with its report and the date its certificate runs out."""
+    """A periodic inspection with its report and the date its certificate runs out: the
+    office, or the using unit's account on a register it manages."""
     certificate_number = validate_certificate(certificate_number, what=_("检验报告编号"))
     if result not in InspectionResult.values:
         raise ValidationError(_("请选择检验结论。"), code="result")
@@ -370,7 +374,7 @@ def inspection_record(
         raise ValidationError(_("下次检验日期应晚于检验日期。"), code="valid_before")
     with transaction.atomic():
         case = _lock(case)
-        _check(actor, case)
+        _check(actor, case, may=can_record_upkeep)
         register = _locked_register(case)
         inspection = Inspection.objects.create(
             register=register,
@@ -387,14 +391,15 @@ def inspection_record(
 def visit_record(
     *, case: Case, actor, visited_on: datetime.date, done_by: str, work: str, scan=None
 ) -> MaintenanceVisit:
-    """A maintenance visit; the signed record's scan (PDF, JPEG or PNG) is kept private."""
+    """A maintenance visit; the signed record's scan (PDF, JPEG or PNG) is kept private. The
+    office or the using unit's account on a register it manages."""
     done_by = _text(done_by, what=_("保养人员"), max_length=64, required=True)
     work = _text(work, what=_("保养内容"), max_length=MAX_TEXT, required=True)
     validate_past_moment(visited_on, what=_("保养日期"))
     facts = inspect_upload(scan, what=_("签字记录扫描件")) if scan else None
     with FilesWritten() as written, transaction.atomic():
         case = _lock(case)
-        _check(actor, case)
+        _check(actor, case, may=can_record_upkeep)
         register = _locked_register(case)
         visit = MaintenanceVisit(
             register=register, visited_on=visited_on, done_by=done_by, work=work, recorded_by=_actor(actor)
@@ -446,6 +451,56 @@ def costs_publish(*, case: Case, actor, year: int) -> int:
     return count
 
 
+# --- the using unit's accounts ---------------------------------------------------------------
+
+
+def using_unit_member_add(*, case: Case, actor, username: str) -> UsingUnitMember:
+    """Tie a using unit's account (role 使用单位, no jurisdiction: a system administrator
+    creates it) to this case's register, by its user name as the company gives it to the
+    office. Any other account, or none by that name, gets the same refusal (the office
+    cannot learn about other accounts this way)."""
+    username = _text(username, what=_("使用单位账号"), max_length=150, required=True)
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, case)
+        register = _locked_register(case)
+        if register.using_unit_kind == UsingUnitKind.OWNERS:
+            raise ValidationError(
+                _("本电梯由业主自行管理，没有使用单位账号；请先将使用单位类型改为物业服务企业或维保单位。"),
+                code="owners_manage",
+            )
+        user = User.objects.filter(username=username).first()
+        if user is None or user.jurisdiction_id is not None or not user.is_staff or not is_using_unit_user(user):
+            raise ValidationError(
+                _("没有名为“%(name)s”的使用单位账号。使用单位账号由系统管理员建立：角色为“使用单位”，不设所属辖区。")
+                % {"name": username},
+                code="not_using_unit",
+            )
+        if UsingUnitMember.objects.filter(register=register, user=user).exists():
+            raise ValidationError(_("“%(name)s”已是本电梯的使用单位账号。") % {"name": username}, code="already")
+        member = UsingUnitMember.objects.create(register=register, user=user, added_by=_actor(actor))
+        audit.member_added(member=member, actor=actor)
+    return member
+
+
+def using_unit_member_remove(*, case: Case, actor, member_id: int) -> None:
+    """Untie a using unit's account from this case's register (the company changed, the
+    person left): it no longer sees the register nor gets its reminders."""
+    with transaction.atomic():
+        case = _lock(case)
+        _check(actor, case)
+        register = _locked_register(case)
+        member = (
+            UsingUnitMember.objects.select_related("user").filter(register=register, pk=member_id).first()
+            if isinstance(member_id, int)
+            else None
+        )
+        if member is None:
+            raise ValidationError(_("该使用单位账号不在本电梯的账号中（可能已被移除）。"), code="gone")
+        audit.member_removed(member=member, actor=actor)
+        member.delete()
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 
@@ -468,12 +523,14 @@ def _officer_emails(jurisdiction_id: int) -> list[str]:
 
 
 def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
-    """Mail every warning due today to the using unit's contact and the district's housing
-    officers: once per (what, record, due date), whatever the number of runs. Each warning
-    is its own transaction: its row, its audit event, and its mail after commit."""
+    """Mail every warning due today to the using unit's contact and its accounts' e-mails
+    (UsingUnitMember) and to the district's housing officers: once per (what, record, due
+    date), whatever the number of runs, in one mail to all of them. Each warning is its own
+    transaction: its row, its audit event, and its mail after commit."""
     today = today or timezone.localdate()
     sent = skipped = unaddressed = 0
     officers: dict[int, list[str]] = {}
+    members = selectors.member_emails_by_register()
     calendar = load_calendar()
     for register in selectors.registers_for_reminders():
         for warning in selectors.register_warnings(register, today=today, calendar=calendar):
@@ -481,7 +538,11 @@ def reminders_send(*, today: datetime.date | None = None) -> ReminderResult:
             if case.jurisdiction_id not in officers:
                 officers[case.jurisdiction_id] = _officer_emails(case.jurisdiction_id)
             recipients = sorted(
-                {*officers[case.jurisdiction_id], *([register.contact_email] if register.contact_email else [])}
+                {
+                    *officers[case.jurisdiction_id],
+                    *([register.contact_email] if register.contact_email else []),
+                    *members.get(register.pk, []),
+                }
             )
             if not recipients:
                 unaddressed += 1

@@ -5,7 +5,13 @@ page it leads to and the office's forms, served inside the admin (RegisterAdmin.
 Who sees what: whoever sees the case (`case_list_visible_to`; another office's case is a
 404 whatever the ID) reads the register of a completed case and downloads the share table
 and the visit scans (each download logged); the receiving office
-(`permissions.can_keep_register`) records; anyone else gets a 403 on those."""
+(`permissions.can_keep_register`) records; anyone else gets a 403 on those.
+
+The using unit's accounts (role 使用单位, permissions.py) reach only the registers they
+manage (`selectors.register_case_list_visible_to`; any other case is a 404): their page
+我管理的电梯 (`my_registers`, where the registers' list sends them too), those registers'
+pages without the owners' names and the share table, the visit scans, and the forms for
+visits and inspections (`permissions.can_record_upkeep`)."""
 
 from __future__ import annotations
 
@@ -24,20 +30,20 @@ from django.views.decorators.http import require_POST
 
 from audit.downloads import private_file_response
 from cases.models import Case, CaseStatus
-from cases.selectors import case_list_visible_to
 
 from . import audit, exports, selectors, services
 from .forms import (
     ContractForm,
     CostForm,
     InspectionForm,
+    MemberAddForm,
     PublishCostsForm,
     RegisterForm,
     UseRegistrationForm,
     VisitForm,
 )
 from .models import MaintenanceVisit, Register
-from .permissions import can_keep_register
+from .permissions import can_keep_register, can_record_upkeep, is_using_unit_user
 
 
 def panel_context(*, request, case) -> dict | None:
@@ -50,7 +56,8 @@ def panel_context(*, request, case) -> dict | None:
 
 def _case_for(request, case_pk: int) -> Case:
     case = get_object_or_404(
-        case_list_visible_to(user=request.user).select_related("jurisdiction", "unit__building"), pk=case_pk
+        selectors.register_case_list_visible_to(user=request.user).select_related("jurisdiction", "unit__building"),
+        pk=case_pk,
     )
     if case.status != CaseStatus.COMPLETED:
         raise Http404(_("案件尚未办结，没有电梯使用管理档案。"))
@@ -61,6 +68,13 @@ def _kept_case(request, case_pk: int) -> Case:
     case = _case_for(request, case_pk)
     if not can_keep_register(request.user, case):
         raise PermissionDenied(_("只有受理本案的区住建部门可以登记电梯使用管理档案。"))
+    return case
+
+
+def _recording_case(request, case_pk: int) -> Case:
+    case = _case_for(request, case_pk)
+    if not can_record_upkeep(request.user, case):
+        raise PermissionDenied(_("只有受理本案的区住建部门或本电梯的使用单位可以登记维护保养和定期检验。"))
     return case
 
 
@@ -94,6 +108,8 @@ def register_page(request, admin_site, case_pk: int, *, forms=None):
     owners = [_Owner(pk, name) for pk, name in _owners(case) if pk]
     costs = selectors.costs_of(register=page.register) if page.register else []
     years = sorted({c.year for c in costs}, reverse=True)
+    may_keep = can_keep_register(request.user, case)
+    using_unit = is_using_unit_user(request.user)
     context = {
         **admin_site.each_context(request),
         "title": _("电梯使用管理档案"),
@@ -101,7 +117,13 @@ def register_page(request, admin_site, case_pk: int, *, forms=None):
         "case": case,
         "page": page,
         "register": page.register,
-        "may_keep": can_keep_register(request.user, case),
+        "may_keep": may_keep,
+        "may_record": may_keep or (using_unit and can_record_upkeep(request.user, case)),
+        # The using unit's account reads the register without the owners' personal data
+        # (the responsible owner's name, the share table with each flat's owners).
+        "using_unit_view": using_unit,
+        "members": selectors.register_members(register=page.register) if may_keep else [],
+        "member_form": forms.get("member") or MemberAddForm(),
         "costs": costs,
         "cost_years": years,
         "unpublished_years": sorted({c.year for c in costs if c.published_at is None}, reverse=True),
@@ -184,7 +206,7 @@ def contract_add(request, admin_site, case_pk: int):
 
 @require_POST
 def inspection_add(request, admin_site, case_pk: int):
-    case = _kept_case(request, case_pk)
+    case = _recording_case(request, case_pk)
     return _post(
         request,
         admin_site,
@@ -198,7 +220,7 @@ def inspection_add(request, admin_site, case_pk: int):
 
 @require_POST
 def visit_add(request, admin_site, case_pk: int):
-    case = _kept_case(request, case_pk)
+    case = _recording_case(request, case_pk)
     return _post(
         request,
         admin_site,
@@ -239,6 +261,8 @@ def costs_publish(request, admin_site, case_pk: int):
 
 
 def _share_table(request, case: Case):
+    if is_using_unit_user(request.user):
+        raise PermissionDenied(_("产权份额表载有业主信息，使用单位账号不能导出。"))
     register = selectors.register_of(case=case)
     if register is None:
         raise Http404(_("本案尚未建立电梯使用管理档案。"))
@@ -282,7 +306,7 @@ def shares_pdf(request, admin_site, case_pk: int):
 def visit_scan(request, admin_site, pk: int):
     visit = get_object_or_404(
         MaintenanceVisit.objects.select_related("register__case").filter(
-            register__case__in=case_list_visible_to(user=request.user)
+            register__case__in=selectors.register_case_list_visible_to(user=request.user)
         ),
         pk=pk,
     )
@@ -297,3 +321,45 @@ def visit_scan(request, admin_site, pk: int):
         refusal=None,
         log_download=functools.partial(audit.visit_scan_downloaded, visit=visit),
     )
+
+
+@require_POST
+def member_add(request, admin_site, case_pk: int):
+    case = _kept_case(request, case_pk)
+    return _post(
+        request,
+        admin_site,
+        case_pk,
+        key="member",
+        form=MemberAddForm(request.POST),
+        run=lambda d: services.using_unit_member_add(case=case, actor=request.user, username=d["account"]),
+        done=_("已添加使用单位账号：该账号可在“我管理的电梯”中看到本电梯。"),
+    )
+
+
+@require_POST
+def member_remove(request, admin_site, case_pk: int, member_pk: int):
+    case = _kept_case(request, case_pk)
+    try:
+        services.using_unit_member_remove(case=case, actor=request.user, member_id=member_pk)
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("已移除使用单位账号。"))
+    return redirect(_page_url(case))
+
+
+def my_registers(request, admin_site):
+    """我管理的电梯: the using unit's account's home page: each register it manages with the
+    case, the address, the 96196 code and today's warnings, most urgent first."""
+    if not is_using_unit_user(request.user):
+        raise PermissionDenied(_("这是使用单位账号的页面。"))
+    rows = selectors.managed_registers(user=request.user, today=timezone.localdate())
+    context = {
+        **admin_site.each_context(request),
+        "title": _("我管理的电梯"),
+        "subtitle": None,
+        "rows": rows,
+        "warning_count": sum(len(row.warnings) for row in rows),
+    }
+    return TemplateResponse(request, "upkeep/staff/mine.html", context)

@@ -237,7 +237,8 @@ PERMISSIONS_POLICY = {
         "usb",
         "serial",
         "hid",
-        "bluetooth",
+        # Not "bluetooth": Chromium does not know it as a policy feature and logs an error on
+        # every page (Web Bluetooth is not enabled for pages without it anyway).
         "publickey-credentials-get",
         "browsing-topics",
     )
