@@ -30,6 +30,9 @@ from documents.models import DocumentTemplate, GeneratedDocument
 from documents.pdf import html_to_pdf
 from documents.services import document_render
 from funding import services as funding_services
+from funding import services_ledger
+from funding.models import LedgerEntry, LedgerKind
+from funding.selectors_ledger import case_ledger
 from notices.models import Notice
 from notices.services import notice_publish
 from notices.services_objections import objection_close, objection_record_handling, objection_record_paper
@@ -417,6 +420,7 @@ def seed(out=print) -> None:
     _ensure_demo_objections(users)
     _ensure_demo_register()
     out(_ensure_demo_using_unit())
+    _ensure_demo_ledger(users)
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
@@ -610,4 +614,63 @@ def _ensure_demo_using_unit() -> str:
         f"  {'tz_shiyong':<14} {'陈建平':<6} {'本单位电梯':<8} {SPEC_BY_ROLE[Role.USING_UNIT].group_name}"
         f"（泉州市安居物业服务有限公司，管理 {register.case.number if register else '—'} 的电梯："
         "/admin/upkeep/register/mine/）"
+    )
+
+
+def _ensure_demo_ledger(users: dict[str, User]) -> None:
+    """FZ-2026-0002's ledger as its office would keep it (issue 15 §1): three flats' first
+    instalments (half their share, to the fen, one with its bank slip), the design fee paid
+    against its invoice, the installation contract's three milestones, and one contribution
+    booked to the wrong flat and reversed with its reason."""
+    case = Case.objects.filter(number="FZ-2026-0002").select_related("unit").first()
+    if case is None or LedgerEntry.objects.filter(case=case).exists():
+        return
+    officer = users.get("fz_zhujian")
+    today = timezone.localdate()
+    slip = html_to_pdf("<h1>银行回单（演示）</h1><p>转入：增设电梯资金专户</p>").data
+    invoice = html_to_pdf("<h1>增值税普通发票（演示）</h1><p>项目：增设电梯设计费</p>").data
+    for name, percent, due in (
+        ("预付款", "30", "合同签订后7日内"),
+        ("设备进场款", "40", "电梯设备进场验收后7日内"),
+        ("竣工验收款", "30", "竣工验收合格并取得使用登记后15日内"),
+    ):
+        services_ledger.milestone_add(case=case, actor=officer, name=name, percent=percent, due_condition=due)
+    shares = {a.room: a.share for a in case_ledger(case=case).accounts}
+    paying = [room for room, share in shares.items() if share > 0][:3]
+    for i, room in enumerate(paying):
+        half = (shares[room] / 2).quantize(Decimal("0.01"))
+        services_ledger.ledger_entry_record(
+            case=case,
+            actor=officer,
+            kind=LedgerKind.CONTRIBUTION,
+            date=today - datetime.timedelta(days=20 - i),
+            amount=half,
+            counterparty=f"{room}室业主",
+            note="首期（分摊额的50%）",
+            flat=case.unit.flats.get(room=room),
+            voucher=SimpleUploadedFile("银行回单.pdf", slip, content_type="application/pdf") if i == 0 else None,
+        )
+    if len(paying) > 1:
+        wrong = services_ledger.ledger_entry_record(
+            case=case,
+            actor=officer,
+            kind=LedgerKind.CONTRIBUTION,
+            date=today - datetime.timedelta(days=10),
+            amount=Decimal("5000.00"),
+            counterparty=f"{paying[1]}室业主",
+            note="第二期",
+            flat=case.unit.flats.get(room=paying[0]),
+        )
+        services_ledger.ledger_entry_reverse(
+            entry=wrong, actor=officer, reason=f"房号登记错误：款项由{paying[1]}室缴纳，误记为{paying[0]}室"
+        )
+    services_ledger.ledger_entry_record(
+        case=case,
+        actor=officer,
+        kind=LedgerKind.DESIGNER,
+        date=today - datetime.timedelta(days=5),
+        amount=Decimal("8000.00"),
+        counterparty="泉州市建筑设计院有限公司",
+        note="增设电梯施工图设计费",
+        voucher=SimpleUploadedFile("设计费发票.pdf", invoice, content_type="application/pdf"),
     )

@@ -13,7 +13,7 @@ from django.urls import path
 from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to
 
-from . import views
+from . import views, views_ledger
 from .models import FundingSource
 
 
@@ -31,6 +31,12 @@ class FundingSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
         return [
             path("case/<int:case_pk>/", wrap(views.case_money), name="funding_case_money"),
+            path("case/<int:case_pk>/ledger/", wrap(views_ledger.case_ledger_page), name="funding_case_ledger"),
+            path(
+                "case/<int:case_pk>/ledger/<int:entry_pk>/voucher/",
+                wrap(views_ledger.ledger_voucher),
+                name="funding_ledger_voucher",
+            ),
             *super().get_urls(),
         ]
 

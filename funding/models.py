@@ -121,3 +121,158 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(number)s 协议条款") % {"number": self.case.number}
+
+
+# --- the ledger (收支台账, issue 15 §1) ------------------------------------------------
+
+
+class LedgerDirection(models.TextChoices):
+    IN = "in", _("收入")
+    OUT = "out", _("支出")
+
+
+class LedgerKind(models.TextChoices):
+    # Money in
+    CONTRIBUTION = "contribution", _("业主出资")
+    PROVIDENT_FUND = "provident_fund", _("公积金提取转入")
+    MAINTENANCE_FUND = "maintenance_fund", _("维修资金转入")
+    SUBSIDY = "subsidy", _("政府补贴")
+    OTHER_IN = "other_in", _("其他收入")
+    # Money out
+    DESIGNER = "designer", _("设计费")
+    INSTALLER = "installer", _("电梯采购安装款")
+    SUPERVISOR = "supervisor", _("监理费")
+    FEE = "fee", _("规费及其他费用")
+    OTHER_OUT = "other_out", _("其他支出")
+
+
+# The direction of each kind's ordinary entry; its reversal runs the other way.
+KIND_DIRECTION = {
+    LedgerKind.CONTRIBUTION: LedgerDirection.IN,
+    LedgerKind.PROVIDENT_FUND: LedgerDirection.IN,
+    LedgerKind.MAINTENANCE_FUND: LedgerDirection.IN,
+    LedgerKind.SUBSIDY: LedgerDirection.IN,
+    LedgerKind.OTHER_IN: LedgerDirection.IN,
+    LedgerKind.DESIGNER: LedgerDirection.OUT,
+    LedgerKind.INSTALLER: LedgerDirection.OUT,
+    LedgerKind.SUPERVISOR: LedgerDirection.OUT,
+    LedgerKind.FEE: LedgerDirection.OUT,
+    LedgerKind.OTHER_OUT: LedgerDirection.OUT,
+}
+# Money that is a flat's own (its owner paid it, or withdrew it for it): counts to the flat.
+FLAT_KINDS = (LedgerKind.CONTRIBUTION, LedgerKind.PROVIDENT_FUND, LedgerKind.MAINTENANCE_FUND)
+
+
+class Milestone(models.Model):
+    """A payment milestone of the installation contract (付款节点): its name, a percentage of
+    the case's budget or a fixed amount, and when it falls due. A list per case, in order."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="milestones")
+    seq = models.PositiveSmallIntegerField(_("序号"))
+    name = models.CharField(_("节点名称"), max_length=60)
+    percent = models.DecimalField(_("比例（%）"), max_digits=5, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    due_condition = models.CharField(_("付款条件"), max_length=200)
+
+    class Meta:
+        verbose_name = _("合同付款节点")
+        verbose_name_plural = _("合同付款节点")
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="milestone_seq_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(percent__isnull=False, amount__isnull=True) | Q(percent__isnull=True, amount__isnull=False)
+                ),
+                name="milestone_percent_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0, percent__lte=100) | Q(percent__isnull=True), name="milestone_percent_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) | Q(amount__isnull=True), name="milestone_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.name}"
+
+
+def voucher_path(instance: "LedgerEntry", filename: str) -> str:
+    # Private storage; the name never includes anything a user typed.
+    ext = {"image/png": "png", "image/jpeg": "jpg"}.get(instance.voucher_type, "pdf")
+    return f"ledger/{instance.case.number}/{instance.seq:04d}-{instance.voucher_sha256[:16]}.{ext}"
+
+
+class ImmutableEntry(Exception):
+    """An entry of the ledger is never changed nor deleted: a counter-entry reverses it."""
+
+
+class LedgerEntry(models.Model):
+    """One line of the unit's ledger (收支台账): money in or out, to the fen, with its voucher.
+
+    Never changed nor deleted (save() refuses an update, delete() refuses; the database
+    refuses both too, migration 0003): a mistake is reversed by a counter-entry of the same
+    amount the other way, with its reason, pointing at the entry it reverses (once only)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="ledger_entries")
+    seq = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("编号"), max_length=40, unique=True)
+    direction = models.CharField(_("收支"), max_length=3, choices=LedgerDirection.choices)
+    kind = models.CharField(_("类别"), max_length=20, choices=LedgerKind.choices)
+    flat = models.ForeignKey(
+        "cases.Flat", verbose_name=_("房号"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, verbose_name=_("付款节点"), on_delete=models.PROTECT, null=True, blank=True, related_name="payments"
+    )
+    date = models.DateField(_("日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=12, decimal_places=2)
+    counterparty = models.CharField(_("收付款方"), max_length=100)
+    note = models.CharField(_("摘要"), max_length=200, blank=True)
+    voucher = models.FileField(_("凭证"), upload_to=voucher_path, max_length=200, blank=True)
+    voucher_name = models.CharField(_("凭证原文件名"), max_length=200, blank=True)
+    voucher_type = models.CharField(_("凭证类型"), max_length=32, blank=True)
+    voucher_sha256 = models.CharField(_("凭证SHA-256"), max_length=64, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("冲销的分录"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+    )
+    reason = models.CharField(_("冲销原因"), max_length=200, blank=True)
+    # The receipt's verification code (收款收据的核验码): a contribution's, random.
+    receipt_code = models.CharField(_("收据核验码"), max_length=16, null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        "cases.User", verbose_name=_("登记人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("收支分录")
+        verbose_name_plural = _("收支台账")
+        ordering = ["case", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "seq"], name="ledger_seq_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="ledger_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True) | ~Q(reason=""), name="ledger_reversal_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableEntry(gettext("收支分录登记后不能修改，请以冲销分录更正。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableEntry(gettext("收支分录不能删除，请以冲销分录更正。"))
+
+    @property
+    def signed_amount(self):
+        return self.amount if self.direction == LedgerDirection.IN else -self.amount

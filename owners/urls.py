@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_notice, views_objection, views_upkeep, views_vote
+from . import views, views_cases, views_ledger, views_notice, views_objection, views_upkeep, views_vote
 
 app_name = "owners"
 
@@ -41,4 +41,13 @@ urlpatterns = [
     path("objection/<str:code>/", views_objection.objection_verify, name="objection_verify"),
     # 电梯使用 (owners/views_upkeep.py): after the elevator runs (issue 14)
     path("case/<int:pk>/upkeep/", views_upkeep.upkeep, name="upkeep"),
+    # 收支公开 (owners/views_ledger.py): the unit's ledger (issue 15 §1)
+    path("case/<int:pk>/ledger/", views_ledger.ledger, name="ledger"),
+    path("case/<int:pk>/ledger/<int:entry>/voucher/", views_ledger.ledger_voucher, name="ledger_voucher"),
+    path("case/<int:pk>/ledger/statement.pdf", views_ledger.ledger_statement_pdf, name="ledger_statement"),
+    # The ledger's papers printed by staff (the PDFs are made here: funding may not read documents).
+    path("staff/ledger/<int:entry>/receipt.pdf", views_ledger.staff_receipt_pdf, name="ledger_receipt_staff"),
+    path("staff/case/<int:pk>/statement.pdf", views_ledger.staff_statement_pdf, name="ledger_statement_staff"),
+    # The receipt's QR code: public.
+    path("ledger-receipt/<str:code>/", views_ledger.receipt_verify, name="ledger_receipt_verify"),
 ]
