@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from cases.permissions import departments_of, is_applicant_for
+from cases.permissions import departments_of, is_applicant_for, is_receiving_office
 from cases.roles import is_city_wide
 from cases.selectors import case_list_visible_to
-from cases.workflow import Department
 from voting.models import VoteState
 from voting.selectors import can_view_vote_evidence
 
@@ -59,13 +58,7 @@ PRINT_RULES: dict[DocumentTemplate, PrintRule] = {
 def _is_office(user, case) -> bool:
     """The receiving office of the case: district housing staff of its jurisdiction (a
     superuser acts for any office)."""
-    if user.is_superuser:
-        return True
-    return (
-        not is_city_wide(user)
-        and user.jurisdiction_id == case.jurisdiction_id
-        and Department.HOUSING in departments_of(user)
-    )
+    return is_receiving_office(user, case)
 
 
 def issuer_side(user, case) -> Issuer | None:

@@ -22,23 +22,14 @@ facts, the use registration (it unlocks the money steps), the maintenance contra
 running costs and their publication, and who the using unit's accounts are."""
 
 from cases.models import CaseStatus
-from cases.permissions import departments_of
-from cases.roles import Role, is_city_wide, roles_of
-from cases.workflow import Department
+from cases.permissions import is_receiving_office
+from cases.roles import Role, roles_of
 
 from .models import UsingUnitMember
 
 
 def can_keep_register(user, case) -> bool:
-    if not user.is_authenticated or case.status != CaseStatus.COMPLETED:
-        return False
-    if user.is_superuser:
-        return True
-    return (
-        not is_city_wide(user)
-        and user.jurisdiction_id == case.jurisdiction_id
-        and Department.HOUSING in departments_of(user)
-    )
+    return case.status == CaseStatus.COMPLETED and is_receiving_office(user, case)
 
 
 def is_using_unit_user(user) -> bool:
