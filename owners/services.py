@@ -217,7 +217,9 @@ def account_activate(
     validators.validate_mobile(mobile)
     User = get_user_model()
     with transaction.atomic():
-        found = ActivationCode.objects.select_for_update().select_related("owner", "case").get(pk=found.pk)
+        # The letter alone (of="self"): joined rows would lock the case too, against the
+        # order of docs/locking.md, and deadlock with a disabling that holds the case.
+        found = ActivationCode.objects.select_for_update(of=("self",)).select_related("owner", "case").get(pk=found.pk)
         if found.voided_at is not None:  # voided meanwhile (a new letter, the account disabled)
             why = found.get_voided_because_display()
             raise _refuse(VOIDED % {"why": why}, "voided_code")

@@ -5,6 +5,8 @@ the one lock order (docs/locking.md) and both finish."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from cases.models import Case
+from cases.tests.concurrency import run_while_open
 from cases.tests.factories import officer, open_case
 from owners import services
 from owners.models import ActivationCode, OwnerAccount
@@ -49,3 +51,24 @@ def test_disabling_while_the_owner_reactivates_ends_in_one_consistent_state(on_p
     # or disabled first, voiding the letter, which the activation then says.
     assert account.is_disabled and not account.user.is_active
     assert [e.code for e in errors] in ([], ["voided_code"])
+
+
+def test_an_activation_does_not_wait_for_the_case(on_postgres):
+    # CI once saw a deadlock here: activation locked its letter *and the joined case and
+    # owner rows* (select_for_update with select_related), while a disabling held the case
+    # and waited for the letter. Activation locks its letter alone (docs/locking.md, row 8),
+    # so a clerk holding the case (deciding a step, printing) does not hold it up.
+    case = open_case()
+    letter = next(iter(letters_for(case).values()))
+
+    def clerk_holds_the_case():
+        Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+
+    committed_first, errors = run_while_open(
+        clerk_holds_the_case,
+        lambda: services.account_activate(
+            code=letter.code, id_tail=letter.owner.id_number[-6:], mobile="13900000121", password=PASSWORD
+        ),
+    )
+    assert errors == [] and committed_first
+    assert OwnerAccount.objects.get(mobile="13900000121").user.is_active
