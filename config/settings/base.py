@@ -52,7 +52,9 @@ LOCAL_APPS = [
     "documents",
     "notices",  # the public notice of step 2: stands on cases and documents
     "upkeep",  # after the elevator runs: the register, warnings, running costs (on cases, funding, documents)
+    "notifications",  # mail and the inbox (issue 16 §2): on the apps whose events it tells of
     "owners",  # the owners' portal: reads from all of the above, nothing reads from it
+    "oversight",  # dashboards, exports, the log viewer (issue 16): reads all, nothing reads it
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -20,24 +20,53 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # Our apps, those that exist in this checkout are read.
-APPS = ("cases", "voting", "documents", "notices", "config", "funding", "audit", "owners", "demo", "upkeep")
+APPS = (
+    "cases",
+    "voting",
+    "documents",
+    "notices",
+    "config",
+    "funding",
+    "audit",
+    "owners",
+    "demo",
+    "upkeep",
+    "notifications",
+    "oversight",
+)
 
 # What an app must not import: the apps built on it. From the ground up: audit (the log,
 # knows no case), cases, then voting and funding (each on cases alone), documents (prints both),
 # notices (on cases and documents), owners (the owners' portal: reads all of them; nothing
 # reads it), demo (seeds everything; nothing imports it).
 FORBIDDEN = {
-    "audit": ("cases", "voting", "funding", "documents", "notices", "upkeep", "owners", "demo"),
-    "cases": ("voting", "funding", "documents", "notices", "upkeep", "owners", "demo"),
-    "voting": ("funding", "documents", "notices", "upkeep", "owners", "demo"),
-    "funding": ("voting", "documents", "notices", "upkeep", "owners", "demo"),
-    "documents": ("notices", "upkeep", "owners", "demo"),
+    "audit": (
+        "cases",
+        "voting",
+        "funding",
+        "documents",
+        "notices",
+        "upkeep",
+        "owners",
+        "demo",
+        "notifications",
+        "oversight",
+    ),
+    "cases": ("voting", "funding", "documents", "notices", "upkeep", "owners", "demo", "notifications", "oversight"),
+    "voting": ("funding", "documents", "notices", "upkeep", "owners", "demo", "notifications", "oversight"),
+    "funding": ("voting", "documents", "notices", "upkeep", "owners", "demo", "notifications", "oversight"),
+    "documents": ("notices", "upkeep", "owners", "demo", "notifications", "oversight"),
     # notices (the public notice of step 2) stands on cases and documents; owners may read it.
-    "notices": ("voting", "funding", "upkeep", "owners", "demo"),
+    "notices": ("voting", "funding", "upkeep", "owners", "demo", "notifications", "oversight"),
     # upkeep (after the elevator runs) stands on cases, funding (the agreement's sharing rule)
     # and documents (the PDF exports); owners may read it.
-    "upkeep": ("voting", "notices", "owners", "demo"),
-    "owners": ("demo",),
+    "upkeep": ("voting", "notices", "owners", "demo", "notifications", "oversight"),
+    "owners": ("oversight", "demo"),
+    # notifications (mail and the inbox) stands on every app whose events it tells of;
+    # the owners' portal shows its inbox.
+    "notifications": ("owners", "oversight", "demo"),
+    # oversight (dashboards, exports, the log viewer) reads every app; nothing reads it.
+    "oversight": ("owners", "demo"),
 }
 
 # Imports inside a function that are right there, each with its reason.
