@@ -11,11 +11,46 @@ from django.http import Http404
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Owner, Ownership
+from cases.models import Case, CaseStatus, Owner, Ownership
 from cases.selectors import case_list_visible_to
+from cases.validators import format_day
 
-from .models import Objection, ObjectionHandling, ObjectionState
-from .services_objections import normalize_code
+from .models import Notice, Objection, ObjectionHandling, ObjectionState
+from .selectors import notice_for_owner
+from .services_objections import ENDED, normalize_code
+
+
+@dataclass(frozen=True)
+class ObjectionWindow:
+    """Whether an owner may lodge an objection online today, and what the page says."""
+
+    notice: Notice | None
+    open: bool
+    late: bool
+    state: str
+
+
+def objection_window(case: Case, today) -> ObjectionWindow:
+    """From the notice's first day on; after its last day recorded as late. Once the case has
+    ended (completed, rejected, withdrawn) the portal takes none: the service refuses too,
+    and a letter brought to the office is still registered on paper."""
+    shown = notice_for_owner(case, today)
+    notice = shown.notice
+    if notice is None:
+        return ObjectionWindow(None, False, False, shown.state)
+    if case.status != CaseStatus.OPEN:
+        return ObjectionWindow(notice, False, False, ENDED % {"status": case.get_status_display()})
+    if today < notice.start:
+        return ObjectionWindow(notice, False, False, shown.state)
+    if today > notice.end:
+        return ObjectionWindow(
+            notice,
+            True,
+            True,
+            _("公示期已于%(end)s结束。现在提出的异议将登记为逾期异议，照常受理并书面答复。")
+            % {"end": format_day(notice.end)},
+        )
+    return ObjectionWindow(notice, True, False, shown.state)
 
 
 def _with_handling(qs: QuerySet[Objection]) -> QuerySet[Objection]:

@@ -25,10 +25,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import validators
 from cases.files import FilesWritten, inspect_upload
-from cases.models import Case, Owner, Ownership
+from cases.models import Case, CaseStatus, Owner, Ownership
 
 from . import audit
 from .models import (
@@ -56,6 +57,9 @@ MOVES = {
 }
 
 MAX_PHOTOS = 3
+# An ended case (completed, not approved, withdrawn) takes no objection online; a letter
+# brought to the office is still registered on paper (objection_record_paper).
+ENDED = gettext_lazy("本案%(status)s，网上不再受理异议。如有意见，请向区住建部门书面反映。")
 MAX_TEXT = 5000
 # The reply is printed on one A4 page with its outcome: these fit, the longest of both too.
 MAX_REPLY = 480
@@ -179,6 +183,8 @@ def objection_submit_online(*, case: Case, actor, owner: Owner, reasons: str, ph
     now = timezone.now()
     with FilesWritten() as written, transaction.atomic():
         case = _lock_case(case)
+        if case.status != CaseStatus.OPEN:
+            raise ValidationError(ENDED % {"status": case.get_status_display()}, code="case_ended")
         notice = Notice.objects.select_related("step").filter(case_id=case.pk).first()
         if notice is not None and notice.start is not None and timezone.localdate(now) < notice.start:
             raise ValidationError(

@@ -8,6 +8,7 @@ what is shown is `notices.selectors.notice_for_owner`."""
 from django.utils import timezone
 
 from notices.selectors import notice_for_owner
+from notices.selectors_objections import objection_window
 
 from . import selectors
 from .views import owner_required, page
@@ -18,14 +19,15 @@ def notice(request, pk: int):
     case = selectors.case_for_owner(user=request.user, pk=pk)
     today = timezone.localdate()
     shown = notice_for_owner(case, today)
+    window = objection_window(case, today)
     context = {
         "nav": "home",
         "case": case,
         "shown": shown,
         "notice": shown.notice,
         "places": shown.notice.place_labels() if shown.notice else [],
-        # Objections (owners/views_objection.py): from the first day on, late after the last.
-        "may_object": shown.notice is not None and today >= shown.notice.start,
-        "objection_late": shown.notice is not None and today > shown.notice.end,
+        # Objections: from the first day on, late after the last, none once the case ended.
+        "may_object": window.open,
+        "objection_late": window.late,
     }
     return page(request, "notices/owner_notice.html", context)

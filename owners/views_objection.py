@@ -23,17 +23,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cases.validators import format_day
 from documents.views import public_rate_limited, public_response
 from notices import objection_pdf
 from notices.models import ObjectionState
-from notices.selectors import notice_for_owner
 from notices.selectors_objections import (
     local_time,
     objection_by_code,
     objection_of_owner,
     objection_state_text,
     objection_timeline,
+    objection_window,
     objections_of_owner,
 )
 from notices.services_objections import objection_submit_online
@@ -43,31 +42,12 @@ from .selectors import case_for_owner, owner_records_in_case
 from .views import owner_required, page
 
 
-def _window(case, today):
-    """(notice, may object, late, what to say): an objection is taken from the notice's
-    first day on; after its last day it is late."""
-    shown = notice_for_owner(case, today)
-    notice = shown.notice
-    if notice is None:
-        return None, False, False, shown.state
-    if today < notice.start:
-        return notice, False, False, shown.state
-    if today > notice.end:
-        return (
-            notice,
-            True,
-            True,
-            _("公示期已于%(end)s结束。现在提出的异议将登记为逾期异议，照常受理并书面答复。")
-            % {"end": format_day(notice.end)},
-        )
-    return notice, True, False, shown.state
-
-
 @owner_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def objection_new(request, pk: int):
     case = case_for_owner(user=request.user, pk=pk)
-    notice, open_, late, state = _window(case, timezone.localdate())
+    window = objection_window(case, timezone.localdate())
+    notice, open_, late, state = window.notice, window.open, window.late, window.state
     records = owner_records_in_case(user=request.user, case=case)
     if request.method == "POST" and open_ and records:
         form = ObjectionForm(request.POST, request.FILES)
@@ -108,8 +88,8 @@ def objection_new(request, pk: int):
 def objections(request, pk: int):
     case = case_for_owner(user=request.user, pk=pk)
     mine = [(o, objection_state_text(o)) for o in objections_of_owner(user=request.user, case=case)]
-    notice, open_, late, state = _window(case, timezone.localdate())
-    context = {"nav": "home", "case": case, "mine": mine, "may_object": open_, "late": late}
+    window = objection_window(case, timezone.localdate())
+    context = {"nav": "home", "case": case, "mine": mine, "may_object": window.open, "late": window.late}
     return page(request, "owners/objections.html", context)
 
 

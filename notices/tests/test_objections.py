@@ -306,3 +306,26 @@ def test_the_longest_reply_the_office_may_write_still_fits_one_page():
         objections.objection_close(
             objection=_online(case, index=1), actor=officer(), outcome="withdrawn", reasons="", reply_text="段\n" * 9
         )
+
+
+def _ended(case):
+    """The case ended: step 2 handed in and not approved (不予通过), which ends the case."""
+    step = case.steps.get(number=2)
+    record_paper(step)
+    case_decide_step(step=step, actor=reviewer_for(step), decision="reject", note="方案不符合规划")
+    case.refresh_from_db()
+    return case
+
+
+def test_an_ended_case_takes_no_online_objection_but_the_office_still_registers_a_letter():
+    case = _published()
+    user, owner = _owner_user(case)
+    case = _ended(case)
+    with pytest.raises(ValidationError, match="不予通过，网上不再受理异议") as refused:
+        objections.objection_submit_online(case=case, actor=user, owner=owner, reasons="不同意")
+    assert refused.value.code == "case_ended"
+    assert not Objection.objects.exists()
+    paper = objections.objection_record_paper(
+        case=case, actor=officer(case.jurisdiction.code), owner=owner, reasons="来信反映采光", scan=_pdf()
+    )
+    assert paper.number == f"{case.number}-YY01"

@@ -15,7 +15,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import Owner
-from cases.tests.factories import officer
+from cases.services import case_decide_step
+from cases.tests.factories import officer, record_paper, reviewer_for
 from demo.tests.factories import CaseFactory
 from notices import services
 from notices import services_objections as objections
@@ -218,3 +219,17 @@ def test_my_objections_read_flat_in_rows(client):
             assert client.get(reverse("owners:objections", args=[case.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+def test_once_the_case_has_ended_the_portal_offers_no_objection_and_says_where_to_go(client):
+    case = _published()
+    _signed_in(client, case)
+    step = case.steps.get(number=2)
+    record_paper(step)
+    case_decide_step(step=step, actor=reviewer_for(step), decision="reject", note="方案不符合规划")
+    notice_page = client.get(reverse("owners:notice", args=[case.pk])).content.decode()
+    assert 'id="objection-new"' not in notice_page
+    form_page = client.get(reverse("owners:objection_new", args=[case.pk])).content.decode()
+    assert 'id="objection-form"' not in form_page and "网上不再受理异议" in form_page
+    assert _post(client, case).status_code == 302
+    assert not Objection.objects.exists()
