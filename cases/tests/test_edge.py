@@ -163,6 +163,7 @@ def test_every_page_carries_the_content_security_policy_and_permissions_policy(c
     for directive in (
         "default-src 'self'",
         "script-src 'self'",
+        "img-src 'self' data:",
         "object-src 'none'",
         "base-uri 'self'",
         "frame-ancestors 'none'",

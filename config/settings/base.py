@@ -218,6 +218,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
+    # Bootstrap draws a checked box, a select's arrow, a close button and a refused field's
+    # warning icon as inline SVG images (data:) in its own CSS; an image cannot run script.
+    "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
