@@ -123,6 +123,14 @@ def _forget_roles(sender, instance, **kwargs) -> None:
         del instance.__dict__[_ROLES_CACHE]
 
 
+def is_office_staff(user) -> bool:
+    """Staff of the offices (district departments, the city, superusers): a using unit's
+    account is staff (it signs in to the back office) but sees only its own elevators."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or Role.USING_UNIT not in roles_of(user)
+
+
 def is_city_wide(user) -> bool:
     """Superusers and the city supervisor see every jurisdiction."""
     if not user.is_authenticated:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.admin import ReadOnlyAdminMixin
+from cases.roles import is_office_staff
 
 from . import evidence_views, selectors, views
 from .models import GeneratedDocument
@@ -89,11 +90,12 @@ class GeneratedDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     # Every staff user may list what they can see (the queryset is scoped to their cases);
     # nobody adds, changes or deletes a version.
+    # The offices' staff; a using unit's account prints nothing (its list would be empty).
     def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_staff
+        return is_office_staff(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
+        return is_office_staff(request.user)
 
     @admin.display(description=gettext_lazy("最新版本"), boolean=True)
     def is_current_display(self, obj):

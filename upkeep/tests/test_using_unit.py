@@ -177,6 +177,22 @@ def test_the_home_page_leads_to_its_own_page(client, managed):
     assert response.redirect_chain[-1][0] == mine and "我管理的电梯" in response.content.decode()
 
 
+def test_its_menu_holds_only_what_it_uses(client, managed):
+    # The holiday calendar and the printed documents are the offices' lists: not in its
+    # menu, and refused when typed in.
+    _case, _other, user = managed
+    client.force_login(user)
+    page = client.get(reverse("admin:upkeep_my_registers")).content.decode()
+    for name in (
+        "cases_holidayyear_changelist",
+        "cases_steptimelimit_changelist",
+        "documents_generateddocument_changelist",
+    ):
+        url = reverse(f"admin:{name}")
+        assert f'href="{url}"' not in page
+        assert client.get(url).status_code == 403
+
+
 def test_its_page_is_for_using_units_only(client, managed):
     case, _other, _user = managed
     for user in (officer(case.jurisdiction.code), UserFactory(with_role="city_supervisor")):
