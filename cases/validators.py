@@ -6,11 +6,12 @@
   a 31-letter alphabet (no I, O, Z, S, V), the last a MOD 31 check character.
 
 And the range every date a user enters must fall in (`validate_date_in_range`,
-`validate_past_moment`).
+`validate_past_moment`), and the one rule for free text (`clean_text`).
 """
 
 import datetime
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -197,3 +198,36 @@ def validate_period_length(start: datetime.date, end: datetime.date, *, what: st
             % {"what": what, "days": max_days, "start": format_day(start), "end": format_day(end)},
             code="period_too_long",
         )
+
+
+# Invisible characters carry nothing a reader can see and only disguise what is written:
+# control characters (but the line breaks and tabs of a multi-line text) and format
+# characters (zero-width spaces, direction marks), and the Unicode line separators.
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def clean_text(value, *, what: str, limit: int, required: bool = True, multiline: bool = False) -> str:
+    """The one rule for free text a user types (a reason, a name, a counterparty, a note):
+    NFC, invisible characters dropped, line breaks kept only in a multi-line text (else one
+    space), trimmed; then required and at most `limit` characters, each refusal in Chinese
+    naming the field. Anything but text is refused, not stringified."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(_("%(what)s格式不正确。") % {"what": what}, code="text_type")
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = []
+    for char in value:
+        if char in "\n\t":
+            kept.append(char if multiline else " ")
+        elif unicodedata.category(char) not in _INVISIBLE:
+            kept.append(char)
+    value = "".join(kept).strip()
+    if required and not value:
+        raise ValidationError(_("请填写%(what)s。") % {"what": what}, code="required")
+    if len(value) > limit:
+        raise ValidationError(
+            _("%(what)s不能超过%(limit)s字（现有%(n)s字）。") % {"what": what, "limit": limit, "n": len(value)},
+            code="too_long",
+        )
+    return value

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, Flat
+from cases.validators import clean_text
 
 from . import audit
 from .models import FLAT_KINDS, KIND_DIRECTION, LedgerDirection, LedgerEntry, LedgerKind, Milestone
@@ -82,19 +82,8 @@ def parse_amount(value, *, what: str | None = None) -> Decimal:
 
 
 def _text(value, *, what: str, limit: int, required: bool = True) -> str:
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(_("%(what)s格式不正确。") % {"what": what}, code="text_type")
-    value = unicodedata.normalize("NFC", value or "")
-    # Control and invisible format characters only disguise what is written.
-    value = "".join(c for c in value if unicodedata.category(c) not in {"Cc", "Cf", "Zl", "Zp"}).strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(what)s。") % {"what": what}, code="required")
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(what)s不能超过%(limit)s字（现有%(n)s字）。") % {"what": what, "limit": limit, "n": len(value)},
-            code="too_long",
-        )
-    return value
+    # One line each (a name, a summary, a reason): a line break becomes a space.
+    return clean_text(value, what=what, limit=limit, required=required)
 
 
 def _counterparty(value) -> str:

@@ -105,15 +105,7 @@ def _check_manager(actor, case: Case) -> None:
 
 
 def _text(value, *, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip() if isinstance(value, str) else ""
-    if required and not value:
-        raise ValidationError(_("请填写%(what)s。") % {"what": what}, code="required")
-    if len(value) > limit:
-        raise ValidationError(
-            _("%(what)s不能超过%(limit)s字（现有%(n)s字）。") % {"what": what, "limit": limit, "n": len(value)},
-            code="too_long",
-        )
-    return value
+    return validators.clean_text(value, what=what, limit=limit, required=required, multiline=True)
 
 
 def _rooms_of(owner: Owner, case: Case) -> str:

@@ -22,7 +22,7 @@ from cases.deadlines import load_calendar
 from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, CaseStatus, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
-from cases.validators import format_day, validate_date_in_range, validate_past_moment
+from cases.validators import clean_text, format_day, validate_date_in_range, validate_past_moment
 from funding.models import Agreement
 
 from . import audit, selectors
@@ -63,17 +63,7 @@ def validate_certificate(value: str, *, what: str) -> str:
 
 
 def _text(value, *, what: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(_("请填写%(what)s。") % {"what": what}, code="required")
-    if len(value) > max_length:
-        raise ValidationError(
-            _("%(what)s不能超过%(n)s个字（现有%(len)s个）。") % {"what": what, "n": max_length, "len": len(value)},
-            code="too_long",
-        )
-    if any(ord(c) < 32 and c not in "\n\r\t" for c in value):
-        raise ValidationError(_("%(what)s含有不可见的控制字符。") % {"what": what}, code="control_chars")
-    return value
+    return clean_text(value, what=what, limit=max_length, required=required, multiline=True)
 
 
 def _lock(case: Case) -> Case:

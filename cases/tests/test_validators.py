@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from cases.validators import (
+    clean_text,
     is_valid_credit_code,
     is_valid_id_number,
     mask_identity,
@@ -55,3 +56,42 @@ def test_mobile():
 def test_masks_as_lists_show_them():
     assert mask_identity("350503194202270055") == "350503********0055"
     assert mask_mobile("13856785678") == "138****5678"
+
+
+# --- free text: the one rule (clean_text) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "multiline", "stored"),
+    [
+        ("  物业\x00公司  ", False, "物业公司"),  # NUL: PostgreSQL could not even store it
+        ("采光\u200b受影响\u202e", False, "采光受影响"),  # zero-width space, a direction override
+        ("第一行\r\n第二行", True, "第一行\n第二行"),
+        ("第一行\r\n第二行", False, "第一行 第二行"),
+        ("𠀀𪚥 丰泽区", False, "𠀀𪚥 丰泽区"),  # rare ideographs (extension B) are text like any other
+        ("e\u0301", False, "\u00e9"),  # NFC: one é however it was typed
+    ],
+)
+def test_free_text_keeps_what_a_reader_sees_and_drops_what_they_cannot(typed, multiline, stored):
+    assert clean_text(typed, what="说明", limit=50, multiline=multiline) == stored
+
+
+@pytest.mark.parametrize(
+    ("value", "required", "says"),
+    [
+        ("", True, "请填写说明。"),
+        ("\u200b \x07", True, "请填写说明。"),
+        (None, True, "请填写说明。"),
+        ("字" * 51, True, "说明不能超过50字（现有51字）。"),
+        (12, False, "说明格式不正确。"),
+        (b"bytes", False, "说明格式不正确。"),
+    ],
+)
+def test_free_text_refusals_name_the_field(value, required, says):
+    with pytest.raises(ValidationError) as refused:
+        clean_text(value, what="说明", limit=50, required=required)
+    assert refused.value.messages == [says]
+
+
+def test_optional_free_text_may_be_empty():
+    assert clean_text(None, what="说明", limit=50, required=False) == ""

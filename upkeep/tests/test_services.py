@@ -81,8 +81,8 @@ def test_saving_the_register_logs_what_changed():
         ("rated_speed", "fast", "数字"),
         ("rated_speed", "NaN", "0.10至10.00"),
         ("stops", -3, "2至60"),
-        ("using_unit_name", "物" * 5000, "不能超过100个字"),
-        ("using_unit_name", "物业\x00公司", "控制字符"),
+        ("using_unit_name", "物" * 5000, "不能超过100字"),
+        ("using_unit_name", 12345, "格式不正确"),
         ("first_used_on", datetime.date(1, 1, 1), "超出合理范围"),
         ("first_used_on", datetime.date(9999, 12, 31), "不能晚于现在"),
         ("using_unit_kind", "robots", "使用单位类型"),
@@ -98,6 +98,12 @@ def test_hostile_register_values_are_refused_in_chinese_and_nothing_is_saved(fie
     assert {k: v for k, v in after.items() if not k.startswith("_")} == {
         k: v for k, v in before.items() if not k.startswith("_")
     }
+
+
+def test_invisible_characters_in_a_name_are_dropped_not_stored():
+    case = with_register()
+    services.register_save(case=case, actor=officer(case.jurisdiction.code), using_unit_name="物业\x00公司\u200b")
+    assert Register.objects.get(case=case).using_unit_name == "物业公司"
 
 
 def test_owners_managing_themselves_must_name_one_owner_of_the_unit():
@@ -240,7 +246,7 @@ def test_a_visit_with_its_scan_and_a_refused_scan():
             work="半月保养",
             scan=SimpleUploadedFile("记录.pdf", b"MZ not a pdf", content_type="application/pdf"),
         )
-    with pytest.raises(ValidationError, match="不能超过2000个字"):
+    with pytest.raises(ValidationError, match="不能超过2000字"):
         services.visit_record(case=case, actor=actor, visited_on=TODAY(), done_by="林", work="保" * 2001)
     assert MaintenanceVisit.objects.count() == 1
 
