@@ -5,6 +5,7 @@ own office; the city-wide read-only role never). Reading follows the case: whoev
 case sees its money."""
 
 from cases.models import Case, CaseStatus
+from cases.permissions import is_receiving_office
 from cases.roles import Role, is_city_wide, roles_of
 
 CHANGE_MONEY_PERMISSIONS = (
@@ -34,11 +35,7 @@ def can_change_money(user, case: Case) -> bool:
 def can_record_ledger(user, case: Case) -> bool:
     if not user.is_authenticated or not user.is_active or not user.is_staff:
         return False
-    if user.is_superuser:
-        return True
-    if is_city_wide(user) or Role.DISTRICT_OFFICER not in roles_of(user):
-        return False
-    return user.jurisdiction_id == case.jurisdiction_id
+    return is_receiving_office(user, case)
 
 
 def can_print_ledger_receipt(user, case: Case) -> bool:
