@@ -97,6 +97,7 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "list_name", "format", "progress", "download"]
     list_display_links = None
+    actions = None
     list_per_page = 50
     show_facets = admin.ShowFacets.NEVER
 
@@ -117,9 +118,6 @@ class ExportJobAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_actions(self, request):
-        return {}
 
     @admin.display(description=_("进度"))
     def progress(self, obj):
