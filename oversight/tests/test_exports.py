@@ -257,3 +257,23 @@ def test_query_count_does_not_grow_with_rows(client, model, make):
         rows = sheet_rows(client.get(export_url("cases", model)))
     assert len(rows) >= 14
     assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+@pytest.mark.parametrize("model, make", [("owner", lambda: OwnerFactory()), ("case", lambda: open_case())])
+def test_rows_are_read_in_chunks_a_constant_number_of_queries_each(client, monkeypatch, model, make):
+    """A long list is read 500 rows at a time (here 2): each chunk costs the same few queries
+    (the rows, what they prefetch), never one per row."""
+    monkeypatch.setattr("oversight.exports.CHUNK_ROWS", 2)
+    monkeypatch.setattr("oversight.exports_cases.CHUNK_ROWS", 2)
+    client = logged_in(client, officer("FZ"))
+    for _ in range(4):
+        make()
+    client.get(export_url("cases", model))
+    with CaptureQueriesContext(connection) as four:
+        assert len(sheet_rows(client.get(export_url("cases", model)))) == 5
+    for _ in range(4):
+        make()
+    with CaptureQueriesContext(connection) as eight:
+        assert len(sheet_rows(client.get(export_url("cases", model)))) == 9
+    extra = len(eight.captured_queries) - len(four.captured_queries)
+    assert extra <= 2 * 2  # two more chunks, at most two queries each
