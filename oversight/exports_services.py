@@ -48,7 +48,7 @@ def list_table(*, model_admin, user, query: str, full: bool) -> ExportTable:
         return export_table(model_admin=model_admin, user=user, query=query, full=full)
 
 
-def _log_export(*, actor, table: ExportTable, fmt: str, full: bool, rows: int, query: str, job=None) -> None:
+def log_export(*, actor, table: ExportTable, fmt: str, full: bool, rows: int, query: str, job=None) -> None:
     message = _("导出列表：%(name)s，%(rows)s行，%(format)s") % {"name": table.title, "rows": rows, "format": fmt}
     if full:
         message += _("（含完整证件号码和手机号）")
@@ -66,7 +66,7 @@ def list_export(*, model_admin, table: ExportTable, actor, fmt: str, full: bool,
     with tempfile.TemporaryFile(prefix="export-") as temp, override(EXPORT_LANGUAGE):
         rows = WRITERS[fmt](table, temp)
         with transaction.atomic():
-            _log_export(actor=actor, table=table, fmt=fmt, full=full, rows=rows, query=query)
+            log_export(actor=actor, table=table, fmt=fmt, full=full, rows=rows, query=query)
         temp.seek(0)
         return temp.read()
 
@@ -134,7 +134,7 @@ def export_job_run(*, job: ExportJob, model_admin=None) -> ExportJob:
                 record.status, record.rows_done, record.rows_total = ExportStatus.DONE, rows, rows
                 record.finished_at = record.progressed_at = timezone.now()
                 record.save()
-                _log_export(
+                log_export(
                     actor=job.owner,
                     table=table,
                     fmt=job.format,

@@ -16,7 +16,6 @@ A job is its owner's alone: anyone else's is a 404, superusers included.
 import functools
 import urllib.parse
 
-from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -35,10 +34,10 @@ from .models import ExportJob, ExportStatus
 
 
 def _model_admin(app_label: str, model_name: str):
-    for model, model_admin in admin.site._registry.items():
-        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
-            return model_admin
-    raise Http404(_("没有这个列表。"))
+    model_admin = services.model_admin_for(f"{app_label}.{model_name}")
+    if model_admin is None:
+        raise Http404(_("没有这个列表。"))
+    return model_admin
 
 
 def _list_url(model_admin, query: str) -> str:
