@@ -225,7 +225,9 @@ def test_a_query_string_no_list_sends_gets_a_clear_message(client, model, query)
     assert "无法导出" in text or "重新" in text  # why, and how to go on, in Chinese
 
 
-@pytest.mark.parametrize("query", ["kind__exact=nonsense", "o=99", "o=abc", "p=-1", "q=%E8%AE%B8"])
+@pytest.mark.parametrize(
+    "query", ["kind__exact=nonsense", "o=99", "o=abc", "p=-1", "q=%E8%AE%B8", "q=%FF%FE", "q=%C0%AF"]
+)
 def test_a_value_the_list_itself_shows_nothing_for_exports_as_the_list_does(client, query):
     OwnerFactory(name="陈志强")
     client = logged_in(client, officer("FZ"))
