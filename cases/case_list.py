@@ -20,11 +20,12 @@ and none more per page.
 """
 
 import datetime
+from dataclasses import dataclass
 from html import escape
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -208,7 +209,30 @@ def _int(value: str, allowed) -> int:
     return number
 
 
-def _case_list(model_admin, request):
+@dataclass(frozen=True)
+class CaseListQuery:
+    """What the case list's query string selects: the cases (scoped, filtered, searched and
+    ordered as the page lists them, every page), and what it read to get there."""
+
+    queryset: QuerySet
+    chosen: dict
+    term: str
+    today: datetime.date
+    offices: list
+    city_wide: bool
+
+
+def case_list_query(model_admin, request) -> CaseListQuery | None:
+    """The cases the list shows for this request's query string, all pages (the page number
+    is ignored); None for a query string the list does not take (the admin's changelist
+    answers it). The list's exports (oversight) read the same cases through it."""
+    try:
+        return _case_list_query(model_admin, request)
+    except _Refer:
+        return None
+
+
+def _case_list_query(model_admin, request) -> CaseListQuery:
     params = request.GET
     if not set(params) <= PARAMETERS or any(len(params.getlist(name)) > 1 for name in params):
         raise _Refer
@@ -261,7 +285,14 @@ def _case_list(model_admin, request):
     term = params.get(SEARCH, "")
     if term:
         queryset, _duplicates = model_admin.get_search_results(request, queryset, term)
+    return CaseListQuery(queryset=queryset, chosen=chosen, term=term, today=today, offices=offices, city_wide=city_wide)
 
+
+def _case_list(model_admin, request):
+    params = request.GET
+    found = _case_list_query(model_admin, request)
+    queryset, chosen, term, today = found.queryset, found.chosen, found.term, found.today
+    offices, city_wide, office_names = found.offices, found.city_wide, dict(found.offices)
     # The page and the count in one query; a page past the end is the admin's to answer.
     try:
         page_number = int(params.get(PAGE, 1))

@@ -118,6 +118,24 @@ def mask_mobile(value: str) -> str:
     return value[:3] + "****" + value[-4:]
 
 
+# An ID number or a mobile number anywhere in a text (a name column, a note, an owner's
+# label): 18 characters with a plausible date of birth, or 11 digits from 13x to 19x, not
+# inside a longer run of digits (a case number, an amount in fen).
+_ID_IN_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])"
+)
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_personal_text(text: str) -> str:
+    """Every ID number and mobile number in `text` masked as the lists mask them
+    (350503********1234, 138****5678); the rest as it is."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_identity(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_mobile(m.group()), text)
+
+
 # --- dates a user enters ----------------------------------------------------------------
 # No case, vote or submission of this portal predates the guidance it implements by
 # decades; a year like 0001 or 9999 is a typo, and such dates break date arithmetic

@@ -9,3 +9,16 @@ class OversightConfig(AppConfig):
     name = "oversight"
     verbose_name = _("监督与统计")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Models are loaded only now; the admin (the first app) has registered every list.
+        from audit.registry import register_events
+
+        from . import exports_admin, exports_cases, exports_events
+        from .exports import register_source
+
+        register_events(exports_events.ExportEvent.choices)
+        # The staff lists' exports (issue 16 §4): 我的导出, then the links on every list.
+        exports_admin.register()
+        exports_admin.install()
+        register_source("cases.case", exports_cases.case_table)

@@ -8,29 +8,22 @@ per cost with each flat's amount to the fen."""
 from __future__ import annotations
 
 import io
-import re
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from cases.cells import neutralise
 from cases.numbers import format_percent
 from documents.pdf import html_to_pdf
 
 from .selectors import ShareTable, cost_kind_label
 
-# A cell starting with one of these is a formula to a spreadsheet (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-
 
 def safe_cell(value):
     """Text written as text: control characters out, a leading formula sign quoted."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return neutralise(value)
 
 
 def _headers(table: ShareTable) -> list[str]:

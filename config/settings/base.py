@@ -312,3 +312,7 @@ UPKEEP_WARNING_LEAD_DAYS = env.int("UPKEEP_WARNING_LEAD_DAYS", default=30)
 UPKEEP_MAINTENANCE_INTERVAL_DAYS = env.int("UPKEEP_MAINTENANCE_INTERVAL_DAYS", default=15)
 # Use registration within this many days after first use (Special Equipment Safety Law art. 33).
 UPKEEP_REGISTRATION_WITHIN_DAYS = env.int("UPKEEP_REGISTRATION_WITHIN_DAYS", default=30)
+
+# A staff list's export (oversight) of more rows than this is written in the background,
+# with a progress page; up to it, the file comes with the click.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)
