@@ -60,10 +60,13 @@ USERS = {
     "fz_officer": lambda case: officer("FZ"),
     "fz_fund": lambda case: fund_reviewer("FZ"),
     "fz_planning": lambda case: officer("FZ", role="planning_reviewer"),
+    "fz_urban": lambda case: officer("FZ", role="urban_reviewer"),
+    "fz_market": lambda case: officer("FZ", role="market_reviewer"),
     "city": lambda case: UserFactory(with_role="city_supervisor"),
     "lc_officer": lambda case: officer("LC"),
     "lc_fund": lambda case: fund_reviewer("LC"),
     "agent": _agent_for,
+    "agent_other": lambda case: _agent_for(funded_case()),
 }
 
 
@@ -73,10 +76,13 @@ USERS = {
         ("fz_officer", 200, True, False),  # takes at the window; the fund centre decides
         ("fz_fund", 200, True, True),
         ("fz_planning", 200, False, False),
+        ("fz_urban", 200, False, False),
+        ("fz_market", 200, False, False),
         ("city", 200, False, False),
         ("lc_officer", 404, False, False),
         ("lc_fund", 404, False, False),
-        ("agent", 200, False, False),
+        ("agent", 200, False, False),  # the applicant's side reads its own case
+        ("agent_other", 404, False, False),
     ],
 )
 def test_permission_rows(client, case, who, reads, window, decides):
