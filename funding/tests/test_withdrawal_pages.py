@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from audit.models import AuditEvent
 from cases.models import Case
 from cases.tests.factories import AgentBuilderFactory, UserFactory, officer
-from funding.models import Withdrawal
+from funding.models import FundingRules, LedgerEntry, Withdrawal
 from funding.services_withdrawal import withdrawal_decide
 
 from .test_ledger import funded_case
@@ -330,3 +330,62 @@ def test_the_owners_list_reads_in_a_fixed_number_of_queries(client, case, django
         apply(case, window, room=room, amount="100.00")
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+# --- the deciders' list and the offices' rules -------------------------------------------------
+
+
+def test_the_deciders_list_shows_their_office_only_and_opens_the_page(client, case):
+    user, _ = owner_of(case, "201")
+    w = apply(case, user)
+    url = reverse("admin:funding_withdrawal_changelist") + "?state__exact=submitted"
+    client.force_login(fund_reviewer())
+    listed = client.get(url)
+    assert listed.status_code == 200 and w.number in listed.content.decode()
+    opened = client.get(reverse("admin:funding_withdrawal_change", args=[w.pk]))
+    assert opened.status_code == 302 and opened["Location"] == reverse("admin:funding_withdrawal", args=[case.pk, w.pk])
+    client.force_login(fund_reviewer("LC"))
+    assert w.number not in client.get(url).content.decode()
+    client.force_login(officer("FZ", role="planning_reviewer"))
+    assert client.get(url).status_code == 403
+
+
+def test_only_superusers_set_an_offices_rules_and_each_save_is_logged(client, case):
+    url = reverse("admin:funding_fundingrules_add")
+    client.force_login(officer("FZ"))
+    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    response = client.post(
+        url,
+        {
+            "jurisdiction": case.jurisdiction.pk,
+            "provident_window_years": "5",
+            "maintenance_window_years": "",
+            "maintenance_keep_percent": "40",
+            "subsidy_per_elevator": "80000.00",
+        },
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(event="funding_rules_saved")
+    assert event.data["subsidy_per_elevator"] == "80000.00"
+    bad = client.post(url, {"jurisdiction": case.jurisdiction.pk, "maintenance_keep_percent": "140"})
+    assert bad.status_code == 200 and AuditEvent.objects.filter(event="funding_rules_saved").count() == 1
+
+
+def test_the_office_claims_the_subsidy_and_records_its_payment_on_the_page(client, case):
+    FundingRules.objects.create(jurisdiction=case.jurisdiction, subsidy_per_elevator=Decimal("60000.00"))
+    url = reverse("admin:funding_case_withdrawals", args=[case.pk])
+    client.force_login(fund_reviewer())
+    assert client.post(url, {"action": "subsidy_claim", "certificate": "梯11闽C00512(26)"}).status_code == 403
+    client.force_login(officer("FZ"))
+    assert "60000.00" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "subsidy_claim", "certificate": ""})
+    assert refused.status_code == 400 and "请填写使用登记证编号" in refused.content.decode()
+    assert client.post(url, {"action": "subsidy_claim", "certificate": "梯11闽C00512(26)"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "subsidy-split" in page and "12857.14" in page  # 201's part: 0.6 / 2.8 of 60000
+    bad_date = client.post(url, {"action": "subsidy_paid", "date": "yesterday"})
+    assert bad_date.status_code == 400 and "日期格式不正确" in bad_date.content.decode()
+    paid = client.post(url, {"action": "subsidy_paid", "date": case.opened_at.date().isoformat()})
+    assert paid.status_code == 302
+    assert LedgerEntry.objects.get(case=case).kind == "subsidy"
