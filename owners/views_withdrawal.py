@@ -39,7 +39,7 @@ from funding.selectors_withdrawal import (
     withdrawal_by_code,
     withdrawals_of_owner,
 )
-from funding.withdrawal_rules import years_after
+from funding.withdrawal_rules import window_problem, years_after
 
 from .selectors import case_for_owner, owner_records_in_case
 from .views import owner_required, page
@@ -108,6 +108,13 @@ def withdrawals(request, pk: int):
     rules = rules_for(case.jurisdiction)
     caps = flat_caps(case=case, rules=rules)
     registered = use_registered_on(case)
+    # Outside the window the form is not offered: the rule is said instead, in its words.
+    closed = window_problem(
+        registered_on=registered,
+        today=timezone.localdate(),
+        years=rules.provident_window_years,
+        what=_("提取住房公积金"),
+    )
     context = {
         "nav": "home",
         "case": case,
@@ -116,7 +123,8 @@ def withdrawals(request, pk: int):
         "registered": registered,
         "rules": rules,
         "provident_until": years_after(registered, rules.provident_window_years) if registered else None,
-        "form": form if flats else None,
+        "form": form if flats and not closed else None,
+        "closed": closed if flats else None,
         "representative": representative,
         "unit_rows": [
             {

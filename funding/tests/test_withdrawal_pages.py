@@ -389,3 +389,12 @@ def test_the_office_claims_the_subsidy_and_records_its_payment_on_the_page(clien
     paid = client.post(url, {"action": "subsidy_paid", "date": case.opened_at.date().isoformat()})
     assert paid.status_code == 302
     assert LedgerEntry.objects.get(case=case).kind == "subsidy"
+
+
+def test_before_the_registration_the_portal_says_why_instead_of_a_form(client):
+    case = funded_case()
+    user, _ = owner_of(case, "201")
+    client.force_login(user, backend=OWNER_BACKEND)
+    page = client.get(reverse("owners:withdrawals", args=[case.pk])).content.decode()
+    assert "provident-form" not in page
+    assert "电梯尚未办理使用登记，提取住房公积金须在使用登记后申请。" in page
