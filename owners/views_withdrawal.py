@@ -126,6 +126,14 @@ def withdrawals(request, pk: int):
         "form": form if flats and not closed else None,
         "closed": closed if flats else None,
         "representative": representative,
+        "mf_closed": window_problem(
+            registered_on=registered,
+            today=timezone.localdate(),
+            years=rules.maintenance_window_years,
+            what=_("使用住宅专项维修资金"),
+        )
+        if representative
+        else None,
         "unit_rows": [
             {
                 "flat": f,
