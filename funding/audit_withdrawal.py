@@ -60,6 +60,19 @@ def withdrawal_decided(*, withdrawal, actor, decision: str) -> None:
 
 
 @written_in_chinese
+def withdrawal_paid(*, withdrawal, actor) -> None:
+    w = withdrawal
+    log_event(
+        event=WithdrawalEvent.WITHDRAWAL_PAID,
+        actor=actor,
+        case=w.case,
+        obj=w,
+        message=f"提取款到账入账：{w.number} {w.amount}元，入账{w.ledger_entry.number}",
+        data={**_data(w), "entry": w.ledger_entry.number},
+    )
+
+
+@written_in_chinese
 def withdrawal_packet_printed(*, withdrawal, actor) -> None:
     w = withdrawal
     log_event(

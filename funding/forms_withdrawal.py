@@ -84,7 +84,7 @@ class SubsidyClaimForm(forms.Form):
     certificate = _text(_("使用登记证编号"), 40)
 
 
-class SubsidyPaidForm(forms.Form):
+class PaidForm(forms.Form):
     date = forms.DateField(
         label=_("到账日期"),
         error_messages={"invalid": _("日期格式不正确（例：2026-03-15）。"), "required": _("请填写到账日期。")},

@@ -77,6 +77,16 @@ class Withdrawal(models.Model):
     )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decision_note = models.CharField(_("审核意见"), max_length=500, blank=True)
+    # The money paid into the unit's account once approved: its ledger entry (公积金提取转入 /
+    # 维修资金转入, counting to the flat).
+    ledger_entry = models.OneToOneField(
+        "funding.LedgerEntry",
+        verbose_name=_("入账分录"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawal",
+    )
 
     class Meta:
         verbose_name = _("提取申请")

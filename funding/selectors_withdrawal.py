@@ -112,7 +112,9 @@ def withdrawals_of_case(*, case: Case) -> QuerySet[Withdrawal]:
 
 def withdrawal_for_case(*, case: Case, pk: int) -> Withdrawal | None:
     return (
-        Withdrawal.objects.select_related("case__jurisdiction", "case__unit__building", "flat", "decided_by")
+        Withdrawal.objects.select_related(
+            "case__jurisdiction", "case__unit__building", "flat", "decided_by", "ledger_entry"
+        )
         .filter(case=case, pk=pk)
         .first()
     )

@@ -39,6 +39,7 @@ from .models_withdrawal import (
     WithdrawalSource,
     WithdrawalState,
 )
+from .permissions import can_record_ledger
 from .permissions_withdrawal import can_claim_subsidy, can_decide_withdrawal, can_take_at_window
 from .selectors_withdrawal import flat_caps, is_representative, my_flats, rules_for
 from .services_ledger import FORMULA_STARTS, _text, ledger_entry_record, parse_amount
@@ -363,6 +364,39 @@ def withdrawal_decide(*, withdrawal: Withdrawal, actor, decision: str, note: str
         w.decision_note = note
         w.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
         audit.withdrawal_decided(withdrawal=w, actor=actor, decision=decision)
+    return w
+
+
+def withdrawal_paid(*, withdrawal: Withdrawal, actor, date: datetime.date, voucher=None) -> Withdrawal:
+    """An approved withdrawal's money has come into the unit's account: it is entered in the
+    ledger for the flat (公积金提取转入 / 维修资金转入, so it counts to the flat's paid), once,
+    by the office that keeps the ledger."""
+    with transaction.atomic():
+        case, w = _lock_withdrawal(withdrawal)
+        if not can_record_ledger(actor, case):
+            raise PermissionDenied(_("只有受理本案的区住建部门可以登记收支台账。"))
+        if w.state != WithdrawalState.APPROVED:
+            raise ValidationError(
+                _("只有已核准的申请可以登记到账，当前状态为“%(state)s”。") % {"state": w.get_state_display()},
+                code="state",
+            )
+        if w.ledger_entry_id is not None:
+            raise ValidationError(_("%(number)s已登记到账，不能重复登记。") % {"number": w.number}, code="already_paid")
+        provident = w.source == WithdrawalSource.PROVIDENT_FUND
+        entry = ledger_entry_record(
+            case=case,
+            actor=actor,
+            kind=LedgerKind.PROVIDENT_FUND if provident else LedgerKind.MAINTENANCE_FUND,
+            date=date,
+            amount=w.amount,
+            counterparty=_("住房公积金管理中心") if provident else _("住宅专项维修资金管理机构"),
+            note=_("%(number)s到账") % {"number": w.number},
+            flat=w.flat,
+            voucher=voucher,
+        )
+        w.ledger_entry = entry
+        w.save(update_fields=["ledger_entry"])
+        audit.withdrawal_paid(withdrawal=w, actor=actor)
     return w
 
 

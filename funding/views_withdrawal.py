@@ -24,7 +24,7 @@ from cases.extensions import use_registered_on
 from cases.selectors import case_list_visible_to
 
 from . import services_withdrawal
-from .forms_withdrawal import DecisionForm, ProvidentForm, SubsidyClaimForm, SubsidyPaidForm
+from .forms_withdrawal import DecisionForm, PaidForm, ProvidentForm, SubsidyClaimForm
 from .models_withdrawal import SubsidyClaim, WithdrawalSource
 from .permissions_withdrawal import can_claim_subsidy, can_decide_withdrawal, can_take_at_window
 from .selectors_withdrawal import flat_caps, rules_for, shares_and_subsidy, withdrawal_for_case, withdrawals_of_case
@@ -43,7 +43,7 @@ def case_withdrawals_page(request, case_pk: int, admin_site):
     may_window = can_take_at_window(request.user, case, WithdrawalSource.PROVIDENT_FUND)
     may_subsidy = can_claim_subsidy(request.user, case)
     form = ProvidentForm(flats=flats)
-    claim_form, paid_form = SubsidyClaimForm(), SubsidyPaidForm(initial={"date": timezone.localdate()})
+    claim_form, paid_form = SubsidyClaimForm(), PaidForm(initial={"date": timezone.localdate()})
     claim = SubsidyClaim.objects.filter(case=case).select_related("ledger_entry").first()
     if request.method == "POST":
         action = request.POST.get("action")
@@ -71,7 +71,7 @@ def case_withdrawals_page(request, case_pk: int, admin_site):
                         messages.success(request, _("已申请增设电梯补贴。"))
                         return redirect("admin:funding_case_withdrawals", case.pk)
             else:
-                paid_form = SubsidyPaidForm(request.POST, request.FILES)
+                paid_form = PaidForm(request.POST, request.FILES)
                 if claim is None:
                     paid_form.add_error(None, _("尚未申请补贴。"))
                 elif paid_form.is_valid():
@@ -123,8 +123,27 @@ def withdrawal_page(request, case_pk: int, pk: int, admin_site):
     if w is None:
         raise Http404(_("本案没有这份申请。"))
     may_decide = can_decide_withdrawal(request.user, case, w.source)
+    may_record = can_claim_subsidy(request.user, case) and w.state == "approved" and w.ledger_entry_id is None
     form = DecisionForm()
-    if request.method == "POST":
+    paid_form = PaidForm(initial={"date": timezone.localdate()})
+    if request.method == "POST" and request.POST.get("action") == "paid":
+        if not can_claim_subsidy(request.user, case):
+            raise PermissionDenied(_("只有受理本案的区住建部门可以登记收支台账。"))
+        paid_form = PaidForm(request.POST, request.FILES)
+        if paid_form.is_valid():
+            try:
+                w = services_withdrawal.withdrawal_paid(
+                    withdrawal=w,
+                    actor=request.user,
+                    date=paid_form.cleaned_data["date"],
+                    voucher=paid_form.cleaned_data["voucher"],
+                )
+            except ValidationError as refusal:
+                paid_form.add_error(None, refusal)
+            else:
+                messages.success(request, _("已登记到账：%(number)s。") % {"number": w.ledger_entry.number})
+                return redirect("admin:funding_withdrawal", case.pk, w.pk)
+    elif request.method == "POST":
         if not may_decide:
             who = _("公积金审查员") if w.source == WithdrawalSource.PROVIDENT_FUND else _("区住建经办人")
             raise PermissionDenied(_("这份申请由受理本案的%(who)s审核。") % {"who": who})
@@ -153,5 +172,8 @@ def withdrawal_page(request, case_pk: int, pk: int, admin_site):
         "may_decide": may_decide and w.state == "submitted",
         "decisions": [MOVE_BY_NAME[d] for d in DECISIONS],
         "form": form,
+        "may_record": may_record or bool(paid_form.errors),
+        "paid_form": paid_form,
     }
-    return TemplateResponse(request, "admin/funding/withdrawal.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or paid_form.errors else 200
+    return TemplateResponse(request, "admin/funding/withdrawal.html", context, status=status)

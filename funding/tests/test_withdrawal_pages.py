@@ -398,3 +398,19 @@ def test_before_the_registration_the_portal_says_why_instead_of_a_form(client):
     page = client.get(reverse("owners:withdrawals", args=[case.pk])).content.decode()
     assert "provident-form" not in page
     assert "电梯尚未办理使用登记，提取住房公积金须在使用登记后申请。" in page
+
+
+def test_the_office_enters_an_approved_withdrawal_in_the_ledger_from_its_page(client, case):
+    user, _ = owner_of(case, "201")
+    w = withdrawal_decide(withdrawal=apply(case, user), actor=fund_reviewer(), decision="approve")
+    url = reverse("admin:funding_withdrawal", args=[case.pk, w.pk])
+    client.force_login(fund_reviewer())
+    assert "withdrawal-paid-form" not in client.get(url).content.decode()
+    assert client.post(url, {"action": "paid", "date": "2026-01-01"}).status_code == 403
+    client.force_login(officer("FZ"))
+    assert "withdrawal-paid-form" in client.get(url).content.decode()
+    bad = client.post(url, {"action": "paid", "date": "2099-01-01"})
+    assert bad.status_code == 400 and "日期不能晚于今天" in bad.content.decode()
+    assert client.post(url, {"action": "paid", "date": case.opened_at.date().isoformat()}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "withdrawal-paid" in page and LedgerEntry.objects.get(case=case).number in page

@@ -354,3 +354,25 @@ def test_the_rules_fall_back_to_the_settings(case):
     assert rules.maintenance_keep_percent == Decimal("30") and rules.subsidy_per_elevator is None
     FundingRules.objects.create(jurisdiction=jurisdiction("FZ"), maintenance_keep_percent=Decimal("50"))
     assert rules_for(case.jurisdiction).maintenance_keep_percent == Decimal("50")
+
+
+def test_an_approved_withdrawal_is_entered_in_the_ledger_once_and_counts_to_the_flat(case):
+    from funding.selectors_ledger import case_ledger
+
+    user, _ = owner_of(case, "201")
+    w = apply(case, user, amount="20000.00")
+    clerk = officer("FZ")
+    with pytest.raises(ValidationError, match="只有已核准的申请可以登记到账，当前状态为“待审核”"):
+        services.withdrawal_paid(withdrawal=w, actor=clerk, date=TODAY())
+    w = services.withdrawal_decide(withdrawal=w, actor=fund_reviewer(), decision="approve")
+    with pytest.raises(PermissionDenied):
+        services.withdrawal_paid(withdrawal=w, actor=fund_reviewer(), date=TODAY())
+    w = services.withdrawal_paid(withdrawal=w, actor=clerk, date=TODAY())
+    entry = LedgerEntry.objects.get()
+    assert entry.kind == LedgerKind.PROVIDENT_FUND and entry.flat.room == "201" and entry.amount == Decimal("20000.00")
+    assert w.ledger_entry == entry
+    with pytest.raises(ValidationError, match="已登记到账"):
+        services.withdrawal_paid(withdrawal=w, actor=clerk, date=TODAY())
+    account = next(a for a in case_ledger(case=case).accounts if a.room == "201")
+    assert account.paid == Decimal("20000.00") and account.owing == SHARE_201 - Decimal("20000.00")
+    assert AuditEvent.objects.filter(event="withdrawal_paid").count() == 1
