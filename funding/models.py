@@ -285,6 +285,7 @@ from .models_withdrawal import (  # noqa: E402, F401
     SubsidyClaim,
     Withdrawal,
     WithdrawalChannel,
+    WithdrawalMove,
     WithdrawalSource,
     WithdrawalState,
 )

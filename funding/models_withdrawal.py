@@ -112,6 +112,31 @@ class Withdrawal(models.Model):
         return self.number
 
 
+class WithdrawalMove(models.Model):
+    """One move of an application (funding.withdrawal_rules.MOVES): append-only, the state's
+    history — from, to, who, when and the reason given."""
+
+    withdrawal = models.ForeignKey(
+        Withdrawal, verbose_name=_("提取申请"), on_delete=models.PROTECT, related_name="moves"
+    )
+    move = models.CharField(_("操作"), max_length=10)
+    from_state = models.CharField(_("原状态"), max_length=10, choices=WithdrawalState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=10, choices=WithdrawalState.choices)
+    actor = models.ForeignKey(
+        "cases.User", verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("提取申请记录")
+        verbose_name_plural = _("提取申请记录")
+        ordering = ["withdrawal", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.withdrawal_id} {self.from_state}→{self.to_state}"
+
+
 class SubsidyClaim(models.Model):
     """The district's subsidy for the elevator (增设电梯补贴): claimed after the use
     registration with its certificate, entered in the ledger when paid. One per case."""

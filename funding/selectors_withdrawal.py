@@ -16,7 +16,7 @@ from cases.models import Case, Flat, Jurisdiction
 from .costs import allocate_shares
 from .models_withdrawal import LIVE_STATES, FundingRules, SubsidyClaim, Withdrawal, WithdrawalSource
 from .selectors import cost_sharing_table
-from .withdrawal_rules import ZERO, FlatCap, Rules
+from .withdrawal_rules import MOVE_BY_NAME, ZERO, FlatCap, Rules
 
 
 def _decimal_setting(value) -> Decimal | None:
@@ -118,6 +118,14 @@ def withdrawal_for_case(*, case: Case, pk: int) -> Withdrawal | None:
         .filter(case=case, pk=pk)
         .first()
     )
+
+
+def withdrawal_history(withdrawal: Withdrawal) -> list[dict]:
+    """The application's moves, oldest first, each with its label in the steps' words."""
+    return [
+        {"m": m, "label": MOVE_BY_NAME[m.move].label if m.move in MOVE_BY_NAME else m.move}
+        for m in withdrawal.moves.select_related("actor").order_by("at", "pk")
+    ]
 
 
 def withdrawal_queue_for(*, cases: QuerySet[Case]) -> QuerySet[Withdrawal]:

@@ -36,6 +36,7 @@ from .models_withdrawal import (
     SubsidyClaim,
     Withdrawal,
     WithdrawalChannel,
+    WithdrawalMove,
     WithdrawalSource,
     WithdrawalState,
 )
@@ -151,8 +152,21 @@ def _create(*, case: Case, actor, source: str, **values) -> Withdrawal:
         submitted_at=timezone.now(),
         **values,
     )
+    _record_move(withdrawal, move="submit", from_state="", actor=actor)
     audit.withdrawal_applied(withdrawal=withdrawal, actor=actor)
     return withdrawal
+
+
+def _record_move(withdrawal: Withdrawal, *, move: str, from_state: str, actor, note: str = "") -> None:
+    WithdrawalMove.objects.create(
+        withdrawal=withdrawal,
+        move=move,
+        from_state=from_state,
+        to_state=withdrawal.state,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+        note=note,
+    )
 
 
 def _actor_for_online(actor, case: Case, flat: Flat) -> None:
@@ -330,9 +344,11 @@ def withdrawal_resubmit(
             w.fund_balance = balance
         _cap(case, w.flat, amount, rules=rules, exclude_pk=w.pk)
         w.amount, w.payee_bank, w.payee_account = amount, payee_bank, payee_account
+        before = w.state
         w.state = move.target
         w.submitted_at = timezone.now()
         w.save(update_fields=["amount", "payee_bank", "payee_account", "fund_balance", "state", "submitted_at"])
+        _record_move(w, move=move.name, from_state=before, actor=actor)
         audit.withdrawal_resubmitted(withdrawal=w, actor=actor)
     return w
 
@@ -358,11 +374,13 @@ def withdrawal_decide(*, withdrawal: Withdrawal, actor, decision: str, note: str
             raise ValidationError(_("“%(action)s”须写明理由。") % {"action": move.label}, code="reason_required")
         if move.target == WithdrawalState.APPROVED:
             _cap(case, w.flat, w.amount, rules=rules_for(case.jurisdiction), exclude_pk=w.pk)
+        before = w.state
         w.state = move.target
         w.decided_by = actor
         w.decided_at = timezone.now()
         w.decision_note = note
         w.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        _record_move(w, move=move.name, from_state=before, actor=actor, note=note)
         audit.withdrawal_decided(withdrawal=w, actor=actor, decision=decision)
     return w
 

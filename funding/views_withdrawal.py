@@ -27,7 +27,14 @@ from . import services_withdrawal
 from .forms_withdrawal import DecisionForm, PaidForm, ProvidentForm, SubsidyClaimForm
 from .models_withdrawal import SubsidyClaim, WithdrawalSource
 from .permissions_withdrawal import can_claim_subsidy, can_decide_withdrawal, can_take_at_window
-from .selectors_withdrawal import flat_caps, rules_for, shares_and_subsidy, withdrawal_for_case, withdrawals_of_case
+from .selectors_withdrawal import (
+    flat_caps,
+    rules_for,
+    shares_and_subsidy,
+    withdrawal_for_case,
+    withdrawal_history,
+    withdrawals_of_case,
+)
 from .withdrawal_rules import DECISIONS, MOVE_BY_NAME, years_after
 
 
@@ -173,6 +180,7 @@ def withdrawal_page(request, case_pk: int, pk: int, admin_site):
         "decisions": [MOVE_BY_NAME[d] for d in DECISIONS],
         "form": form,
         "may_record": may_record or bool(paid_form.errors),
+        "history": withdrawal_history(w),
         "paid_form": paid_form,
     }
     status = 400 if form.errors or paid_form.errors else 200

@@ -37,6 +37,7 @@ from funding.selectors_withdrawal import (
     my_flats,
     rules_for,
     withdrawal_by_code,
+    withdrawal_history,
     withdrawals_of_owner,
 )
 from funding.withdrawal_rules import window_problem, years_after
@@ -203,6 +204,7 @@ def withdrawal(request, pk: int, w: int):
         "case": found.case,
         "w": found,
         "papers": PAPERS[WithdrawalSource(found.source)],
+        "history": withdrawal_history(found),
         "form": form,
         "is_maintenance": found.source == WithdrawalSource.MAINTENANCE_FUND,
     }

@@ -309,7 +309,7 @@ def test_a_returned_application_is_corrected_in_the_portal(client, case):
     client.force_login(user, backend=OWNER_BACKEND)
     url = reverse("owners:withdrawal", args=[case.pk, w.pk])
     page = client.get(url).content.decode()
-    assert "金额有误" in page and "补正后重新提交" in page
+    assert "金额有误" in page and "补正后重新提交" in page and "退回补正：金额有误" in page
     bad = client.post(url, {"amount": "abc", "payee_bank": "中国银行", "payee_account": "6216000000001111"})
     assert bad.status_code == 400 and "申请金额格式不正确" in bad.content.decode()
     ok = client.post(url, {"amount": "8000", "payee_bank": "中国银行", "payee_account": "6216000000001111"})

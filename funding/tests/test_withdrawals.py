@@ -261,6 +261,13 @@ def test_a_return_gives_its_reason_and_the_applicant_resubmits(case):
     w = services.withdrawal_decide(withdrawal=w, actor=reviewer, decision="approve")
     with pytest.raises(ValidationError, match="当前状态为“已核准”"):
         services.withdrawal_decide(withdrawal=w, actor=reviewer, decision="reject", note="x")
+    history = list(w.moves.order_by("at", "pk").values_list("move", "from_state", "to_state", "note"))
+    assert history == [
+        ("submit", "", "submitted", ""),
+        ("return", "submitted", "returned", "请补充结婚证复印件"),
+        ("submit", "returned", "submitted", ""),
+        ("approve", "submitted", "approved", ""),
+    ]
 
 
 def test_an_owner_applies_only_for_their_own_flat_and_the_window_takes_any(case):
