@@ -708,4 +708,4 @@ def _ensure_demo_withdrawal() -> str:
                 payee_bank="中国建设银行泉州分行",
                 payee_account="6217001234567890123",
             )
-    return f"{line}（{case.number} 有一份公积金提取申请待审核：/admin/funding/fundingrules/case/{case.pk}/）"
+    return f"{line}（{case.number} 有一份公积金提取申请待审核：/admin/funding/withdrawal/case/{case.pk}/）"

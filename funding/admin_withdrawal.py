@@ -44,6 +44,20 @@ class WithdrawalAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return _works_on_withdrawals(request.user)
 
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
+
+        return [
+            path(
+                "case/<int:case_pk>/",
+                wrap(views_withdrawal.case_withdrawals_page),
+                name="funding_case_withdrawals",
+            ),
+            path("case/<int:case_pk>/<int:pk>/", wrap(views_withdrawal.withdrawal_page), name="funding_withdrawal"),
+            *super().get_urls(),
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         found = self.get_object(request, object_id)
         if found is None:
@@ -78,17 +92,3 @@ class FundingRulesAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services_withdrawal.funding_rules_save(rules=obj, actor=request.user, changed=list(form.changed_data))
-
-    def get_urls(self):
-        def wrap(view):
-            return self.admin_site.admin_view(partial(view, admin_site=self.admin_site))
-
-        return [
-            path(
-                "case/<int:case_pk>/",
-                wrap(views_withdrawal.case_withdrawals_page),
-                name="funding_case_withdrawals",
-            ),
-            path("case/<int:case_pk>/<int:pk>/", wrap(views_withdrawal.withdrawal_page), name="funding_withdrawal"),
-            *super().get_urls(),
-        ]

@@ -1,5 +1,5 @@
 """Withdrawals and the subsidy in the back office (issue 15 §2), inside the admin
-(FundingRulesAdmin.get_urls, funding/admin_withdrawal.py), reached from the case page's
+(WithdrawalAdmin.get_urls, funding/admin_withdrawal.py), reached from the case page's
 money panel:
 
 - `admin:funding_case_withdrawals` (the case's pk): every application of the case, each
