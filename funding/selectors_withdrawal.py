@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from cases.extensions import use_registered_on
 from cases.models import Case, Flat, Jurisdiction
 
 from .costs import allocate_shares
@@ -96,10 +95,6 @@ def flat_caps(*, case: Case, rules: Rules, exclude_pk: int | None = None) -> dic
         )
         for pk in share
     }
-
-
-def registered_on(case: Case):
-    return use_registered_on(case)
 
 
 def withdrawals_of_case(*, case: Case) -> QuerySet[Withdrawal]:
