@@ -33,6 +33,7 @@ from funding import services as funding_services
 from funding import services_ledger
 from funding.models import LedgerEntry, LedgerKind
 from funding.selectors_ledger import case_ledger
+from funding.services_withdrawal import provident_withdrawal_apply
 from notices.models import Notice
 from notices.services import notice_publish
 from notices.services_objections import objection_close, objection_record_handling, objection_record_paper
@@ -421,6 +422,7 @@ def seed(out=print) -> None:
     _ensure_demo_register()
     out(_ensure_demo_using_unit())
     _ensure_demo_ledger(users)
+    out(_ensure_demo_withdrawal())
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
@@ -674,3 +676,36 @@ def _ensure_demo_ledger(users: dict[str, User]) -> None:
         note="增设电梯施工图设计费",
         voucher=SimpleUploadedFile("设计费发票.pdf", invoice, content_type="application/pdf"),
     )
+
+
+def _ensure_demo_withdrawal() -> str:
+    """TZ-2026-0001 (completed, its use registration recorded by _ensure_demo_register) has a
+    provident-fund withdrawal (issue 15 §2) taken at the window of its office's fund reviewer
+    (tz_gongjijin, made here: the reviewers above are 丰泽区's), for half the share of the
+    first flat that pays, waiting for that reviewer's decision."""
+    user, _ = User.objects.get_or_create(username="tz_gongjijin")
+    user.full_name, user.is_staff = "苏雅婷", True
+    user.jurisdiction = Jurisdiction.objects.filter(code="TZ").first()
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    user.groups.set([Group.objects.get(name=SPEC_BY_ROLE[Role.FUND_REVIEWER].group_name)])
+    line = f"  {'tz_gongjijin':<14} {'苏雅婷':<6} {'台商投资区':<8} {SPEC_BY_ROLE[Role.FUND_REVIEWER].group_name}"
+    case = Case.objects.filter(status="completed", jurisdiction__code="TZ").order_by("opened_at").first()
+    if case is None or Register.objects.filter(case=case, registered_on__isnull=False).count() == 0:
+        return line
+    if not case.withdrawals.exists():
+        account = next((a for a in case_ledger(case=case).accounts if a.share > 0), None)
+        if account is not None:
+            flat = case.unit.flats.get(pk=account.flat_id)
+            owner = flat.owners.order_by("pk").first()
+            provident_withdrawal_apply(
+                case=case,
+                actor=user,
+                flat=flat,
+                applicant_name=owner.name if owner else "业主",
+                relation="owner",
+                amount=(account.share / 2).quantize(Decimal("0.01")),
+                payee_bank="中国建设银行泉州分行",
+                payee_account="6217001234567890123",
+            )
+    return f"{line}（{case.number} 有一份公积金提取申请待审核：/admin/funding/withdrawal/case/{case.pk}/）"

@@ -51,3 +51,7 @@ class FundingSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if source is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return redirect("admin:cases_case_change", source.case_id)
+
+
+# Withdrawals, the subsidy and the offices' rules (issue 15 §2): their own module.
+from . import admin_withdrawal  # noqa: E402, F401

@@ -276,3 +276,16 @@ class LedgerEntry(models.Model):
     @property
     def signed_amount(self):
         return self.amount if self.direction == LedgerDirection.IN else -self.amount
+
+
+# --- withdrawals and the subsidy (issue 15 §2): their own module, found here by Django ----
+from .models_withdrawal import (  # noqa: E402, F401
+    ApplicantRelation,
+    FundingRules,
+    SubsidyClaim,
+    Withdrawal,
+    WithdrawalChannel,
+    WithdrawalMove,
+    WithdrawalSource,
+    WithdrawalState,
+)

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import views, views_cases, views_ledger, views_notice, views_objection, views_upkeep, views_vote
+from . import (
+    views,
+    views_cases,
+    views_ledger,
+    views_notice,
+    views_objection,
+    views_upkeep,
+    views_vote,
+    views_withdrawal,
+)
 
 app_name = "owners"
 
@@ -50,4 +59,18 @@ urlpatterns = [
     path("staff/case/<int:pk>/statement.pdf", views_ledger.staff_statement_pdf, name="ledger_statement_staff"),
     # The receipt's QR code: public.
     path("ledger-receipt/<str:code>/", views_ledger.receipt_verify, name="ledger_receipt_verify"),
+]
+
+# 提取申请 (owners/views_withdrawal.py): provident-fund and maintenance-fund withdrawals (issue 15 §2)
+urlpatterns += [
+    path("case/<int:pk>/withdrawals/", views_withdrawal.withdrawals, name="withdrawals"),
+    path("case/<int:pk>/withdrawals/<int:w>/", views_withdrawal.withdrawal, name="withdrawal"),
+    path("case/<int:pk>/withdrawals/<int:w>/packet.pdf", views_withdrawal.withdrawal_packet, name="withdrawal_packet"),
+    path(
+        "staff/withdrawal/<int:w>/packet.pdf",
+        views_withdrawal.staff_withdrawal_packet,
+        name="withdrawal_packet_staff",
+    ),
+    # The packet's QR code: public.
+    path("withdrawal/<str:code>/", views_withdrawal.withdrawal_verify, name="withdrawal_verify"),
 ]

@@ -316,3 +316,14 @@ UPKEEP_REGISTRATION_WITHIN_DAYS = env.int("UPKEEP_REGISTRATION_WITHIN_DAYS", def
 # A staff list's export (oversight) of more rows than this is written in the background,
 # with a progress page; up to it, the file comes with the click.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)
+
+# Withdrawals and the subsidy (issue 15 §2; funding/withdrawal_rules.py). A jurisdiction may
+# differ in the admin (资金规则, funding.FundingRules); an empty field there keeps these.
+# Who may withdraw from the provident fund for the flat: the owner, their spouse, their children.
+FUNDING_PROVIDENT_RELATIONS = env.list("FUNDING_PROVIDENT_RELATIONS", default=["owner", "spouse", "child"])
+FUNDING_PROVIDENT_WINDOW_YEARS = env.int("FUNDING_PROVIDENT_WINDOW_YEARS", default=3)
+FUNDING_MAINTENANCE_WINDOW_YEARS = env.int("FUNDING_MAINTENANCE_WINDOW_YEARS", default=1)
+# The part of a flat's maintenance fund that must stay in it after the withdrawal (percent).
+FUNDING_MAINTENANCE_KEEP_PERCENT = env.str("FUNDING_MAINTENANCE_KEEP_PERCENT", default="30")
+# The district's subsidy per elevator, in yuan ("" = none).
+FUNDING_SUBSIDY_PER_ELEVATOR = env.str("FUNDING_SUBSIDY_PER_ELEVATOR", default="")

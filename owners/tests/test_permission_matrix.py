@@ -29,6 +29,8 @@ PAGES = {
     "vote": lambda w: reverse("owners:vote", args=[w["case"].pk]),
     "receipt": lambda w: reverse("owners:receipt", args=[w["case"].pk, w["receipt"].code]),
     "receipt_pdf": lambda w: reverse("owners:receipt_pdf", args=[w["case"].pk, w["receipt"].code]),
+    # 提取申请 (issue 15 §2): every owner of the unit reads the rules and their own applications.
+    "withdrawals": lambda w: reverse("owners:withdrawals", args=[w["case"].pk]),
 }
 
 # who → the status every page above answers them.
