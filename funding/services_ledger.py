@@ -29,7 +29,7 @@ from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, Flat
 
 from . import audit
-from .models import FLAT_KINDS, KIND_DIRECTION, LedgerDirection, LedgerEntry, LedgerKind, Milestone
+from .models import FLAT_KINDS, KIND_DIRECTION, LATE_JOIN_KINDS, LedgerDirection, LedgerEntry, LedgerKind, Milestone
 from .permissions import can_record_ledger
 
 # One entry of an elevator's money stays under a hundred million yuan: anything above is a
@@ -156,6 +156,10 @@ def ledger_entry_record(
     own receipt stands for a contribution's)."""
     if kind not in KIND_DIRECTION:
         raise ValidationError(_("请选择收支类别。"), code="kind")
+    if kind in LATE_JOIN_KINDS:
+        raise ValidationError(
+            _("后续加入的补缴及分回在该户的账户页“后续加入”中一并登记，不能单独登记。"), code="late_join_kind"
+        )
     direction = KIND_DIRECTION[LedgerKind(kind)]
     amount = parse_amount(amount)
     date = _date(date)
@@ -218,6 +222,12 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor, reason: str, date: dateti
         original = LedgerEntry.objects.select_related("flat", "milestone").get(pk=entry.pk)
         if original.case_id != case.pk:
             raise ValidationError(_("分录不属于本案。"), code="entry_case")
+        if original.kind in LATE_JOIN_KINDS:
+            raise ValidationError(
+                _("%(number)s是后续加入的补缴或分回分录，与其他分回分录一体，不能单独冲销。")
+                % {"number": original.number},
+                code="late_join_reversal",
+            )
         if original.reverses_id is not None:
             raise ValidationError(
                 _("%(number)s本身是冲销分录，不能再冲销；如冲销有误，请重新登记原分录。") % {"number": original.number},

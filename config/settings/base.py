@@ -309,3 +309,9 @@ UPKEEP_WARNING_LEAD_DAYS = env.int("UPKEEP_WARNING_LEAD_DAYS", default=30)
 UPKEEP_MAINTENANCE_INTERVAL_DAYS = env.int("UPKEEP_MAINTENANCE_INTERVAL_DAYS", default=15)
 # Use registration within this many days after first use (Special Equipment Safety Law art. 33).
 UPKEEP_REGISTRATION_WITHIN_DAYS = env.int("UPKEEP_REGISTRATION_WITHIN_DAYS", default=30)
+
+# --- Joining later (funding/latejoin_rules.py, issue 15 §3) ---------------------------------
+# A flat that did not pay joins on its original share, in full within this many years of the
+# elevator's use registration, then reduced in a straight line to nothing at the second.
+LATE_JOIN_FULL_YEARS = env.int("LATE_JOIN_FULL_YEARS", default=5)
+LATE_JOIN_ZERO_YEARS = env.int("LATE_JOIN_ZERO_YEARS", default=15)
