@@ -76,6 +76,8 @@ class LateJoinQuote:
     @property
     def years_text(self) -> str:
         years, months = divmod(self.months, 12)
+        if not years:
+            return f"{months}个月"
         return f"{years}年{months}个月" if months else f"{years}年"
 
     @property

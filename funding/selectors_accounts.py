@@ -96,6 +96,10 @@ class Holder:
     paid: Decimal
     entries: list[LedgerEntry]
 
+    @property
+    def shared_back(self) -> Decimal:
+        return sum((e.amount for e in self.entries if e.kind == LedgerKind.LATE_JOIN_SHARE), ZERO)
+
 
 @dataclass
 class FlatAccountPage:

@@ -130,7 +130,8 @@ def late_join_record(
 
 
 def _share_entry(*, case, actor, account, part, date, number) -> LedgerEntry:
-    names = "、".join(o.name for o in account.owners)
+    # The flat's holder now: the buyer after a sale, else the owners on record.
+    names = account.transfers[-1].new_owners if account.transfers else "、".join(o.name for o in account.owners)
     return _entry(
         case=case,
         actor=actor,
