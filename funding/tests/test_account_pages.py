@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from cases.tests.factories import officer
+from documents.evidence import collect_items
 from funding.models import LedgerEntry, LedgerKind
 from funding.models_accounts import FlatTransfer, LateJoin
 from funding.selectors_ledger import case_ledger
@@ -291,3 +293,34 @@ def test_totals_are_net_of_reversals_on_the_staff_page_the_portal_and_the_statem
     _owner_client(client, case, "301")
     portal = client.get(reverse("owners:ledger", args=[case.pk])).content.decode()
     assert "收入合计 300.00" in portal and "支出合计 0.00" in portal
+
+
+# --- the ledger in the evidence bundle -----------------------------------------------------------
+
+
+def test_the_ledger_goes_into_the_evidence_bundle_with_its_vouchers(client, tmp_path):
+    case = _paid_case()
+    client.force_login(officer())
+    _join(client, case)
+    _transfer(client, case, room="301", new_owners="赵六")
+    fee = pay(case, LedgerKind.FEE, "20.00")
+    wrong = contribute(case, "201", "5.00")
+    ledger_entry_reverse(entry=wrong, actor=officer(), reason="录错")
+    items = {i.path: i for i in collect_items(case) if i.path.startswith("06-收支台账/")}
+    assert set(items) == {
+        "06-收支台账/收支台账.pdf",
+        "06-收支台账/收支分录.csv",
+        "06-收支台账/各户账户.csv",
+        "06-收支台账/后续加入.csv",
+        "06-收支台账/过户记录.csv",
+        f"06-收支台账/凭证/{fee.number}.pdf",
+    }
+    entries = items["06-收支台账/收支分录.csv"].data.decode("utf-8-sig")
+    assert wrong.number in entries and "录错" in entries and fee.voucher_sha256 in entries
+    assert "赵六" in items["06-收支台账/过户记录.csv"].data.decode("utf-8-sig")
+    book = items["06-收支台账/收支台账.pdf"].data
+    (tmp_path / "book.pdf").write_bytes(book)
+    text = "".join(p.extract_text() for p in PdfReader(str(tmp_path / "book.pdf")).pages)
+    ledger = case_ledger(case=case)
+    assert "收支台账" in text and f"{ledger.balance:,}" in text and "已冲销" in text and "王五" in text
+    assert "冲销已相抵" in items["06-收支台账/收支台账.pdf"].description
