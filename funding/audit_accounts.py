@@ -34,6 +34,18 @@ def late_join_recorded(*, late_join, shares, actor) -> None:
 
 
 @written_in_chinese
+def late_join_reversed(*, late_join, reversals, reason, actor) -> None:
+    log_event(
+        event=AccountEvent.LATE_JOIN_REVERSED,
+        actor=actor,
+        case=late_join.case,
+        obj=late_join,
+        message=f"冲销后续加入补缴：{late_join.number}，冲销分录{len(reversals)}笔，原因：{reason}",
+        data={"number": late_join.number, "reversals": [r.number for r in reversals], "reason": reason},
+    )
+
+
+@written_in_chinese
 def flat_transfer_recorded(*, transfer, actor) -> None:
     log_event(
         event=AccountEvent.FLAT_TRANSFER_RECORDED,

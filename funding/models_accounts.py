@@ -8,6 +8,7 @@ the money, these carry why.
   its original share, the months since the use registration, the factor, the amount. The
   amount is one ledger entry in (后续加入补缴, on the joiner's flat), and one entry out per flat
   that paid (后续加入款分回, LateJoinShare), adding up to it to the fen.
+  A mistaken joining is reversed as a whole (every one of its entries counter-entered).
 - FlatTransfer: a flat sold; its account goes on under the new owner. What the flat paid up to
   then (the entries up to `last_seq`) stays the old owner's on record.
 """
@@ -61,9 +62,9 @@ class LateJoin(RecordedOnce):
         verbose_name = _("后续加入")
         verbose_name_plural = _("后续加入")
         ordering = ["case", "pk"]
+        # A flat joins once per case, unless the joining was reversed as a mistake: the
+        # service checks it under the case's lock (a reversal lives on the ledger entry).
         constraints = [
-            # A flat joins once per case.
-            models.UniqueConstraint(fields=["case", "flat"], name="late_join_once_per_flat"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="late_join_amount_positive"),
             models.CheckConstraint(condition=Q(zero_years__gt=models.F("full_years")), name="late_join_years_order"),
         ]

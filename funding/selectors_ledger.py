@@ -173,7 +173,11 @@ def case_ledger(*, case: Case, with_owners: bool = False) -> Ledger:
     entries = list(ledger_entries(case=case))
     total_in, total_out = net_totals(entries)
     paid_by_flat, shared_back = flat_sums(entries)
-    joins = {j.flat_id: j for j in LateJoin.objects.filter(case=case)}
+    # A joining reversed as a mistake no longer counts (its entries are counter-entered).
+    joins = {
+        j.flat_id: j
+        for j in LateJoin.objects.filter(case=case, entry__reversed_by__isnull=True).select_related("entry")
+    }
     transfers: dict[int, list[FlatTransfer]] = {}
     for t in FlatTransfer.objects.filter(case=case).order_by("pk"):
         transfers.setdefault(t.flat_id, []).append(t)

@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Flat
@@ -30,11 +31,13 @@ from .services_ledger import (
     FORMULA_STARTS,
     MAX_COUNTERPARTY,
     MAX_NOTE,
+    MAX_REASON,
     _counterparty,
     _date,
     _lock_case,
     _next_seq,
     _text,
+    counter_entry,
     parse_amount,
 )
 
@@ -83,6 +86,7 @@ def late_join_record(
         if flat.unit_id != case.unit_id:
             raise ValidationError(_("房号%(room)s不属于本案的单元。") % {"room": flat.room}, code="flat_unit")
         ledger = case_ledger(case=case, with_owners=True)
+        # One joining per flat at a time: the case's lock serialises this check and the write.
         plan = late_join_plan(ledger=ledger, flat_id=flat.pk, on=joined_on)
         if plan.problems:
             raise ValidationError(plan.problems, code="late_join_refused")
@@ -142,6 +146,34 @@ def _share_entry(*, case, actor, account, part, date, number) -> LedgerEntry:
         counterparty=names or _("%(room)s室业主") % {"room": account.room},
         note=_("%(number)s 后续加入款分回") % {"number": number},
     )
+
+
+def late_join_reverse(*, late_join: LateJoin, actor, reason: str, date: datetime.date | None = None) -> LateJoin:
+    """A joining recorded by mistake (wrong flat, wrong day) is reversed as a whole: its payment
+    and every part shared back are counter-entered with the reason, in one transaction; the
+    flat may then join again. Never one entry of it alone (services_ledger refuses that)."""
+    reason = _text(reason, what=_("冲销原因"), limit=MAX_REASON)
+    date = _date(date or timezone.localdate())
+    with transaction.atomic():
+        case = _lock_case(late_join.case, actor=actor)
+        join = LateJoin.objects.select_related("flat", "entry").get(pk=late_join.pk)
+        if join.case_id != case.pk:
+            raise ValidationError(_("后续加入记录不属于本案。"), code="late_join_case")
+        done = LedgerEntry.objects.filter(reverses=join.entry).first()
+        if done is not None:
+            raise ValidationError(
+                _("%(number)s已于%(date)s冲销，不能重复冲销。")
+                % {"number": join.number, "date": done.date.isoformat()},
+                code="already_reversed",
+            )
+        if date < join.joined_on:
+            raise ValidationError(
+                _("冲销日期不能早于补缴日期（%(date)s）。") % {"date": join.joined_on.isoformat()}, code="date_before"
+            )
+        originals = [join.entry, *(s.entry for s in join.shares.select_related("entry__flat").order_by("pk"))]
+        reversals = [counter_entry(case=case, original=e, actor=actor, reason=reason, date=date) for e in originals]
+        audit_accounts.late_join_reversed(late_join=join, reversals=reversals, reason=reason, actor=actor)
+    return join
 
 
 def _owners_text(value, *, what: str) -> str:

@@ -244,25 +244,32 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor, reason: str, date: dateti
             raise ValidationError(
                 _("冲销日期不能早于原分录日期（%(date)s）。") % {"date": original.date.isoformat()}, code="date_before"
             )
-        seq = _next_seq(case)
-        reversal = LedgerEntry(
-            case=case,
-            seq=seq,
-            number=f"{case.number}-SZ{seq:04d}",
-            direction=LedgerDirection.OUT if original.direction == LedgerDirection.IN else LedgerDirection.IN,
-            kind=original.kind,
-            flat=original.flat,
-            milestone=original.milestone,
-            date=date,
-            amount=original.amount,
-            counterparty=original.counterparty,
-            note=_("冲销%(number)s") % {"number": original.number},
-            reverses=original,
-            reason=reason,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        reversal.save()
+        reversal = counter_entry(case=case, original=original, actor=actor, reason=reason, date=date)
         audit.ledger_entry_reversed(entry=reversal, actor=actor)
+    return reversal
+
+
+def counter_entry(*, case: Case, original: LedgerEntry, actor, reason: str, date: datetime.date) -> LedgerEntry:
+    """The counter-entry itself (the caller holds the case's lock and checked the rules): the
+    same amount, kind, flat and milestone the other way, pointing at the original."""
+    seq = _next_seq(case)
+    reversal = LedgerEntry(
+        case=case,
+        seq=seq,
+        number=f"{case.number}-SZ{seq:04d}",
+        direction=LedgerDirection.OUT if original.direction == LedgerDirection.IN else LedgerDirection.IN,
+        kind=original.kind,
+        flat=original.flat,
+        milestone=original.milestone,
+        date=date,
+        amount=original.amount,
+        counterparty=original.counterparty,
+        note=_("冲销%(number)s") % {"number": original.number},
+        reverses=original,
+        reason=reason,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    reversal.save()
     return reversal
 
 

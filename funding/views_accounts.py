@@ -49,6 +49,7 @@ def flat_account_page(request, case_pk: int, flat_pk: int, admin_site):
     on, on_problem = _on(request.GET.get("on") or request.POST.get("joined_on"))
     join_form = LateJoinForm(initial={"joined_on": on})
     transfer_form = FlatTransferForm(initial={"transferred_on": timezone.localdate()})
+    reverse_problem = ""
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied(_("只有受理本案的区住建部门可以登记后续加入和过户。"))
@@ -76,6 +77,19 @@ def flat_account_page(request, case_pk: int, flat_pk: int, admin_site):
                         % {"number": join.number, "room": flat.room, "amount": join.amount},
                     )
                     return redirect("admin:funding_flat_account", case.pk, flat.pk)
+        elif action == "late_join_reverse":
+            reason = (request.POST.get("reason") or "")[:1000]
+            joined = flat_account(case=case, flat_id=flat.pk).account.late_join
+            if joined is None:
+                messages.error(request, _("本户没有可冲销的后续加入。"))
+                return redirect("admin:funding_flat_account", case.pk, flat.pk)
+            try:
+                services_accounts.late_join_reverse(late_join=joined, actor=request.user, reason=reason)
+            except ValidationError as refusal:
+                reverse_problem = "；".join(refusal.messages)
+            else:
+                messages.success(request, _("已冲销后续加入 %(number)s 及其分回分录。") % {"number": joined.number})
+                return redirect("admin:funding_flat_account", case.pk, flat.pk)
         elif action == "transfer":
             transfer_form = FlatTransferForm(request.POST)
             if transfer_form.is_valid():
@@ -112,9 +126,12 @@ def flat_account_page(request, case_pk: int, flat_pk: int, admin_site):
     if not transfer_form.is_bound:
         holder = shown.transfers[-1].new_owners if shown.transfers else current
         transfer_form = FlatTransferForm(initial={"transferred_on": timezone.localdate(), "previous_owners": holder})
-    status = (
-        400 if (join_form.is_bound and join_form.errors) or (transfer_form.is_bound and transfer_form.errors) else 200
+    refused = (
+        reverse_problem
+        or (join_form.is_bound and join_form.errors)
+        or (transfer_form.is_bound and transfer_form.errors)
     )
+    status = 400 if refused else 200
     context = {
         **admin_site.each_context(request),
         "title": _("%(room)s室账户：%(case)s") % {"room": flat.room, "case": case.number},
@@ -127,6 +144,7 @@ def flat_account_page(request, case_pk: int, flat_pk: int, admin_site):
         "on": on,
         "on_problem": on_problem,
         "may_record": may_record,
+        "reverse_problem": reverse_problem,
         "join_form": join_form,
         "transfer_form": transfer_form,
     }

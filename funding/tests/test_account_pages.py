@@ -324,3 +324,20 @@ def test_the_ledger_goes_into_the_evidence_bundle_with_its_vouchers(client, tmp_
     ledger = case_ledger(case=case)
     assert "收支台账" in text and f"{ledger.balance:,}" in text and "已冲销" in text and "王五" in text
     assert "冲销已相抵" in items["06-收支台账/收支台账.pdf"].description
+
+
+def test_the_officer_reverses_a_joining_through_the_page(client):
+    case = _paid_case()
+    client.force_login(officer())
+    _join(client, case)
+    url = _url(case, "202")
+    assert "late-join-reverse-form" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "late_join_reverse", "reason": ""})
+    assert refused.status_code == 400 and "请填写冲销原因" in refused.content.decode()
+    assert client.post(url, {"action": "late_join_reverse", "reason": "录错户"}).status_code == 302
+    assert case_ledger(case=case).accounts[3].late_join is None
+    assert "late-join-computation" in client.get(url).content.decode()
+    nothing = client.post(url, {"action": "late_join_reverse", "reason": "再次"})
+    assert nothing.status_code == 302
+    client.force_login(officer("FZ", "fund_reviewer"))
+    assert client.post(url, {"action": "late_join_reverse", "reason": "x"}).status_code == 403

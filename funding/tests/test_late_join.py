@@ -15,7 +15,7 @@ from funding.models import LedgerEntry, LedgerKind
 from funding.models_accounts import FlatTransfer, LateJoin
 from funding.selectors_accounts import flat_account, late_join_plan
 from funding.selectors_ledger import PaidStatus, case_ledger, month_statement
-from funding.services_accounts import flat_transfer_record, late_join_record
+from funding.services_accounts import flat_transfer_record, late_join_record, late_join_reverse
 from funding.services_ledger import ledger_entry_record, ledger_entry_reverse
 
 from .test_ledger import TODAY, contribute, flat, funded_case, pay
@@ -240,3 +240,30 @@ def test_totals_are_net_of_reversals():
     assert ledger.balance == Decimal("300.00")
     statement = month_statement(case=case, month=TODAY())
     assert statement.month_in == Decimal("300.00") and statement.month_out == Decimal("0.00")
+
+
+def test_a_mistaken_joining_is_reversed_as_a_whole_and_the_flat_may_join_again(registered):
+    case = funded_case("100000.00")
+    paid_up(case, "201", "301", "302")
+    actor = officer(case.jurisdiction.code)
+    join = late_join_record(case=case, flat=flat(case, "202"), actor=actor, joined_on=TODAY(), counterparty="王五")
+    before = case_ledger(case=case).balance
+    with pytest.raises(ValidationError, match="请填写冲销原因"):
+        late_join_reverse(late_join=join, actor=actor, reason="  ")
+    with pytest.raises(PermissionDenied):
+        late_join_reverse(late_join=join, actor=officer(case.jurisdiction.code, role="fund_reviewer"), reason="错")
+    late_join_reverse(late_join=join, actor=actor, reason="补缴人为202室租户，并非业主")
+    ledger = case_ledger(case=case)
+    accounts = {a.room: a for a in ledger.accounts}
+    assert accounts["202"].late_join is None and accounts["202"].paid == 0
+    assert all(a.shared_back == 0 for a in ledger.accounts)
+    assert accounts["201"].status == PaidStatus.PAID
+    assert ledger.balance == before
+    # Net of reversals: the joining is neither income nor expense any more.
+    assert ledger.total_in == Decimal("78571.43") and ledger.total_out == 0
+    assert AuditEvent.objects.filter(event="late_join_reversed").count() == 1
+    with pytest.raises(ValidationError, match="不能重复冲销"):
+        late_join_reverse(late_join=join, actor=actor, reason="再次")
+    again = late_join_record(case=case, flat=flat(case, "202"), actor=actor, joined_on=TODAY(), counterparty="王五")
+    assert again.number.endswith("HJ02")
+    assert {a.room: a for a in case_ledger(case=case).accounts}["202"].late_join == again
