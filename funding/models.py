@@ -172,6 +172,8 @@ FLAT_KINDS = (LedgerKind.CONTRIBUTION, LedgerKind.PROVIDENT_FUND, LedgerKind.MAI
 # Written only by the later joiner's service (funding/services_accounts.py), as one whole: the
 # joiner's payment in and its parts shared back out to the flats that paid.
 LATE_JOIN_KINDS = (LedgerKind.LATE_JOIN, LedgerKind.LATE_JOIN_SHARE)
+# An owner's own payment in gets a receipt (收款收据): a contribution, a later joiner's payment.
+RECEIPT_KINDS = (LedgerKind.CONTRIBUTION, LedgerKind.LATE_JOIN)
 
 
 class Milestone(models.Model):

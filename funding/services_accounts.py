@@ -38,6 +38,7 @@ from .services_ledger import (
     _next_seq,
     _text,
     counter_entry,
+    new_receipt_code,
     parse_amount,
 )
 
@@ -57,6 +58,7 @@ def _entry(*, case: Case, actor, kind: str, flat: Flat, date, amount, counterpar
         amount=amount,
         counterparty=counterparty[:MAX_COUNTERPARTY],
         note=note[:MAX_NOTE],
+        receipt_code=new_receipt_code() if kind == LedgerKind.LATE_JOIN else None,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     entry.save()

@@ -29,7 +29,16 @@ from cases.files import FilesWritten, inspect_upload
 from cases.models import Case, Flat
 
 from . import audit
-from .models import FLAT_KINDS, KIND_DIRECTION, LATE_JOIN_KINDS, LedgerDirection, LedgerEntry, LedgerKind, Milestone
+from .models import (
+    FLAT_KINDS,
+    KIND_DIRECTION,
+    LATE_JOIN_KINDS,
+    RECEIPT_KINDS,
+    LedgerDirection,
+    LedgerEntry,
+    LedgerKind,
+    Milestone,
+)
 from .permissions import can_record_ledger
 
 # One entry of an elevator's money stays under a hundred million yuan: anything above is a
@@ -130,7 +139,7 @@ def _next_seq(case: Case) -> int:
     return (LedgerEntry.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
 
 
-def _new_receipt_code() -> str:
+def new_receipt_code() -> str:
     while True:
         code = "".join(secrets.choice(RECEIPT_CODE_ALPHABET) for _ in range(RECEIPT_CODE_LENGTH))
         if not LedgerEntry.objects.filter(receipt_code=code).exists():
@@ -197,7 +206,7 @@ def ledger_entry_record(
             amount=amount,
             counterparty=counterparty,
             note=note,
-            receipt_code=_new_receipt_code() if kind == LedgerKind.CONTRIBUTION else None,
+            receipt_code=new_receipt_code() if kind == LedgerKind.CONTRIBUTION else None,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
         if facts is not None:
@@ -300,7 +309,7 @@ def milestone_add(*, case: Case, actor, name: str, due_condition: str, percent=N
 
 def ledger_receipt_printed(*, entry: LedgerEntry, actor) -> None:
     """The audit record of a receipt handed out (the caller checked who may print)."""
-    if entry.kind != LedgerKind.CONTRIBUTION or entry.reverses_id is not None:
+    if entry.kind not in RECEIPT_KINDS or entry.reverses_id is not None:
         raise ValidationError(_("只有业主出资分录有收款收据。"), code="no_receipt")
     with transaction.atomic():
         audit.ledger_receipt_printed(entry=entry, actor=actor)

@@ -44,7 +44,7 @@ from documents.pdf import html_to_pdf
 from documents.views import public_rate_limited, public_response
 from funding import audit as funding_audit
 from funding import services_ledger
-from funding.models import LedgerDirection, LedgerEntry, LedgerKind
+from funding.models import RECEIPT_KINDS, LedgerDirection, LedgerEntry
 from funding.permissions import can_print_ledger_receipt
 from funding.selectors_accounts import late_join_plan
 from funding.selectors_ledger import (
@@ -99,7 +99,7 @@ def is_representative(user, case: Case) -> bool:
 
 
 def _receipt_open(entry: LedgerEntry, reversed_ids: set[int]) -> bool:
-    return entry.kind == LedgerKind.CONTRIBUTION and entry.reverses_id is None and entry.pk not in reversed_ids
+    return entry.kind in RECEIPT_KINDS and entry.reverses_id is None and entry.pk not in reversed_ids
 
 
 @owner_required
@@ -147,7 +147,7 @@ def ledger_receipt_pdf(request, pk: int, entry: int):
     a 404, a reversed one is void."""
     case = case_for_owner(user=request.user, pk=pk)
     found = entry_for_case(case=case, pk=entry)
-    if found is None or found.kind != LedgerKind.CONTRIBUTION or found.reverses_id is not None:
+    if found is None or found.kind not in RECEIPT_KINDS or found.reverses_id is not None:
         raise Http404(_("只有业主出资分录有收款收据。"))
     if not is_representative(request.user, case):
         raise PermissionDenied(_("收款收据由区住建部门或本案的业主代表打印。"))
@@ -280,7 +280,7 @@ def staff_receipt_pdf(request, entry: int):
     found.case = case
     if not can_print_ledger_receipt(request.user, case):
         raise PermissionDenied(_("收款收据由受理本案的区住建部门或代建单位/业主代表打印。"))
-    if found.kind != LedgerKind.CONTRIBUTION or found.reverses_id is not None:
+    if found.kind not in RECEIPT_KINDS or found.reverses_id is not None:
         raise Http404(_("只有业主出资分录有收款收据。"))
     if entry_is_reversed(found) is not None:
         raise PermissionDenied(_("这笔出资已冲销，收据作废，不能再打印。"))
@@ -306,7 +306,7 @@ def staff_statement_pdf(request, pk: int):
 @require_http_methods(["GET", "HEAD"])
 def receipt_verify(request, code: str):
     entry = entry_by_receipt_code(code)
-    if entry is None or entry.kind != LedgerKind.CONTRIBUTION or entry.direction != LedgerDirection.IN:
+    if entry is None or entry.kind not in RECEIPT_KINDS or entry.direction != LedgerDirection.IN:
         response = page(request, "owners/ledger_receipt_not_found.html", {"code": code[:40]}, status=404)
     else:
         reversal = entry_is_reversed(entry)

@@ -341,3 +341,18 @@ def test_the_officer_reverses_a_joining_through_the_page(client):
     assert nothing.status_code == 302
     client.force_login(officer("FZ", "fund_reviewer"))
     assert client.post(url, {"action": "late_join_reverse", "reason": "x"}).status_code == 403
+
+
+def test_a_later_joiners_payment_has_its_receipt(client):
+    case = _paid_case()
+    client.force_login(officer())
+    _join(client, case)
+    entry = LateJoin.objects.get().entry
+    assert entry.receipt_code
+    assert reverse("owners:ledger_receipt_staff", args=[entry.pk]) in client.get(_ledger_url(case)).content.decode()
+    text = _pdf_text(client.get(reverse("owners:ledger_receipt_staff", args=[entry.pk])))
+    assert "后续加入补缴款" in text and "21,428.57" in text
+    check = client.get(reverse("owners:ledger_receipt_verify", args=[entry.receipt_code]))
+    assert check.status_code == 200 and "21428.57" in check.content.decode()
+    share = LedgerEntry.objects.filter(kind=LedgerKind.LATE_JOIN_SHARE).first()
+    assert client.get(reverse("owners:ledger_receipt_staff", args=[share.pk])).status_code == 404
