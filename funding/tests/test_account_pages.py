@@ -70,6 +70,8 @@ def _transfer(client, case, room="201", **data):
         ((None, "city_supervisor"), 200, False),
         (("LC", "district_officer"), 404, False),
         (("LC", "fund_reviewer"), 404, False),
+        (("FZ", "using_unit"), 404, False),  # a using unit sees no case page, set district or not
+        (("FZ", "agent_builder"), 404, False),  # an agent builder not of this case
     ],
 )
 def test_permission_rows(client, who, reads, records):
