@@ -30,7 +30,7 @@ from documents.models import DocumentTemplate, GeneratedDocument
 from documents.pdf import html_to_pdf
 from documents.services import document_render
 from funding import services as funding_services
-from funding import services_ledger
+from funding import services_accounts, services_ledger
 from funding.models import LedgerEntry, LedgerKind
 from funding.selectors_ledger import case_ledger
 from funding.services_withdrawal import provident_withdrawal_apply
@@ -426,6 +426,9 @@ def seed(out=print) -> None:
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
+    late_line = _ensure_demo_late_joiner()
+    if late_line:
+        out(late_line)
 
 
 def _ensure_demo_notice() -> None:
@@ -709,3 +712,55 @@ def _ensure_demo_withdrawal() -> str:
                 payee_account="6217001234567890123",
             )
     return f"{line}（{case.number} 有一份公积金提取申请待审核：/admin/funding/withdrawal/case/{case.pk}/）"
+
+
+DEMO_LATE_JOINER_MOBILE = "13800000002"
+
+
+def _ensure_demo_late_joiner() -> str:
+    """The completed case (TZ-2026-0001), issue 15 §3: every flat with a share paid it in full
+    but one, which may join later (its owner has a portal account, 13800000002, to read what
+    it would pay); one paying flat was sold and its account moved to the new owner."""
+    case = Case.objects.filter(status="completed", jurisdiction__code="TZ").order_by("opened_at").first()
+    if case is None or LedgerEntry.objects.filter(case=case).exists():
+        return ""
+    today = timezone.localdate()
+    accounts = [a for a in case_ledger(case=case, with_owners=True).accounts if a.share > 0]
+    if len(accounts) < 3:
+        return ""
+    joiner = accounts[-2]
+    for i, account in enumerate(a for a in accounts if a is not joiner):
+        services_ledger.ledger_entry_record(
+            case=case,
+            actor=None,
+            kind=LedgerKind.CONTRIBUTION,
+            date=today - datetime.timedelta(days=300 - i),
+            amount=account.share,
+            counterparty=f"{account.room}室业主",
+            note="分摊款（一次缴清）",
+            flat=case.unit.flats.get(room=account.room),
+        )
+    sold = accounts[0]
+    services_accounts.flat_transfer_record(
+        case=case,
+        flat=case.unit.flats.get(room=sold.room),
+        actor=None,
+        transferred_on=today - datetime.timedelta(days=30),
+        new_owners="陈志明（演示）",
+        note="二手房买卖，不动产权证已变更",
+    )
+    owner = case.unit.flats.get(room=joiner.room).owners.order_by("pk").first()
+    account = OwnerAccount.objects.filter(mobile=DEMO_LATE_JOINER_MOBILE).first()
+    if (
+        account is None
+        and owner is not None
+        and not OwnerAccount.objects.filter(user__person_id=owner.person_id).exists()
+    ):
+        letter = owner_services.activation_codes_issue(case=case, actor=None, owners=[owner])[0]
+        owner_services.account_activate(
+            code=letter.code, id_tail=owner.id_number[-6:], mobile=DEMO_LATE_JOINER_MOBILE, password=DEMO_PASSWORD
+        )
+    return (
+        f"后续加入演示：{case.number} {joiner.room}室未出资，可在收支台账点击房号计算补缴金额；"
+        f"该户业主端 /owner/login/ 手机号码 {DEMO_LATE_JOINER_MOBILE}，密码 {DEMO_PASSWORD}"
+    )

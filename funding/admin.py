@@ -13,7 +13,7 @@ from django.urls import path
 from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to
 
-from . import views, views_ledger
+from . import views, views_accounts, views_ledger
 from .models import FundingSource
 
 
@@ -36,6 +36,11 @@ class FundingSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "case/<int:case_pk>/ledger/<int:entry_pk>/voucher/",
                 wrap(views_ledger.ledger_voucher),
                 name="funding_ledger_voucher",
+            ),
+            path(
+                "case/<int:case_pk>/flat/<int:flat_pk>/",
+                wrap(views_accounts.flat_account_page),
+                name="funding_flat_account",
             ),
             *super().get_urls(),
         ]

@@ -13,12 +13,14 @@ class FundingConfig(AppConfig):
         from cases.extensions import register_case_opened, register_case_panel
 
         from .events import FundingEvent
+        from .events_accounts import AccountEvent
         from .events_withdrawal import WithdrawalEvent
         from .services import case_money_start
         from .views import money_panel_context
 
         register_events(FundingEvent.choices)
         register_events(WithdrawalEvent.choices)
+        register_events(AccountEvent.choices)
 
         # A new case starts with the agreement's common wording and the default coefficients.
         register_case_opened("funding.money", case_money_start)

@@ -6,7 +6,7 @@ and any other caller refuse the same inputs with the same words."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import LedgerKind
+from .models import LATE_JOIN_KINDS, LedgerKind
 from .services_ledger import MAX_COUNTERPARTY, MAX_DUE_CONDITION, MAX_MILESTONE_NAME, MAX_NOTE, MAX_REASON
 
 _TOO_LONG = _("不能超过%(limit_value)s字（现有%(show_value)s字）。")
@@ -22,7 +22,10 @@ def _text(label, limit: int, *, required: bool = True) -> forms.CharField:
 
 
 class LedgerEntryForm(forms.Form):
-    kind = forms.ChoiceField(label=_("类别"), choices=[("", "---------"), *LedgerKind.choices])
+    kind = forms.ChoiceField(
+        label=_("类别"),
+        choices=[("", "---------"), *((k, label) for k, label in LedgerKind.choices if k not in LATE_JOIN_KINDS)],
+    )
     date = forms.DateField(
         label=_("日期"),
         error_messages={"invalid": _("日期格式不正确（例：2026-03-15）。")},

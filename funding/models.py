@@ -15,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
 
+# The later joiners and the sales (issue 15 §3) keep a module of their own; imported here so
+# Django finds them among funding's models.
+from .models_accounts import FlatTransfer, LateJoin, LateJoinShare  # noqa: F401
+
 
 class FundingSourceKind(models.TextChoices):
     OWNERS = "owners", _("业主共同出资")
@@ -138,12 +142,14 @@ class LedgerKind(models.TextChoices):
     MAINTENANCE_FUND = "maintenance_fund", _("维修资金转入")
     SUBSIDY = "subsidy", _("政府补贴")
     OTHER_IN = "other_in", _("其他收入")
+    LATE_JOIN = "late_join", _("后续加入补缴")
     # Money out
     DESIGNER = "designer", _("设计费")
     INSTALLER = "installer", _("电梯采购安装款")
     SUPERVISOR = "supervisor", _("监理费")
     FEE = "fee", _("规费及其他费用")
     OTHER_OUT = "other_out", _("其他支出")
+    LATE_JOIN_SHARE = "late_join_share", _("后续加入款分回")
 
 
 # The direction of each kind's ordinary entry; its reversal runs the other way.
@@ -158,9 +164,16 @@ KIND_DIRECTION = {
     LedgerKind.SUPERVISOR: LedgerDirection.OUT,
     LedgerKind.FEE: LedgerDirection.OUT,
     LedgerKind.OTHER_OUT: LedgerDirection.OUT,
+    LedgerKind.LATE_JOIN: LedgerDirection.IN,
+    LedgerKind.LATE_JOIN_SHARE: LedgerDirection.OUT,
 }
 # Money that is a flat's own (its owner paid it, or withdrew it for it): counts to the flat.
 FLAT_KINDS = (LedgerKind.CONTRIBUTION, LedgerKind.PROVIDENT_FUND, LedgerKind.MAINTENANCE_FUND)
+# Written only by the later joiner's service (funding/services_accounts.py), as one whole: the
+# joiner's payment in and its parts shared back out to the flats that paid.
+LATE_JOIN_KINDS = (LedgerKind.LATE_JOIN, LedgerKind.LATE_JOIN_SHARE)
+# An owner's own payment in gets a receipt (收款收据): a contribution, a later joiner's payment.
+RECEIPT_KINDS = (LedgerKind.CONTRIBUTION, LedgerKind.LATE_JOIN)
 
 
 class Milestone(models.Model):

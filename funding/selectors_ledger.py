@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case
 
 from .models import LedgerDirection, LedgerEntry, LedgerKind, Milestone
+from .models_accounts import FlatTransfer, LateJoin
 from .selectors import cost_sharing_table
 
 ZERO = Decimal("0.00")
@@ -38,9 +39,33 @@ PAID_STATUS_LABELS = {
 }
 
 
+def net_totals(entries) -> tuple[Decimal, Decimal]:
+    """Money in and money out net of reversals: a reversal takes its amount off the side of
+    the entry it reverses (an owner's contribution entered by mistake and reversed is neither
+    income nor expense), so the totals are what came in and went out; the balance is the same
+    either way."""
+    total_in = total_out = ZERO
+    for e in entries:
+        reversal = e.reverses_id is not None
+        if e.direction == LedgerDirection.IN:
+            if reversal:
+                total_out -= e.amount
+            else:
+                total_in += e.amount
+        elif reversal:
+            total_in -= e.amount
+        else:
+            total_out += e.amount
+    return total_in, total_out
+
+
 @dataclass
 class FlatAccount:
-    """A flat's account: its share from the cost table, what it has paid, what it owes."""
+    """A flat's account: its share from the cost table, what it has paid, what it owes.
+
+    A later joiner's share is what it joined for (`original_share` keeps the cost table's);
+    a flat that paid gets a part of a later joiner's money back (`shared_back`), which does
+    not count against what it paid of its share."""
 
     flat_id: int
     room: str
@@ -48,6 +73,14 @@ class FlatAccount:
     share: Decimal
     paid: Decimal = ZERO
     owners: list = field(default_factory=list)  # staff only; the owners' page never reads it
+    original_share: Decimal | None = None
+    shared_back: Decimal = ZERO
+    late_join: LateJoin | None = None
+    transfers: list = field(default_factory=list)
+
+    @property
+    def net_paid(self) -> Decimal:
+        return self.paid - self.shared_back
 
     @property
     def owing(self) -> Decimal:
@@ -118,27 +151,54 @@ def ledger_entries(*, case: Case, until: datetime.date | None = None, since: dat
     return entries.order_by("seq")
 
 
+def flat_sums(entries) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Per flat: what it paid (its own money, net of reversals) and what it got back of a
+    later joiner's payment."""
+    paid: dict[int, Decimal] = {}
+    back: dict[int, Decimal] = {}
+    for e in entries:
+        if e.flat_id is None:
+            continue
+        if e.kind == LedgerKind.LATE_JOIN_SHARE:
+            back[e.flat_id] = back.get(e.flat_id, ZERO) - e.signed_amount
+        else:
+            paid[e.flat_id] = paid.get(e.flat_id, ZERO) + e.signed_amount
+    return paid, back
+
+
 def case_ledger(*, case: Case, with_owners: bool = False) -> Ledger:
     """The whole ledger: entries, totals, each flat's account, the milestones and what was
-    paid against each. Five queries with the cost table, whatever the rows."""
+    paid against each, later joiners and sales. Seven queries with the cost table, whatever
+    the rows."""
     entries = list(ledger_entries(case=case))
-    total_in = sum((e.amount for e in entries if e.direction == LedgerDirection.IN), ZERO)
-    total_out = sum((e.amount for e in entries if e.direction == LedgerDirection.OUT), ZERO)
-    paid_by_flat: dict[int, Decimal] = {}
-    for e in entries:
-        if e.flat_id is not None:
-            paid_by_flat[e.flat_id] = paid_by_flat.get(e.flat_id, ZERO) + e.signed_amount
-    accounts = [
-        FlatAccount(
-            flat_id=row["flat"].pk,
-            room=row["flat"].room,
-            floor=row["flat"].floor,
-            share=row["amount"].quantize(Decimal("0.01")),
-            paid=paid_by_flat.get(row["flat"].pk, ZERO),
-            owners=row["owners"] if with_owners else [],
+    total_in, total_out = net_totals(entries)
+    paid_by_flat, shared_back = flat_sums(entries)
+    # A joining reversed as a mistake no longer counts (its entries are counter-entered).
+    joins = {
+        j.flat_id: j
+        for j in LateJoin.objects.filter(case=case, entry__reversed_by__isnull=True).select_related("entry")
+    }
+    transfers: dict[int, list[FlatTransfer]] = {}
+    for t in FlatTransfer.objects.filter(case=case).order_by("pk"):
+        transfers.setdefault(t.flat_id, []).append(t)
+    accounts = []
+    for row in cost_sharing_table(case=case):
+        share = row["amount"].quantize(Decimal("0.01"))
+        joined = joins.get(row["flat"].pk)
+        accounts.append(
+            FlatAccount(
+                flat_id=row["flat"].pk,
+                room=row["flat"].room,
+                floor=row["flat"].floor,
+                share=joined.amount if joined else share,
+                paid=paid_by_flat.get(row["flat"].pk, ZERO),
+                owners=row["owners"] if with_owners else [],
+                original_share=share,
+                shared_back=shared_back.get(row["flat"].pk, ZERO),
+                late_join=joined,
+                transfers=transfers.get(row["flat"].pk, []),
+            )
         )
-        for row in cost_sharing_table(case=case)
-    ]
     milestones = list(Milestone.objects.filter(case=case).order_by("seq"))
     # A payment to the installer is money out (+); its reversal money in (−).
     paid_by_milestone: dict[int, Decimal] = {}
@@ -198,13 +258,9 @@ def month_statement(*, case: Case, month: datetime.date) -> MonthStatement:
     before = LedgerEntry.objects.filter(case=case, date__lt=first).values_list("direction", "amount")
     opening = sum((a if d == LedgerDirection.IN else -a for d, a in before), ZERO)
     entries = list(ledger_entries(case=case, since=first, until=last))
+    month_in, month_out = net_totals(entries)
     return MonthStatement(
-        case=case,
-        month=first,
-        opening=opening,
-        entries=entries,
-        month_in=sum((e.amount for e in entries if e.direction == LedgerDirection.IN), ZERO),
-        month_out=sum((e.amount for e in entries if e.direction == LedgerDirection.OUT), ZERO),
+        case=case, month=first, opening=opening, entries=entries, month_in=month_in, month_out=month_out
     )
 
 

@@ -29,7 +29,16 @@ from cases.models import Case, Flat
 from cases.validators import clean_text
 
 from . import audit
-from .models import FLAT_KINDS, KIND_DIRECTION, LedgerDirection, LedgerEntry, LedgerKind, Milestone
+from .models import (
+    FLAT_KINDS,
+    KIND_DIRECTION,
+    LATE_JOIN_KINDS,
+    RECEIPT_KINDS,
+    LedgerDirection,
+    LedgerEntry,
+    LedgerKind,
+    Milestone,
+)
 from .permissions import can_record_ledger
 
 # One entry of an elevator's money stays under a hundred million yuan: anything above is a
@@ -119,7 +128,7 @@ def _next_seq(case: Case) -> int:
     return (LedgerEntry.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
 
 
-def _new_receipt_code() -> str:
+def new_receipt_code() -> str:
     while True:
         code = "".join(secrets.choice(RECEIPT_CODE_ALPHABET) for _ in range(RECEIPT_CODE_LENGTH))
         if not LedgerEntry.objects.filter(receipt_code=code).exists():
@@ -145,6 +154,10 @@ def ledger_entry_record(
     own receipt stands for a contribution's)."""
     if kind not in KIND_DIRECTION:
         raise ValidationError(_("请选择收支类别。"), code="kind")
+    if kind in LATE_JOIN_KINDS:
+        raise ValidationError(
+            _("后续加入的补缴及分回在该户的账户页“后续加入”中一并登记，不能单独登记。"), code="late_join_kind"
+        )
     direction = KIND_DIRECTION[LedgerKind(kind)]
     amount = parse_amount(amount)
     date = _date(date)
@@ -182,7 +195,7 @@ def ledger_entry_record(
             amount=amount,
             counterparty=counterparty,
             note=note,
-            receipt_code=_new_receipt_code() if kind == LedgerKind.CONTRIBUTION else None,
+            receipt_code=new_receipt_code() if kind == LedgerKind.CONTRIBUTION else None,
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
         if facts is not None:
@@ -207,6 +220,12 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor, reason: str, date: dateti
         original = LedgerEntry.objects.select_related("flat", "milestone").get(pk=entry.pk)
         if original.case_id != case.pk:
             raise ValidationError(_("分录不属于本案。"), code="entry_case")
+        if original.kind in LATE_JOIN_KINDS:
+            raise ValidationError(
+                _("%(number)s是后续加入的补缴或分回分录，与其他分回分录一体，不能单独冲销。")
+                % {"number": original.number},
+                code="late_join_reversal",
+            )
         if original.reverses_id is not None:
             raise ValidationError(
                 _("%(number)s本身是冲销分录，不能再冲销；如冲销有误，请重新登记原分录。") % {"number": original.number},
@@ -223,25 +242,32 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor, reason: str, date: dateti
             raise ValidationError(
                 _("冲销日期不能早于原分录日期（%(date)s）。") % {"date": original.date.isoformat()}, code="date_before"
             )
-        seq = _next_seq(case)
-        reversal = LedgerEntry(
-            case=case,
-            seq=seq,
-            number=f"{case.number}-SZ{seq:04d}",
-            direction=LedgerDirection.OUT if original.direction == LedgerDirection.IN else LedgerDirection.IN,
-            kind=original.kind,
-            flat=original.flat,
-            milestone=original.milestone,
-            date=date,
-            amount=original.amount,
-            counterparty=original.counterparty,
-            note=_("冲销%(number)s") % {"number": original.number},
-            reverses=original,
-            reason=reason,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        reversal.save()
+        reversal = counter_entry(case=case, original=original, actor=actor, reason=reason, date=date)
         audit.ledger_entry_reversed(entry=reversal, actor=actor)
+    return reversal
+
+
+def counter_entry(*, case: Case, original: LedgerEntry, actor, reason: str, date: datetime.date) -> LedgerEntry:
+    """The counter-entry itself (the caller holds the case's lock and checked the rules): the
+    same amount, kind, flat and milestone the other way, pointing at the original."""
+    seq = _next_seq(case)
+    reversal = LedgerEntry(
+        case=case,
+        seq=seq,
+        number=f"{case.number}-SZ{seq:04d}",
+        direction=LedgerDirection.OUT if original.direction == LedgerDirection.IN else LedgerDirection.IN,
+        kind=original.kind,
+        flat=original.flat,
+        milestone=original.milestone,
+        date=date,
+        amount=original.amount,
+        counterparty=original.counterparty,
+        note=_("冲销%(number)s") % {"number": original.number},
+        reverses=original,
+        reason=reason,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    reversal.save()
     return reversal
 
 
@@ -272,7 +298,7 @@ def milestone_add(*, case: Case, actor, name: str, due_condition: str, percent=N
 
 def ledger_receipt_printed(*, entry: LedgerEntry, actor) -> None:
     """The audit record of a receipt handed out (the caller checked who may print)."""
-    if entry.kind != LedgerKind.CONTRIBUTION or entry.reverses_id is not None:
+    if entry.kind not in RECEIPT_KINDS or entry.reverses_id is not None:
         raise ValidationError(_("只有业主出资分录有收款收据。"), code="no_receipt")
     with transaction.atomic():
         audit.ledger_receipt_printed(entry=entry, actor=actor)

@@ -13,6 +13,7 @@ from cases.selectors import unit_flats_with_owners
 from documents.evidence import EvidenceItem, csv_bytes, extension_of, register_evidence
 from documents.models import DocumentTemplate, GeneratedDocument
 
+from .evidence_ledger import ledger_evidence
 from .models import AgreementSignature, SignatureChannel
 
 FOLDER = "05-业主协议"
@@ -96,3 +97,5 @@ def agreement_evidence(case) -> Iterator[EvidenceItem]:
 
 def register() -> None:
     register_evidence("owners.agreement", 50, agreement_evidence)
+    # The unit's ledger (funding's records; funding may not import documents).
+    register_evidence("owners.ledger", 60, ledger_evidence)

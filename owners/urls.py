@@ -59,6 +59,8 @@ urlpatterns = [
     path("staff/case/<int:pk>/statement.pdf", views_ledger.staff_statement_pdf, name="ledger_statement_staff"),
     # The receipt's QR code: public.
     path("ledger-receipt/<str:code>/", views_ledger.receipt_verify, name="ledger_receipt_verify"),
+    # The owner representative prints a contribution's receipt (issue 15 §1).
+    path("case/<int:pk>/ledger/<int:entry>/receipt.pdf", views_ledger.ledger_receipt_pdf, name="ledger_receipt"),
 ]
 
 # 提取申请 (owners/views_withdrawal.py): provident-fund and maintenance-fund withdrawals (issue 15 §2)

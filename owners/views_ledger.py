@@ -44,8 +44,9 @@ from documents.pdf import html_to_pdf
 from documents.views import public_rate_limited, public_response
 from funding import audit as funding_audit
 from funding import services_ledger
-from funding.models import LedgerDirection, LedgerEntry, LedgerKind
+from funding.models import RECEIPT_KINDS, LedgerDirection, LedgerEntry
 from funding.permissions import can_print_ledger_receipt
+from funding.selectors_accounts import late_join_plan
 from funding.selectors_ledger import (
     case_ledger,
     entry_by_receipt_code,
@@ -91,19 +92,39 @@ def _voucher_open_to(entry: LedgerEntry, my_flats: set[int]) -> bool:
 # --- the owners' page -------------------------------------------------------------------
 
 
+def is_representative(user, case: Case) -> bool:
+    """业主代表: one of the owner's office records is among the case's representatives."""
+    records = [o.pk for o in owner_records_in_case(user=user, case=case)]
+    return bool(records) and case.representatives.filter(pk__in=records).exists()
+
+
+def _receipt_open(entry: LedgerEntry, reversed_ids: set[int]) -> bool:
+    return entry.kind in RECEIPT_KINDS and entry.reverses_id is None and entry.pk not in reversed_ids
+
+
 @owner_required
 def ledger(request, pk: int):
     case = case_for_owner(user=request.user, pk=pk)
     shown = case_ledger(case=case)
     my_flats = _my_flat_ids(request.user, case)
+    representative = is_representative(request.user, case)
     rows = [
         {
             "e": e,
             "party": public_party(e),
             "voucher": _voucher_open_to(e, my_flats),
             "reversed": e.pk in shown.reversed_ids,
+            "receipt": representative and _receipt_open(e, shown.reversed_ids),
         }
         for e in shown.entries
+    ]
+    # 后续加入: for each of the owner's flats that did not pay, what it would pay to join today
+    # and how (its share, the years since the use registration, the factor, the amount).
+    today = timezone.localdate()
+    plans = [
+        late_join_plan(ledger=shown, flat_id=a.flat_id, on=today)
+        for a in shown.accounts
+        if a.flat_id in my_flats and a.paid == 0 and a.late_join is None and a.original_share
     ]
     context = {
         "nav": "home",
@@ -111,9 +132,31 @@ def ledger(request, pk: int):
         "ledger": shown,
         "rows": rows,
         "accounts": [{"a": a, "mine": a.flat_id in my_flats} for a in shown.accounts],
-        "this_month": timezone.localdate().strftime("%Y-%m"),
+        "plans": plans,
+        "representative": representative,
+        "this_month": today.strftime("%Y-%m"),
     }
     return page(request, "owners/ledger.html", context)
+
+
+@owner_required
+@require_http_methods(["GET", "HEAD"])
+def ledger_receipt_pdf(request, pk: int, entry: int):
+    """A contribution's receipt printed by the owner representative (业主代表), who collects
+    the owners' money in practice; any other owner is refused (403), another case's entry is
+    a 404, a reversed one is void."""
+    case = case_for_owner(user=request.user, pk=pk)
+    found = entry_for_case(case=case, pk=entry)
+    if found is None or found.kind not in RECEIPT_KINDS or found.reverses_id is not None:
+        raise Http404(_("只有业主出资分录有收款收据。"))
+    if not is_representative(request.user, case):
+        raise PermissionDenied(_("收款收据由区住建部门或本案的业主代表打印。"))
+    if entry_is_reversed(found) is not None:
+        raise PermissionDenied(_("这笔出资已冲销，收据作废，不能再打印。"))
+    found.case = case
+    data = receipt_pdf(found)
+    services_ledger.ledger_receipt_printed(entry=found, actor=request.user)
+    return _pdf(data, f"收款收据-{found.number}.pdf")
 
 
 @owner_required
@@ -237,7 +280,7 @@ def staff_receipt_pdf(request, entry: int):
     found.case = case
     if not can_print_ledger_receipt(request.user, case):
         raise PermissionDenied(_("收款收据由受理本案的区住建部门或代建单位/业主代表打印。"))
-    if found.kind != LedgerKind.CONTRIBUTION or found.reverses_id is not None:
+    if found.kind not in RECEIPT_KINDS or found.reverses_id is not None:
         raise Http404(_("只有业主出资分录有收款收据。"))
     if entry_is_reversed(found) is not None:
         raise PermissionDenied(_("这笔出资已冲销，收据作废，不能再打印。"))
@@ -263,7 +306,7 @@ def staff_statement_pdf(request, pk: int):
 @require_http_methods(["GET", "HEAD"])
 def receipt_verify(request, code: str):
     entry = entry_by_receipt_code(code)
-    if entry is None or entry.kind != LedgerKind.CONTRIBUTION or entry.direction != LedgerDirection.IN:
+    if entry is None or entry.kind not in RECEIPT_KINDS or entry.direction != LedgerDirection.IN:
         response = page(request, "owners/ledger_receipt_not_found.html", {"code": code[:40]}, status=404)
     else:
         reversal = entry_is_reversed(entry)

@@ -327,3 +327,9 @@ FUNDING_MAINTENANCE_WINDOW_YEARS = env.int("FUNDING_MAINTENANCE_WINDOW_YEARS", d
 FUNDING_MAINTENANCE_KEEP_PERCENT = env.str("FUNDING_MAINTENANCE_KEEP_PERCENT", default="30")
 # The district's subsidy per elevator, in yuan ("" = none).
 FUNDING_SUBSIDY_PER_ELEVATOR = env.str("FUNDING_SUBSIDY_PER_ELEVATOR", default="")
+
+# --- Joining later (funding/latejoin_rules.py, issue 15 §3) ---------------------------------
+# A flat that did not pay joins on its original share, in full within this many years of the
+# elevator's use registration, then reduced in a straight line to nothing at the second.
+LATE_JOIN_FULL_YEARS = env.int("LATE_JOIN_FULL_YEARS", default=5)
+LATE_JOIN_ZERO_YEARS = env.int("LATE_JOIN_ZERO_YEARS", default=15)
