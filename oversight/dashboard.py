@@ -110,7 +110,7 @@ def dashboard_scope(*, user, office: str | None = None) -> Scope:
     offices = list(jurisdiction_list_visible_to(user=user).values_list("pk", "name"))
     chosen = None
     if office not in (None, ""):
-        if not office.isdigit() or len(office) > 9 or int(office) not in dict(offices):
+        if not (office.isascii() and office.isdigit()) or len(office) > 9 or int(office) not in dict(offices):
             raise Http404(_("没有这个辖区，或您无权查看。"))
         chosen = int(office)
     return Scope(offices=offices, chosen=chosen, city_wide=is_city_wide(user))
