@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case as SqlCase
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When, Window
-from django.db.models.functions import RowNumber, Trunc
+from django.db.models.functions import RowNumber, Trunc, TruncDate
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ from voting.models import Vote, VoteState
 from .charts import Series, hbar, line
 
 MONTHS = 12  # opened and completed per month: this month and the eleven before
-SAMPLE_PER_PROCEDURE = 500  # the latest decisions of each procedure the median is taken over
+SAMPLE_PER_PROCEDURE = 200  # the latest approvals of each procedure the median is taken over
 # The roles with an office's dashboard (their own office); the city-wide role has every office.
 OFFICE_ROLES = frozenset(
     {
@@ -100,6 +100,13 @@ class Scope:
     @property
     def single(self) -> bool:
         return len(self.shown) == 1
+
+    def where(self, path: str = "jurisdiction_id") -> Q:
+        """The condition on the office at `path`; none for the whole city (every case is in
+        one of its offices), which spares the figures on steps a join with the cases."""
+        if self.city_wide and self.chosen is None:
+            return Q()
+        return Q(**{f"{path}__in": self.ids})
 
 
 def dashboard_scope(*, user, office: str | None = None) -> Scope:
@@ -177,7 +184,7 @@ def _cases_by_step(scope: Scope) -> tuple[Figure, dict]:
     counts: dict[tuple[int, int], int] = {}
     by_status: dict[str, int] = {}
     for office, status, step, n in (
-        Case.objects.filter(jurisdiction_id__in=scope.ids)
+        Case.objects.filter(scope.where())
         .values_list("jurisdiction_id", "status", "current_step")
         .annotate(n=Count("pk"))
         .order_by()
@@ -244,7 +251,7 @@ def _per_month(scope: Scope, *, today: datetime.date) -> Figure:
     in the portal's time zone."""
     months = _month_starts(today)
     since = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    cases = Case.objects.filter(jurisdiction_id__in=scope.ids)
+    cases = Case.objects.filter(scope.where())
 
     def per_month(field_name: str, qs) -> dict[datetime.date, int]:
         month = Trunc(field_name, "month", output_field=DateField())
@@ -282,6 +289,7 @@ class WorkingDayCounter:
     (`WorkCalendar.working_days_between` reads every listed date each time)."""
 
     def __init__(self, calendar: WorkCalendar):
+        self._seen: dict[tuple[datetime.date, datetime.date], int] = {}
         self.days = sorted(calendar.kinds)
         self.running = []
         total = 0
@@ -297,7 +305,12 @@ class WorkingDayCounter:
         """Working days in (start, end]; negative, as many, when end < start."""
         if end < start:
             return -self.between(end, start)
-        return weekdays_between(start, end) + self._shift_upto(end) - self._shift_upto(start)
+        known = self._seen.get((start, end))
+        if known is None:  # many steps share their dates: each pair is counted once
+            known = self._seen[start, end] = (
+                weekdays_between(start, end) + self._shift_upto(end) - self._shift_upto(start)
+            )
+        return known
 
 
 def _median(values: list[int]) -> float | None:
@@ -316,26 +329,29 @@ def _median_days(scope: Scope, *, calendar: WorkCalendar) -> Figure:
     one query (a window function numbers each procedure's approvals, newest first)."""
     ranked = (
         ProcedureStep.objects.filter(
-            case__jurisdiction_id__in=scope.ids,
+            scope.where("case__jurisdiction_id"),
             state=StepState.APPROVED,
             started_at__isnull=False,
             decided_at__isnull=False,
         )
         .annotate(
-            rank=Window(RowNumber(), partition_by=[F("number")], order_by=[F("decided_at").desc(), F("pk").desc()])
+            rank=Window(RowNumber(), partition_by=[F("number")], order_by=[F("decided_at").desc(), F("pk").desc()]),
+            # Days in the portal's time zone, cut in the database: dates, not times, to count.
+            started_on=TruncDate("started_at"),
+            submitted_on=TruncDate("submitted_at"),
+            decided_on=TruncDate("decided_at"),
         )
         .filter(rank__lte=SAMPLE_PER_PROCEDURE)
-        .values_list("number", "started_at", "submitted_at", "decided_at")
+        .values_list("number", "started_on", "submitted_on", "decided_on")
+        .order_by()  # the steps' own order joins the cases to sort by their opening
     )
     counter = WorkingDayCounter(calendar)
-    zone = timezone.get_current_timezone()
     whole: dict[int, list[int]] = {}
     review: dict[int, list[int]] = {}
     for number, started, submitted, decided in ranked:
-        end = decided.astimezone(zone).date()
-        whole.setdefault(number, []).append(counter.between(started.astimezone(zone).date(), end))
+        whole.setdefault(number, []).append(counter.between(started, decided))
         if submitted is not None:
-            review.setdefault(number, []).append(counter.between(submitted.astimezone(zone).date(), end))
+            review.setdefault(number, []).append(counter.between(submitted, decided))
     names = _procedure_names()
     medians = [_median(whole.get(p.number, [])) for p in PROCEDURES]
     reviews = [_median(review.get(p.number, [])) for p in PROCEDURES]
@@ -369,7 +385,7 @@ def _overdue(scope: Scope, *, today: datetime.date) -> tuple[Figure, int]:
     running: dict[tuple[int, int], tuple[int, int]] = {}
     for office, number, waiting, late in (
         ProcedureStep.objects.filter(
-            case__jurisdiction_id__in=scope.ids, state=StepState.SUBMITTED, number=F("case__current_step")
+            scope.where("case__jurisdiction_id"), state=StepState.SUBMITTED, number=F("case__current_step")
         )
         .values_list("case__jurisdiction_id", "number")
         .annotate(waiting=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
@@ -418,7 +434,7 @@ def _votes(scope: Scope) -> Figure:
     votes beside them (one query)."""
     found = {
         office: (closed, passed, running)
-        for office, closed, passed, running in Vote.objects.filter(case__jurisdiction_id__in=scope.ids)
+        for office, closed, passed, running in Vote.objects.filter(scope.where("case__jurisdiction_id"))
         .values_list("case__jurisdiction_id")
         .annotate(
             closed=Count("pk", filter=Q(state=VoteState.CLOSED)),
@@ -465,7 +481,7 @@ def _elevators(scope: Scope, *, today: datetime.date, calendar: WorkCalendar) ->
     the count, and the registers whose certificate runs out soon enough to be warned of)."""
     lead = settings.UPKEEP_WARNING_LEAD_DAYS
     registers = Register.objects.filter(
-        case__jurisdiction_id__in=scope.ids, first_used_on__isnull=False, first_used_on__lte=today
+        scope.where("case__jurisdiction_id"), first_used_on__isnull=False, first_used_on__lte=today
     )
     in_use = dict(registers.values_list("case__jurisdiction_id").annotate(n=Count("pk")).order_by())
     latest = Inspection.objects.filter(register=OuterRef("pk")).order_by("-inspected_on", "-id").values("valid_until")
@@ -528,12 +544,12 @@ def _money(scope: Scope) -> Figure:
     """Money raised (the ledger's money in, net of reversals) against what the cases must
     raise (the funding plan's total; a case without one, its budget), per office; cases
     running or completed (three queries)."""
-    live = Q(case__status__in=LIVE, case__jurisdiction_id__in=scope.ids)
+    live = Q(scope.where("case__jurisdiction_id"), case__status__in=LIVE)
     planned = dict(
         FundingSource.objects.filter(live).values_list("case__jurisdiction_id").annotate(t=Sum("amount")).order_by()
     )
     budget_only = dict(
-        Case.objects.filter(jurisdiction_id__in=scope.ids, status__in=LIVE, budget__isnull=False)
+        Case.objects.filter(scope.where(), status__in=LIVE, budget__isnull=False)
         .filter(~Exists(FundingSource.objects.filter(case=OuterRef("pk"))))
         .values_list("jurisdiction_id")
         .annotate(t=Sum("budget"))
