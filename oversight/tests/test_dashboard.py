@@ -193,3 +193,20 @@ def test_the_fast_working_day_count_agrees_with_the_calendars_own():
             b = a + datetime.timedelta(days=length)
             assert counter.between(a, b) == calendar.working_days_between(a, b), (a, b)
             assert counter.between(b, a) == calendar.working_days_between(b, a), (b, a)
+
+
+def test_a_large_scope_takes_the_median_over_an_even_sample_of_cases(city, monkeypatch):
+    # Seven cases, a sample of about three: every second case by id, all of its steps.
+    monkeypatch.setattr("oversight.dashboard.SAMPLE_CASES", 3)
+    days = {"a": 5, "b": 4, "c": 3, "g": 0}  # step 1's working days, from the story above
+    sampled = sorted(n for key, n in days.items() if city[key].pk % 2 == 0)
+    board = board_for(UserFactory(with_role="city_supervisor"))
+    row = rows(board, "days")["1. 方案初审"]
+    assert row[0] == len(sampled)
+    if sampled:
+        median = (
+            sampled[len(sampled) // 2]
+            if len(sampled) % 2
+            else (sampled[len(sampled) // 2 - 1] + sampled[len(sampled) // 2]) / 2
+        )
+        assert row[1] == f"{median:g}"
