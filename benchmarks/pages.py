@@ -72,7 +72,7 @@ PAGES = (
     ("vote_page", "表决页 vote page", 3),
     ("audit", "审计日志 audit log", None),
     # The dashboard (oversight, issue 16 §3): every figure an aggregate over the user's offices.
-    ("dashboard", "监督看板 dashboard", 3),
+    ("dashboard", "监督看板 dashboard", 5),
 )
 USERS = ("admin", "fz_zhujian")
 # "My queue ≤ 2× for every user": the other demo users open their queue only.
