@@ -11,10 +11,11 @@ may not read is a 404, like another district's case.
 
 What it costs. Each figure is one or two aggregate queries over the chosen offices (GROUP BY
 office, procedure, month), whatever the number of cases; the holiday calendar is read once.
-Only two figures read rows: the working days per procedure (the latest
-twelve months' approvals, of an even sample of about `SAMPLE_CASES` cases in a larger scope) and
-the inspections falling due (the registers whose certificate runs out within a bound the
-database filters on, then the exact working-day rule of upkeep/rules.py on those few).
+Only two figures read rows: the working days per procedure (the last twelve months'
+approvals; in a scope of more than `SAMPLE_CASES` cases, those of an even sample of cases)
+and the inspections falling due (the registers whose certificate runs out within a bound
+the database filters on, then the exact working-day rule of upkeep/rules.py on those few).
+The charts and the tables' rows are written in Python (oversight/charts.py, cases/tables.py).
 """
 
 from __future__ import annotations
