@@ -91,6 +91,10 @@ def test_the_city_supervisors_home_is_the_dashboard(client):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.redirect_chain == [(URL, 302)]
     assert "监督看板" in response.content.decode()
+    # A superuser, city-wide too, keeps the back office's home (with the link).
+    client.force_login(UserFactory(is_superuser=True, jurisdiction=None))
+    home = client.get(reverse("admin:index"))
+    assert home.status_code == 200 and f'href="{URL}"' in home.content.decode()
 
 
 def test_office_staff_keep_their_home_with_a_link_to_the_dashboard(client):
