@@ -3,6 +3,7 @@ cases double), an empty city, hostile names, the supervisor's home page and the 
 
 import datetime
 import re
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -171,6 +172,8 @@ def test_names_are_escaped_in_the_charts_and_tables(client):
     svg = page.split('<svg class="dash-svg"', 1)[1].split("</svg>", 1)[0]
     assert "𠮷野&lt;script" in svg  # the rare character kept whole, the markup as text
     assert "<script" not in svg
+    for drawn in re.findall(r'<svg class="dash-svg".*?</svg>', page, flags=re.S):
+        ElementTree.fromstring(drawn)  # well-formed: every name escaped, every tag closed
 
 
 def test_each_chart_has_a_title_and_its_table_beside_it(client):
