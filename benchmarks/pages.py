@@ -71,10 +71,14 @@ PAGES = (
     ("case_page", "案件页 case page", 5),
     ("vote_page", "表决页 vote page", 3),
     ("audit", "审计日志 audit log", None),
+    # The dashboard (oversight, issue 16 §3): every figure an aggregate over the user's offices.
+    ("dashboard", "监督看板 dashboard", 5),
 )
 USERS = ("admin", "fz_zhujian")
 # "My queue ≤ 2× for every user": the other demo users open their queue only.
 QUEUE_ONLY_USERS = ("fz_zigui", "fz_chengguan", "fz_shijian", "fz_gongjijin", "fz_daijian", "city_dudao")
+# … and the city supervisor its home page, the dashboard over every office.
+DASHBOARD_USERS = ("city_dudao",)
 
 
 # --- inside Django (python benchmarks/pages.py --resolve, with DATABASE_URL) -----------------------
@@ -141,6 +145,8 @@ def resolve() -> dict:
         queue = reverse("admin:cases_case_queue")
         if username not in USERS:
             pages.append({"key": "queue", "user": username, "url": queue, "note": ""})
+            if username in DASHBOARD_USERS:
+                pages.append({"key": "dashboard", "user": username, "url": reverse("oversight:dashboard"), "note": ""})
             continue
         cases = selectors.case_list_visible_to(user=user)
         number = middle(cases.order_by("number").values_list("number", flat=True))
@@ -180,6 +186,7 @@ def resolve() -> dict:
                 f"{vote_case.number}, {vote_case.flats} flats, {vote_case.ballots} ballots",
             ),
             "audit": (reverse("admin:audit_auditevent_changelist"), ""),
+            "dashboard": (reverse("oversight:dashboard"), ""),
         }
         twins = {
             "case_page": (reverse("admin:cases_case_change", args=[twin_case.pk]), twin_case.number),
@@ -296,7 +303,16 @@ def revision() -> str:
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     changed = git(
-        "status", "--porcelain", "--untracked-files=no", "--", "cases", "voting", "documents", "config", "templates"
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "cases",
+        "voting",
+        "documents",
+        "config",
+        "templates",
+        "oversight",
     )
     return f"commit {head}" + (" with uncommitted changes in the app code" if changed else "")
 

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus
 from cases.permissions import departments_of
-from cases.roles import is_city_wide
+from cases.roles import Role, is_city_wide, roles_of
 from cases.selectors import case_list_visible_to, recent_case_actions_of, step_queue_for
 from cases.workflow import PROCEDURES
+from oversight.dashboard import may_see_dashboard
 from owners.views import login_locked_out as owner_login_locked_out
 from upkeep.permissions import is_using_unit_user
 
@@ -68,10 +69,14 @@ class PortalAdminSite(admin.AdminSite):
         for this user. A reviewer sees only their own department's procedures (another
         department's steps are not theirs to act on); the city, superusers and applicants
         see all eight. The sidebar lists the user's own latest actions on cases. A using
-        unit's account (no cases, no jurisdiction) has its own home: 我管理的电梯 (upkeep)."""
+        unit's account (no cases, no jurisdiction) has its own home: 我管理的电梯 (upkeep); the
+        city supervisor's home is the dashboard (监督看板, oversight), which the office's staff
+        reach from the sidebar."""
         user = request.user
         if is_using_unit_user(user):
             return redirect("admin:upkeep_my_registers")
+        if Role.CITY_SUPERVISOR in roles_of(user) and not user.is_superuser:
+            return redirect("oversight:dashboard")
         open_cases = case_list_visible_to(user=user).filter(status=CaseStatus.OPEN)
         by_step = dict(open_cases.values_list("current_step").annotate(n=Count("pk")).order_by())
         waiting = dict(step_queue_for(user=user).values_list("number").annotate(n=Count("pk")).order_by())
@@ -87,6 +92,7 @@ class PortalAdminSite(admin.AdminSite):
             "waiting_count": sum(waiting.values()),
             "own_department_only": bool(departments),
             "recent_actions": recent_case_actions_of(user=user),
+            "dashboard_link": may_see_dashboard(user),
             **(extra_context or {}),
         }
         return super().index(request, extra_context)

@@ -8,6 +8,9 @@ handler400 = "config.views.bad_request"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The oversight pages (dashboards) live in the back office, before the admin's own
+    # catch-all; each is wrapped in the admin site's guard (oversight/urls.py).
+    path("admin/oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
     path("owner/", include("owners.urls")),
     path("", include("documents.urls")),

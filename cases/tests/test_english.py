@@ -112,8 +112,8 @@ def test_in_english_the_index_shows_procedures_departments_and_roles_in_english(
         assert chinese not in html, chinese
     assert "1. Preliminary scheme review" in html  # the officer's own (housing) procedures only
     assert f"Signed in as: {officer.full_name} (District housing officer)" in html
-    client.force_login(UserFactory(with_role="city_supervisor"))
-    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.force_login(UserFactory(with_role="city_supervisor"))  # their home: the dashboard
+    html = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
     assert "1. Preliminary scheme review" in html and "8. Elevator installation" in html
 
 
