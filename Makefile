@@ -30,7 +30,7 @@ test: test-deps venv assets messages lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run -v 0
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-LINTED := audit cases funding voting documents notices owners upkeep demo config benchmarks conftest.py manage.py
+LINTED := audit cases funding voting documents notices owners upkeep notifications oversight demo config benchmarks conftest.py manage.py
 lint: venv
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
