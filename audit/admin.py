@@ -101,7 +101,7 @@ class InputFilter(admin.SimpleListFilter):
 class CaseNumberFilter(InputFilter):
     title = _("案件编号")
     parameter_name = "case"
-    placeholder = "FZ-2026-0001"
+    placeholder = _("完整的案件编号")
 
     def queryset(self, request, queryset):
         number = self.cleaned()
