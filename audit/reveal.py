@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-MEDIA = forms.Media(js=["audit/reveal.js"])
+MEDIA = forms.Media(js=["audit/reveal.js"], css={"all": ["audit/reveal.css"]})
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def masked(request, *, key: str, obj: Model, target: str | None = None) -> SafeS
     if not item.may_reveal(request.user, obj):
         return text
     return format_html(
-        '{} <button type="button" class="pd-reveal" data-reveal-url="{}" data-csrf="{}" data-target="{}"'
-        ' data-failed="{}" title="{}">{}</button>',
+        '<span class="pd-field">{} <button type="button" class="pd-reveal" data-reveal-url="{}"'
+        ' data-csrf="{}" data-target="{}" data-failed="{}" title="{}">{}</button></span>',
         text,
         reverse("admin:audit_auditevent_reveal", args=[key, obj.pk]),
         get_token(request),
@@ -139,4 +139,5 @@ class RevealInput(forms.TextInput):
             return field
         shown = masked(self.request, key=self.key, obj=self.obj, target=attrs.get("id"))
         # Only the button: the placeholder already shows the masked value.
-        return format_html("{} {}", field, SafeString(shown[shown.index("<button") :]))
+        button = shown[shown.index("<button") : shown.index("</button>") + len("</button>")]
+        return format_html("{} {}", field, SafeString(button))

@@ -56,6 +56,7 @@ def personal_data_viewed(
 ) -> AuditEvent:
     """Someone was shown a person's data in full: `field` names which (证件号码, 手机号码),
     `whose` the person; the value itself is never written here."""
+    field = str(field)  # a translatable label, in Chinese here
     what = f"{whose or obj}" + (f"的{field}" if field else "")
     return log_event(
         event="personal_data_viewed",

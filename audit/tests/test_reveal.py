@@ -203,3 +203,9 @@ def test_log_and_reveal_matrix(client, owner, role, side):
     assert "350503199001011234" not in owners_page.content.decode()
     viewed = AuditEvent.objects.filter(event="personal_data_viewed").count()
     assert viewed == (1 if found["reveal"] == 200 else 0)  # every reveal logged, nothing else
+
+
+def test_the_log_names_the_field_in_chinese_whatever_the_screens_language(client, owner):
+    client.force_login(UserFactory(with_role="district_officer"))
+    client.post(reveal_url("owner.id_number", owner.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert AuditEvent.objects.get(event="personal_data_viewed").message == "查看个人信息：陈雅婷的证件号码"
