@@ -51,8 +51,46 @@ def record_deleted(*, obj: models.Model, actor) -> AuditEvent:
 
 
 @written_in_chinese
-def personal_data_viewed(*, obj: models.Model, actor) -> AuditEvent:
-    return log_event(event="personal_data_viewed", actor=actor, obj=obj, message=f"查看个人信息：{obj}")
+def personal_data_viewed(
+    *, obj: models.Model, actor, field: str = "", whose: str = "", case: Case | None = None
+) -> AuditEvent:
+    """Someone was shown a person's data in full: `field` names which (证件号码, 手机号码),
+    `whose` the person; the value itself is never written here."""
+    field = str(field)  # a translatable label, in Chinese here
+    what = f"{whose or obj}" + (f"的{field}" if field else "")
+    return log_event(
+        event="personal_data_viewed",
+        actor=actor,
+        case=case,
+        obj=obj,
+        message=f"查看个人信息：{what}",
+        data={"field": field} if field else None,
+    )
+
+
+@written_in_chinese
+def staff_signed_in(*, user, ip_address: str | None) -> AuditEvent:
+    return log_event(
+        event="staff_signed_in",
+        actor=user,
+        obj=user,
+        message=f"后台登录：{user.username}",
+        data={"ip": ip_address or ""},
+    )
+
+
+@written_in_chinese
+def sign_in_failed(*, name: str, user=None, ip_address: str | None) -> AuditEvent:
+    """A wrong password (or a locked-out pair) for the user name or mobile number `name`, as
+    typed and already masked by the caller; `user` the account it names, if any, so the
+    attempt shows in that user's office's log."""
+    return log_event(
+        event="sign_in_failed",
+        actor=None,
+        obj=user,
+        message=f"登录失败：{name}",
+        data={"ip": ip_address or "", "name": name},
+    )
 
 
 @written_in_chinese

@@ -22,5 +22,8 @@ class CaseEvent(models.TextChoices):
     RECORD_CHANGED = "record_changed", _("修改记录")
     RECORD_DELETED = "record_deleted", _("删除记录")
     PERSONAL_DATA_VIEWED = "personal_data_viewed", _("查看个人信息")
+    # Signing in to the back office (cases/sign_ins.py); owners' own sign-ins are owners'.
+    STAFF_SIGNED_IN = "staff_signed_in", _("后台登录")
+    SIGN_IN_FAILED = "sign_in_failed", _("登录失败")
     HOLIDAY_CALENDAR_SET = "holiday_calendar_set", _("录入节假日安排")
     STEP_TIME_LIMIT_SET = "step_time_limit_set", _("设置办理时限")

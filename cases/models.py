@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import validators
+from . import masking, validators
 from .workflow import (
     FIRST_STEP,
     LAST_STEP,
@@ -215,7 +215,7 @@ class Person(models.Model):
         verbose_name_plural = _("身份")
 
     def __str__(self) -> str:
-        return validators.mask_identity(self.id_number)
+        return masking.mask_id_number(self.id_number)
 
 
 class OwnerKind(models.TextChoices):
@@ -313,11 +313,11 @@ class Owner(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        return validators.mask_identity(self.id_number)
+        return masking.mask_id_number(self.id_number)
 
     @property
     def masked_phone(self) -> str:
-        return validators.mask_mobile(self.phone)
+        return masking.mask_mobile(self.phone)
 
 
 class Ownership(models.Model):

@@ -52,6 +52,22 @@ def is_receiving_office(user, case) -> bool:
     return _staff_of_jurisdiction(user, case) and Department.HOUSING in departments_of(user)
 
 
+def may_see_personal_data(user, jurisdiction_id) -> bool:
+    """Who may see an owner's ID number or mobile number in full (on a logged click; lists
+    and pages show them masked): the receiving office of the record's district, which
+    registers and checks owners, and a superuser. Reviewers and the city see them masked.
+    Asked for each row of a list: reads nothing from the database (the roles are cached)."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return (
+        user.is_authenticated
+        and not is_city_wide(user)
+        and jurisdiction_id is not None
+        and user.jurisdiction_id == jurisdiction_id
+        and Department.HOUSING in departments_of(user)
+    )
+
+
 def can_run_vote(user, case) -> bool:
     """The receiving office runs the owners' vote: roster, opening and closing, paper ballots, witness."""
     return is_receiving_office(user, case)

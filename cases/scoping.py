@@ -12,6 +12,7 @@ from .models import (
     Jurisdiction,
     Owner,
     Ownership,
+    User,
 )
 
 
@@ -21,7 +22,7 @@ def jurisdiction_of(obj: models.Model | None) -> Jurisdiction | None:
         return None
     if isinstance(obj, Jurisdiction):
         return obj
-    if isinstance(obj, (Building, Case, Owner, AgentBuilder)):
+    if isinstance(obj, (Building, Case, Owner, AgentBuilder, User)):  # a user: their office
         return obj.jurisdiction if obj.jurisdiction_id else None
     if isinstance(obj, ElevatorUnit):
         return obj.building.jurisdiction

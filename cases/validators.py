@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
+from . import masking
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"  # indexed by the weighted sum mod 11
 
@@ -104,18 +106,9 @@ def validate_mobile(value: str) -> None:
         )
 
 
-def mask_identity(value: str) -> str:
-    """350503********1234: region and last four, as lists show them."""
-    if not value or len(value) < 10:
-        return value
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
-
-
-def mask_mobile(value: str) -> str:
-    """138****5678."""
-    if not value or len(value) != 11:
-        return value
-    return value[:3] + "****" + value[-4:]
+# The masking rule lives in cases/masking.py; the old names stay for their callers.
+mask_identity = masking.mask_id_number
+mask_mobile = masking.mask_mobile
 
 
 # An ID number or a mobile number anywhere in a text (a name column, a note, an owner's

@@ -10,15 +10,17 @@ class NoticesConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now, at ready(): what this app registers into the apps below.
         from audit.registry import register_events
+        from audit.reveal import register_revealable
         from cases.extensions import register_case_panel, register_step_check
         from cases.workflow import PROCEDURES
 
-        from . import evidence
+        from . import evidence, personal_data
         from .checks import notice_approval_problems
         from .events import NoticeEvent
         from .staff import panel_context
 
         register_events(NoticeEvent.choices)
+        register_revealable(personal_data.OBJECTION_PHONE)  # the objector's phone, masked
         # Step 2 (公示见证) is approved only once its notice has run its whole period.
         register_step_check(
             "notices.period",

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit import reveal
 from audit.downloads import private_file_response
 from cases.models import Case
 from cases.selectors import case_list_visible_to
@@ -136,6 +137,8 @@ def objection_page(request, admin_site, pk: int, *, forms=None):
         "subtitle": None,
         "case": case,
         "o": objection,
+        # Masked; in full on the 显示 button, for the receiving office, logged (audit/reveal.py).
+        "phone_shown": reveal.masked(request, key="objection.phone", obj=objection) if objection.phone else "",
         "received_at": objection_selectors.local_time(objection.received_at),
         "state": objection_selectors.objection_state_text(objection),
         "timeline": objection_selectors.objection_timeline(objection),

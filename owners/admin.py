@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from audit import reveal
 from audit.admin import ReadOnlyAdminMixin
 from cases.selectors import case_list_visible_to, ownership_list_visible_to
 
@@ -59,6 +60,15 @@ class OwnerAccountAdmin(_OwnerRecordsReaders, ReadOnlyAdminMixin, admin.ModelAdm
             path("proxy-letter/<int:pk>/", wrap(staff.proxy_letter), name="owners_proxy_letter"),
             *super().get_urls(),
         ]
+
+    @property
+    def media(self):
+        return super().media + reveal.MEDIA
+
+    def get_list_display(self, request):
+        # The mobile masked, with the 显示 button for the receiving office (audit/reveal.py).
+        shown = reveal.column(request, key="owner_account.mobile", description=_("手机号码"), name="masked_mobile")
+        return [shown if name == "masked_mobile" else name for name in self.list_display]
 
     def get_queryset(self, request):
         persons = ownership_list_visible_to(user=request.user).values("owner__person_id")

@@ -10,11 +10,13 @@ class OwnersConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now: what this app registers into the apps below.
         from audit.registry import register_events
+        from audit.reveal import register_revealable
 
-        from . import evidence, extensions
+        from . import evidence, extensions, personal_data
         from .events import OwnersEvent
 
         register_events(OwnersEvent.choices)
+        register_revealable(personal_data.ACCOUNT_MOBILE)  # the sign-in mobile, masked
         extensions.register()
         # The agreement and who confirmed it, in the case's evidence bundle (documents.evidence).
         evidence.register()

@@ -8,7 +8,9 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, extensions, selectors, services
+from audit import reveal
+
+from .. import extensions, selectors, services
 from ..models import (
     AgentBuilder,
     Building,
@@ -322,14 +324,28 @@ class OfficeRecordAdmin(ScopedAdmin):
         return fields
 
 
+# An owner's ID number and mobile number, masked on every page (audit/reveal.py): the field,
+# its revealable key, and the read-only column that shows it where it cannot be edited.
+OWNER_MASKED_FIELDS = {
+    "id_number": ("owner.id_number", "id_number_masked"),
+    "phone": ("owner.phone", "phone_masked"),
+}
+
+
 @admin.register(Owner)
 class OwnerAdmin(OfficeRecordAdmin):
     scope = staticmethod(selectors.owner_list_visible_to)
     form = OwnerAdminForm
+    # Plain masked text (exports reuse these); the page shows them with the 显示 button
+    # for whoever may see them in full (get_list_display).
     list_display = ["name", "kind", "masked_id", "masked_mobile", "flat_list"]
     list_filter = ["kind"]
     search_fields = ["name", "=id_number", "=phone"]
     inlines = [OwnershipOnOwnerInline]
+
+    @property
+    def media(self):
+        return super().media + reveal.MEDIA
 
     def get_queryset(self, request):
         # The flat column shows only flats this user may see (all of them are the record's
@@ -337,12 +353,64 @@ class OwnerAdmin(OfficeRecordAdmin):
         visible = selectors.ownership_list_visible_to(user=request.user).select_related("flat__unit__building")
         return super().get_queryset(request).prefetch_related(Prefetch("ownerships", queryset=visible))
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_list_display(self, request):
+        return [
+            "name",
+            "kind",
+            reveal.column(request, key="owner.id_number", description=_("证件号码"), name="masked_id"),
+            reveal.column(request, key="owner.phone", description=_("手机号码"), name="masked_mobile"),
+            "flat_list",
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._reveal_request = request  # for the read-only masked fields (below)
+        return obj
+
+    def _identity_readonly_fields(self, request, obj):
         # Named on a frozen roster and on ballots: who the owner is may no longer change.
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and services.frozen_unit_of_owner(owner=obj) is not None:
             return [*fields, *sorted(services.OWNER_IDENTITY_FIELDS)]
+        return list(fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = self._identity_readonly_fields(request, obj)
+        if obj is not None:
+            fields += [shown for _key, shown in OWNER_MASKED_FIELDS.values()]
         return fields
+
+    def get_fields(self, request, obj=None):
+        """On an owner's page the ID number and phone never show in full: an input left
+        empty with the masked value as placeholder (RevealInput), or, where the user may not
+        edit them, the masked value; either with the 显示 button for who may see them."""
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return fields
+        fixed = set(self._identity_readonly_fields(request, obj))
+        editable = self.has_change_permission(request, obj)
+        shown_names = {shown for _key, shown in OWNER_MASKED_FIELDS.values()}
+        result = []
+        for name in fields:
+            if name in shown_names:
+                continue
+            if name in OWNER_MASKED_FIELDS and (name in fixed or not editable):
+                name = OWNER_MASKED_FIELDS[name][1]
+            if name not in result:
+                result.append(name)
+        return result
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            kwargs["widgets"] = {
+                **kwargs.get("widgets", {}),
+                **{
+                    name: reveal.RevealInput(request=request, key=key, obj=obj)
+                    for name, (key, _shown) in OWNER_MASKED_FIELDS.items()
+                },
+            }
+        return super().get_form(request, obj, **kwargs)
 
     @admin.display(description=_("证件号码"))
     def masked_id(self, obj):
@@ -352,16 +420,21 @@ class OwnerAdmin(OfficeRecordAdmin):
     def masked_mobile(self, obj):
         return obj.masked_phone or "—"
 
+    @admin.display(description=_("证件号码"))
+    def id_number_masked(self, obj):
+        return self._masked(obj, "owner.id_number")
+
+    @admin.display(description=_("手机号码"))
+    def phone_masked(self, obj):
+        return self._masked(obj, "owner.phone")
+
+    def _masked(self, obj, key):
+        request = getattr(obj, "_reveal_request", None)
+        return reveal.masked(request, key=key, obj=obj) if request is not None else reveal.mask_value(key=key, obj=obj)
+
     @admin.display(description=_("房屋"))
     def flat_list(self, obj):
         return "；".join(f"{o.flat.unit}{o.flat.room}" for o in obj.ownerships.all())
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        # The change form shows the full ID number and phone: log who looked.
-        obj = self.get_object(request, object_id)
-        if obj is not None and request.method == "GET":
-            audit.personal_data_viewed(obj=obj, actor=request.user)
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(AgentBuilder)

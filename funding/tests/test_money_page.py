@@ -171,8 +171,9 @@ def test_the_officer_saves_funding_coefficients_and_terms_in_one_form(client):
 def test_an_unchanged_form_saves_nothing_and_logs_nothing(client):
     user = officer()
     case = _funded_case()
+    data = _form_data(client, user, case)  # signs in first: a sign-in is an event of its own
     before, events = _snapshot(case), AuditEvent.objects.count()
-    assert client.post(_money(case), _form_data(client, user, case)).status_code == 302
+    assert client.post(_money(case), data).status_code == 302
     assert _snapshot(case) == before and AuditEvent.objects.count() == events
 
 
@@ -210,13 +211,13 @@ def test_a_save_refused_half_way_leaves_nothing_changed(client, monkeypatch):
     the one transaction takes all of it back, and the form says why."""
     user = officer()
     case = _funded_case()
-    before, events = _snapshot(case), AuditEvent.objects.count()
 
     def refuse(**kwargs):
         raise ValidationError("协议条款保存失败（测试）。")
 
     monkeypatch.setattr(services, "agreement_update", refuse)
-    data = _form_data(client, user, case)
+    data = _form_data(client, user, case)  # signs in first: a sign-in is an event of its own
+    before, events = _snapshot(case), AuditEvent.objects.count()
     data.update({"funding_owners": "1.00", "floor_3": "2.00", "using_unit": "某物业"})
     response = client.post(_money(case), data)
     assert response.status_code == 200 and "协议条款保存失败（测试）。" in response.content.decode()
