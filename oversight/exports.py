@@ -159,8 +159,11 @@ def _label(name, model, model_admin) -> str:
 
 
 def _cell(obj, name, model_admin, empty, full: bool, full_values: dict):
-    if name in full_values:
-        return full_values[name](obj) or empty
+    key = getattr(name, "__name__", name)  # a column may be a callable (audit.reveal.column)
+    if key in full_values:
+        return full_values[key](obj) or empty
+    if hasattr(name, "export_value"):  # a column drawn with a button: its plain text
+        return name.export_value(obj) or empty
     try:
         f, attr, value = lookup_field(name, obj, model_admin)
     except (AttributeError, ObjectDoesNotExist, FieldDoesNotExist):
