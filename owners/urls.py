@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_ledger, views_notice, views_objection, views_upkeep, views_vote
+from . import views, views_cases, views_inbox, views_ledger, views_notice, views_objection, views_upkeep, views_vote
 
 app_name = "owners"
 
@@ -50,4 +50,12 @@ urlpatterns = [
     path("staff/case/<int:pk>/statement.pdf", views_ledger.staff_statement_pdf, name="ledger_statement_staff"),
     # The receipt's QR code: public.
     path("ledger-receipt/<str:code>/", views_ledger.receipt_verify, name="ledger_receipt_verify"),
+]
+
+# 通知 (owners/views_inbox.py): the owner's inbox (issue 16 §2)
+urlpatterns += [
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views_inbox.open_notification, name="inbox_open"),
+    path("inbox/read-all/", views_inbox.read_all, name="inbox_read_all"),
+    path("inbox/preference/", views_inbox.preference, name="inbox_preference"),
 ]
