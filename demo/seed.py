@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from audit.models import AuditEvent
 from cases import services
 from cases.models import AgentBuilder, Building, Case, ElevatorUnit, Jurisdiction, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
@@ -36,6 +37,8 @@ from funding.selectors_ledger import case_ledger
 from notices.models import Notice
 from notices.services import notice_publish
 from notices.services_objections import objection_close, objection_record_handling, objection_record_paper
+from notifications.models import Notification
+from notifications.on_events import tell_again
 from owners import services as owner_services
 from owners.models import OwnerAccount
 from upkeep import services as upkeep_services
@@ -424,6 +427,7 @@ def seed(out=print) -> None:
     owner_line = _ensure_demo_owner()
     if owner_line:
         out(owner_line)
+    _ensure_demo_notifications()
 
 
 def _ensure_demo_notice() -> None:
@@ -674,3 +678,23 @@ def _ensure_demo_ledger(users: dict[str, User]) -> None:
         note="增设电梯施工图设计费",
         voucher=SimpleUploadedFile("设计费发票.pdf", invoice, content_type="application/pdf"),
     )
+
+
+def _ensure_demo_notifications() -> None:
+    """A few inbox rows to look at (issue 16 §2). The seeding's own events told whom they tell
+    (fz_zhujian acted on most of 丰泽区's, and is not told of their own acts; the demo owner's
+    account came after their vote opened), so the same events are told again to these two:
+    fz_zhujian hears of the window submissions of 丰泽区 (the older ones read), the demo owner of
+    their vote opening. Once: nothing if they already have rows."""
+    officer = User.objects.filter(username="fz_zhujian").first()
+    if officer is not None and not Notification.objects.filter(user=officer).exists():
+        submitted = AuditEvent.objects.filter(event="case_step_submitted", case__jurisdiction__code="FZ")
+        for event in submitted.order_by("pk"):
+            tell_again(event, to=[officer])
+        newest = Notification.objects.filter(user=officer).order_by("-created_at", "-id").values("pk")[:2]
+        Notification.objects.filter(user=officer).exclude(pk__in=newest).update(read_at=timezone.now())
+    account = OwnerAccount.objects.filter(mobile=DEMO_OWNER_MOBILE).select_related("user").first()
+    if account is not None and not Notification.objects.filter(user=account.user).exists():
+        cases = Case.objects.filter(unit__flats__owners__person_id=account.user.person_id).distinct()
+        for event in AuditEvent.objects.filter(event="vote_opened", case__in=cases).order_by("pk"):
+            tell_again(event, to=[account.user])
