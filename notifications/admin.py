@@ -8,12 +8,14 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import path
 
+from audit.admin import ReadOnlyAdminMixin
+
 from . import staff
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 30
 
     def get_urls(self):
@@ -36,15 +38,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._staff(request) and (obj is None or obj.user_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(user=request.user)
