@@ -43,6 +43,10 @@ class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).filter(user=request.user)
 
     def changelist_view(self, request, extra_context=None):
+        # With a query the admin's own list answers (refusing lookups it does not offer,
+        # as every list does: config.admin_lookups); without one, the inbox.
+        if request.GET:
+            return super().changelist_view(request, extra_context)
         return redirect("admin:notifications_inbox")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
