@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from audit.models import AuditEvent
 from cases import services
 from cases.models import AgentBuilder, Building, Case, ElevatorUnit, Jurisdiction, Owner, User
 from cases.roles import SPEC_BY_ROLE, Role
@@ -37,6 +38,8 @@ from funding.services_withdrawal import provident_withdrawal_apply
 from notices.models import Notice
 from notices.services import notice_publish
 from notices.services_objections import objection_close, objection_record_handling, objection_record_paper
+from notifications.models import Notification
+from notifications.on_events import tell_again
 from owners import services as owner_services
 from owners.models import OwnerAccount
 from upkeep import services as upkeep_services
@@ -430,6 +433,8 @@ def seed(out=print) -> None:
     if late_line:
         out(late_line)
 
+    _ensure_demo_notifications()
+
 
 def _ensure_demo_notice() -> None:
     """The case whose notice runs has it published as staff would: posted at the unit's
@@ -764,3 +769,23 @@ def _ensure_demo_late_joiner() -> str:
         f"后续加入演示：{case.number} {joiner.room}室未出资，可在收支台账点击房号计算补缴金额；"
         f"该户业主端 /owner/login/ 手机号码 {DEMO_LATE_JOINER_MOBILE}，密码 {DEMO_PASSWORD}"
     )
+
+
+def _ensure_demo_notifications() -> None:
+    """A few inbox rows to look at (issue 16 §2). The seeding's own events told whom they tell
+    (fz_zhujian acted on most of 丰泽区's, and is not told of their own acts; the demo owner's
+    account came after their vote opened), so the same events are told again to these two:
+    fz_zhujian hears of the window submissions of 丰泽区 (the older ones read), the demo owner of
+    their vote opening. Once: nothing if they already have rows."""
+    officer = User.objects.filter(username="fz_zhujian").first()
+    if officer is not None and not Notification.objects.filter(user=officer).exists():
+        submitted = AuditEvent.objects.filter(event="case_step_submitted", case__jurisdiction__code="FZ")
+        for event in submitted.order_by("pk"):
+            tell_again(event, to=[officer])
+        newest = Notification.objects.filter(user=officer).order_by("-created_at", "-id").values("pk")[:2]
+        Notification.objects.filter(user=officer).exclude(pk__in=newest).update(read_at=timezone.now())
+    account = OwnerAccount.objects.filter(mobile=DEMO_OWNER_MOBILE).select_related("user").first()
+    if account is not None and not Notification.objects.filter(user=account.user).exists():
+        cases = Case.objects.filter(unit__flats__owners__person_id=account.user.person_id).distinct()
+        for event in AuditEvent.objects.filter(event="vote_opened", case__in=cases).order_by("pk"):
+            tell_again(event, to=[account.user])

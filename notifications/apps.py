@@ -9,3 +9,13 @@ class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("通知")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from audit.models import AuditEvent
+
+        from .receivers import audit_event_saved
+
+        # Every named event the apps log passes here once, in the transaction that wrote it.
+        post_save.connect(audit_event_saved, sender=AuditEvent, dispatch_uid="notifications.audit_event_saved")

@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_cases,
+    views_inbox,
     views_ledger,
     views_notice,
     views_objection,
@@ -75,4 +76,12 @@ urlpatterns += [
     ),
     # The packet's QR code: public.
     path("withdrawal/<str:code>/", views_withdrawal.withdrawal_verify, name="withdrawal_verify"),
+]
+
+# 通知 (owners/views_inbox.py): the owner's inbox (issue 16 §2)
+urlpatterns += [
+    path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views_inbox.open_notification, name="inbox_open"),
+    path("inbox/read-all/", views_inbox.read_all, name="inbox_read_all"),
+    path("inbox/preference/", views_inbox.preference, name="inbox_preference"),
 ]
