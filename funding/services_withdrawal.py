@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.extensions import use_registered_on
 from cases.models import Case, Flat
@@ -58,8 +59,8 @@ CODE_LENGTH = 12
 MAX_NOTE = 500
 NUMBER_PREFIX = {WithdrawalSource.PROVIDENT_FUND: "GJJ", WithdrawalSource.MAINTENANCE_FUND: "WXZJ"}
 SOURCE_WHAT = {
-    WithdrawalSource.PROVIDENT_FUND: "提取住房公积金",
-    WithdrawalSource.MAINTENANCE_FUND: "使用住宅专项维修资金",
+    WithdrawalSource.PROVIDENT_FUND: gettext_lazy("提取住房公积金"),
+    WithdrawalSource.MAINTENANCE_FUND: gettext_lazy("使用住宅专项维修资金"),
 }
 
 
