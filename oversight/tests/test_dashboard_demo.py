@@ -8,12 +8,13 @@ by hand (issue 16: "dashboard figures on the demo data equal hand counts in test
     LC-2026-0001  鲤城  step 1 returned, vote passed, ¥420,000
     JJ-2026-0001  晋江  step 1, vote still open, ¥440,000
     TZ-2026-0001  台商  completed, vote passed, ¥460,000; its elevator runs (first used 120 days
-                        ago), certificate valid 240 days more: no inspection due
+                        ago), certificate valid 240 days more: no inspection due; its ledger:
+                        every flat with a share paid in full but 501 (a later joiner)
 Every funding plan is the budget split 70/20/10 (seed.py), so each plan's total is the budget.
 """
 
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
@@ -40,9 +41,9 @@ def board_of(username):
     return dashboard(scope=dashboard_scope(user=User.objects.get(username=username)), today=timezone.localdate())
 
 
-def instalments() -> Decimal:
-    """FZ-2026-0002's money in, as its own ledger page counts each flat's payments."""
-    ledger = case_ledger(case=Case.objects.get(number="FZ-2026-0002"))
+def instalments(number: str = "FZ-2026-0002") -> Decimal:
+    """A case's money in, as its own ledger page counts each flat's payments."""
+    ledger = case_ledger(case=Case.objects.get(number=number))
     return sum((account.paid for account in ledger.accounts), Decimal("0.00"))
 
 
@@ -73,9 +74,12 @@ def test_the_city_supervisors_figures_on_the_demo_data(demo):
     assert paid > 0
     assert money["丰泽区"] == ["1,180,000.00", f"{paid:,.2f}", money["丰泽区"][2]]
     assert money["鲤城区"] == ["420,000.00", "0.00", "0.00%"]
-    assert money["泉州台商投资区"] == ["460,000.00", "0.00", "0.00%"]
+    paid_tz = instalments("TZ-2026-0001")
+    assert paid_tz > 0
+    share = (paid_tz / Decimal("4600")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert money["泉州台商投资区"] == ["460,000.00", f"{paid_tz:,.2f}", f"{share}%"]
     total = next(f for f in board.figures if f.key == "money").table.total
-    assert total[:3] == ["合计", "2,500,000.00", f"{paid:,.2f}"]
+    assert total[:3] == ["合计", "2,500,000.00", f"{paid + paid_tz:,.2f}"]
 
 
 def test_the_district_officers_figures_on_the_demo_data(demo, client):
