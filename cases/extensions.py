@@ -121,6 +121,23 @@ def case_panels(*, place: PanelPlace) -> list[CasePanel]:
     return [panel for panel in _CASE_PANELS if panel.place == place]
 
 
+# --- links above a list page that the admin's ChangeList does not draw -----------------------
+# "cases.queue" (my queue): oversight adds its exports there, as it does on every admin list.
+
+_LIST_LINKS: dict[str, list[Callable[..., list[dict]]]] = {}
+
+
+def register_list_links(list_name: str, links: Callable[..., list[dict]]) -> None:
+    """`links(request) -> [{"url": …, "label": …}]`, shown above the named list's table."""
+    providers = _LIST_LINKS.setdefault(list_name, [])
+    if links not in providers:
+        providers.append(links)
+
+
+def list_links(list_name: str, request) -> list[dict]:
+    return [link for links in _LIST_LINKS.get(list_name, ()) for link in links(request)]
+
+
 # --- when a case opens ----------------------------------------------------------------------
 
 _CASE_OPENED: dict[str, Callable[..., None]] = {}

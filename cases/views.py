@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from audit.downloads import private_file_response
 
-from . import audit, permissions, selectors, services
+from . import audit, extensions, permissions, selectors, services
 from .deadlines import load_calendar, provisional_due
 from .files import clean_file_name
 from .forms import step_action_form
@@ -215,6 +215,7 @@ def my_queue(request, admin_site):
     context = {
         **admin_site.each_context(request),
         "title": _("我的待办"),
+        "list_links": extensions.list_links("cases.queue", request),
         "rows": _queue_rows(rows[:QUEUE_PAGE_SIZE]),
         "page_number": number,
         "first_row": start + 1,

@@ -13,6 +13,7 @@ class OversightConfig(AppConfig):
     def ready(self) -> None:
         # Models are loaded only now; the admin (the first app) has registered every list.
         from audit.registry import register_events
+        from cases.extensions import register_list_links
 
         from . import exports_admin, exports_cases, exports_events
         from .exports import register_source
@@ -22,3 +23,4 @@ class OversightConfig(AppConfig):
         exports_admin.register()
         exports_admin.install()
         register_source("cases.case", exports_cases.case_table)
+        register_list_links("cases.queue", exports_cases.queue_links)

@@ -9,19 +9,63 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import selectors
 from cases.case_list import ORDER, case_list_query, page_values
-from cases.deadlines import working_days_left
+from cases.deadlines import provisional_due, working_days_left
 from cases.models import CaseStatus, Jurisdiction
-from cases.workflow import STEP_CHOICES, StepState
+from cases.views import QUEUE_COLUMNS
+from cases.workflow import PROCEDURE_BY_NUMBER, STEP_CHOICES, StepState
 
 from .exports import CHUNK_ROWS, ExportTable, cell_text
 
+# My queue (cases.views.my_queue) is exported through the case list's own address with
+# `?list=queue` alone: the same permission (whoever sees cases), the same background jobs.
+QUEUE = "queue"
+
+
+def queue_links(request) -> list[dict]:
+    """The links above my queue (cases.extensions.register_list_links)."""
+    return [
+        {"url": reverse("admin:oversight_export", args=["cases", "case", fmt]) + f"?list={QUEUE}", "label": label}
+        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
+    ]
+
+
+def queue_table(*, request, full: bool) -> ExportTable:
+    """Every step of my queue, in the page's order, with the page's columns."""
+    if set(request.GET) != {"list"}:
+        raise IncorrectLookupParameters
+    steps = (
+        selectors.step_queue_for(user=request.user)
+        .annotate(due_provisional=provisional_due("due_date"))
+        .values(*QUEUE_COLUMNS, "due_provisional")
+    )
+    headers = [_("案件编号"), _("梯号"), _("程序"), _("状态"), _("申报时间"), _("办理时限"), _("超期")]
+
+    def rows() -> Iterator[list]:
+        provisional, overdue = _("暂定"), _("已超期")
+        for step in steps.iterator(chunk_size=CHUNK_ROWS):
+            due = step["due_date"]
+            yield [
+                cell_text(step["case__number"], full=full),
+                cell_text(step["case__unit__building__address"] + step["case__unit__name"], full=full),
+                f"{step['number']}. {PROCEDURE_BY_NUMBER[step['number']].name}",
+                str(StepState(step["state"]).label),
+                timezone.localtime(step["submitted_at"]).strftime("%Y-%m-%d %H:%M") if step["submitted_at"] else "",
+                (due.isoformat() + (f" {provisional}" if step["due_provisional"] else "")) if due else "",
+                overdue if selectors.step_overdue(state=step["state"], due_date=due) else "",
+            ]
+
+    return ExportTable(title=_("我的待办"), headers=headers, total=steps.count(), rows=rows)
+
 
 def case_table(*, model_admin, request, full: bool) -> ExportTable:
+    if request.GET.get("list") == QUEUE:
+        return queue_table(request=request, full=full)
     found = case_list_query(model_admin, request)
     if found is None:
         # A query string the case list does not take (an unknown filter, a value none of its
