@@ -313,6 +313,10 @@ UPKEEP_MAINTENANCE_INTERVAL_DAYS = env.int("UPKEEP_MAINTENANCE_INTERVAL_DAYS", d
 # Use registration within this many days after first use (Special Equipment Safety Law art. 33).
 UPKEEP_REGISTRATION_WITHIN_DAYS = env.int("UPKEEP_REGISTRATION_WITHIN_DAYS", default=30)
 
+# The dashboard's figures are counted once per this many seconds for the same offices
+# (oversight/views_dashboard.py); 0 counts them on every view.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
+
 # A staff list's export (oversight) of more rows than this is written in the background,
 # with a progress page; up to it, the file comes with the click.
 EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=3000)

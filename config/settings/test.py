@@ -9,4 +9,5 @@ STORAGES["staticfiles"] = {  # noqa: F405 - no collectstatic manifest needed in 
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 DEMO_SEED_ALLOWED = True
+DASHBOARD_CACHE_SECONDS = 0  # each test counts its own data (oversight/tests/test_dashboard_cache.py turns it on)
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
