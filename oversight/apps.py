@@ -24,3 +24,5 @@ class OversightConfig(AppConfig):
         exports_admin.install()
         register_source("cases.case", exports_cases.case_table)
         register_list_links("cases.queue", exports_cases.queue_links)
+        register_source("upkeep.register", exports_cases.register_table)
+        register_list_links("upkeep.mine", exports_cases.mine_links)

@@ -19,8 +19,9 @@ from cases.deadlines import provisional_due, working_days_left
 from cases.models import CaseStatus, Jurisdiction
 from cases.views import QUEUE_COLUMNS
 from cases.workflow import PROCEDURE_BY_NUMBER, STEP_CHOICES, StepState
+from upkeep.selectors import managed_registers
 
-from .exports import CHUNK_ROWS, ExportTable, cell_text
+from .exports import CHUNK_ROWS, ExportTable, cell_text, changelist_table
 
 # My queue (cases.views.my_queue) is exported through the case list's own address with
 # `?list=queue` alone: the same permission (whoever sees cases), the same background jobs.
@@ -120,3 +121,37 @@ def case_table(*, model_admin, request, full: bool) -> ExportTable:
             start += CHUNK_ROWS
 
     return ExportTable(title=_("案件"), headers=headers, total=total, rows=rows)
+
+
+# 我管理的电梯 (upkeep.staff.my_registers), the using unit's own list: through the registers'
+# export address with `?list=mine` alone (the registers' list itself sends a using unit there).
+MINE = "mine"
+
+
+def mine_links(request) -> list[dict]:
+    return [
+        {"url": reverse("admin:oversight_export", args=["upkeep", "register", fmt]) + f"?list={MINE}", "label": label}
+        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
+    ]
+
+
+def register_table(*, model_admin, request, full: bool) -> ExportTable:
+    if request.GET.get("list") != MINE:
+        return changelist_table(model_admin=model_admin, request=request, full=full)
+    if set(request.GET) != {"list"}:
+        raise IncorrectLookupParameters
+    rows_found = managed_registers(user=request.user, today=timezone.localdate())
+    headers = [_("案件编号"), _("梯号"), _("地址"), _("96196应急救援识别码"), _("使用单位"), _("到期提醒")]
+
+    def rows() -> Iterator[list]:
+        for row in rows_found:
+            yield [
+                cell_text(row.case.number, full=full),
+                cell_text(str(row.case.unit), full=full),
+                cell_text(row.case.unit.building.address, full=full),
+                cell_text(row.register.rescue_code, full=full),
+                cell_text(row.register.using_unit_name, full=full),
+                cell_text("；".join(text for _warning, text in row.warnings), full=full),
+            ]
+
+    return ExportTable(title=_("我管理的电梯"), headers=headers, total=len(rows_found), rows=rows)

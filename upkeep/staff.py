@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.downloads import private_file_response
+from cases.extensions import list_links
 from cases.models import Case, CaseStatus
 
 from . import audit, exports, selectors, services
@@ -359,6 +360,7 @@ def my_registers(request, admin_site):
         **admin_site.each_context(request),
         "title": _("我管理的电梯"),
         "subtitle": None,
+        "list_links": list_links("upkeep.mine", request),
         "rows": rows,
         "warning_count": sum(len(row.warnings) for row in rows),
     }

@@ -54,3 +54,25 @@ def test_an_empty_queue_has_no_export_links(client):
     client.force_login(UserFactory(with_role="agent_builder"))  # an applicant with nothing to do
     page = client.get(reverse("admin:cases_case_queue")).content.decode()
     assert "暂无待办事项" in page and "导出 Excel" not in page
+
+
+# --- 我管理的电梯: the using unit's own list ---------------------------------------------------
+
+
+def test_the_using_unit_exports_the_elevators_it_manages_and_no_other(client):
+    from upkeep.tests.helpers import with_register
+    from upkeep.tests.test_using_unit import tie, using_unit_user
+
+    case, other = with_register(), with_register()
+    user = using_unit_user()
+    tie(case, user)
+    client.force_login(user)
+    page = client.get(reverse("admin:upkeep_my_registers")).content.decode()
+    xlsx = export_url("upkeep", "register", "xlsx", "list=mine")
+    assert f'href="{xlsx}"' in page
+    rows = sheet_rows(client.get(xlsx))
+    assert rows[0] == ("案件编号", "梯号", "地址", "96196应急救援识别码", "使用单位", "到期提醒")
+    assert [r[0] for r in rows[1:]] == [case.number]
+    assert other.number not in str(rows)
+    # The office's own export of the registers' list is not this: it stays the office's.
+    assert client.get(export_url("upkeep", "register", "xlsx", "list=mine&q=x")).status_code == 400
