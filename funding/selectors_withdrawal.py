@@ -13,7 +13,14 @@ from django.db.models import Q, QuerySet
 from cases.models import Case, Flat, Jurisdiction
 
 from .costs import allocate_shares
-from .models_withdrawal import LIVE_STATES, FundingRules, SubsidyClaim, Withdrawal, WithdrawalSource
+from .models_withdrawal import (
+    LIVE_STATES,
+    FundingRules,
+    SubsidyClaim,
+    Withdrawal,
+    WithdrawalSource,
+    WithdrawalState,
+)
 from .selectors import cost_sharing_table
 from .withdrawal_rules import MOVE_BY_NAME, ZERO, FlatCap, Rules
 
@@ -95,6 +102,30 @@ def flat_caps(*, case: Case, rules: Rules, exclude_pk: int | None = None) -> dic
         )
         for pk in share
     }
+
+
+def flats_over_cap(*, case: Case, subsidy: Decimal) -> list[tuple[Flat, FlatCap]]:
+    """The flats whose approved withdrawals would be over the cap if the subsidy were
+    `subsidy` (a claim about to be made), each with its cap under that subsidy. Pending ones
+    are checked again when they are decided."""
+    table = cost_sharing_table(case=case)
+    part = allocate_shares(subsidy, {row["flat"].pk: row["share"] for row in table}) if subsidy else {}
+    live: dict[tuple[int, str], Decimal] = {}
+    approved = Withdrawal.objects.filter(case=case, state=WithdrawalState.APPROVED)
+    for flat_id, source, amount in approved.values_list("flat_id", "source", "amount"):
+        live[(flat_id, source)] = live.get((flat_id, source), ZERO) + amount
+    over = []
+    for row in table:
+        pk = row["flat"].pk
+        cap = FlatCap(
+            share=row["amount"].quantize(Decimal("0.01")),
+            subsidy_part=part.get(pk, ZERO),
+            provident=live.get((pk, WithdrawalSource.PROVIDENT_FUND), ZERO),
+            maintenance=live.get((pk, WithdrawalSource.MAINTENANCE_FUND), ZERO),
+        )
+        if cap.provident + cap.maintenance > cap.limit:
+            over.append((row["flat"], cap))
+    return over
 
 
 def withdrawals_of_case(*, case: Case) -> QuerySet[Withdrawal]:

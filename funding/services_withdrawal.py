@@ -43,7 +43,7 @@ from .models_withdrawal import (
 )
 from .permissions import can_record_ledger
 from .permissions_withdrawal import can_claim_subsidy, can_decide_withdrawal, can_take_at_window
-from .selectors_withdrawal import flat_caps, is_representative, my_flats, rules_for
+from .selectors_withdrawal import flat_caps, flats_over_cap, is_representative, my_flats, rules_for
 from .services_ledger import FORMULA_STARTS, _text, ledger_entry_record, parse_amount
 from .withdrawal_rules import (
     MoveNotAllowed,
@@ -454,7 +454,24 @@ def subsidy_claim(*, case: Case, actor, certificate: str) -> SubsidyClaim:
                 code="no_subsidy",
             )
         # The withdrawals already made count against the shares: the subsidy may not push a
-        # flat over its cap.
+        # flat over its cap (the office's amount may have grown since they were approved).
+        over = flats_over_cap(case=case, subsidy=rules.subsidy_per_elevator)
+        if over:
+            raise ValidationError(
+                _(
+                    "申请补贴%(amount)s元后，以下房屋已核准的公积金与维修资金合计将超过上限（分摊额减去补贴）：%(rooms)s。"
+                    "请先与这些业主核对已提取的金额，再申请补贴。"
+                )
+                % {
+                    "amount": rules.subsidy_per_elevator,
+                    "rooms": "；".join(
+                        _("%(room)s室已核准%(taken)s元，上限%(limit)s元")
+                        % {"room": flat.room, "taken": cap.provident + cap.maintenance, "limit": cap.limit}
+                        for flat, cap in over
+                    ),
+                },
+                code="cap",
+            )
         claim = SubsidyClaim(
             case=case,
             amount=rules.subsidy_per_elevator,

@@ -383,3 +383,16 @@ def test_an_approved_withdrawal_is_entered_in_the_ledger_once_and_counts_to_the_
     account = next(a for a in case_ledger(case=case).accounts if a.room == "201")
     assert account.paid == Decimal("20000.00") and account.owing == SHARE_201 - Decimal("20000.00")
     assert AuditEvent.objects.filter(event="withdrawal_paid").count() == 1
+
+
+def test_a_subsidy_that_would_put_an_approved_withdrawal_over_the_cap_is_refused_naming_the_flat(case):
+    # Approved at the full cap while the office granted no subsidy; the office then sets one:
+    # claiming it would make 201's withdrawal more than its share less its part.
+    user, _ = owner_of(case, "201")
+    w = apply(case, user, amount=str(SHARE_201))
+    services.withdrawal_decide(withdrawal=w, actor=fund_reviewer(), decision="approve")
+    with override_settings(FUNDING_SUBSIDY_PER_ELEVATOR="10000.00"):
+        with pytest.raises(ValidationError, match=f"201室已核准{SHARE_201}元，上限") as refused:
+            services.subsidy_claim(case=case, actor=officer("FZ"), certificate="梯11闽C00512(26)")
+    assert refused.value.code == "cap"
+    assert not SubsidyClaim.objects.exists()
