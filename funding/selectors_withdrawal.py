@@ -68,20 +68,24 @@ def subsidy_amount(*, case: Case, rules: Rules) -> Decimal:
     return rules.subsidy_per_elevator or ZERO
 
 
-def shares_and_subsidy(*, case: Case, rules: Rules) -> tuple[dict[int, Flat], dict[int, Decimal], dict[int, Decimal]]:
+def shares_and_subsidy(
+    *, case: Case, rules: Rules, subsidy: Decimal | None = None
+) -> tuple[dict[int, Flat], dict[int, Decimal], dict[int, Decimal]]:
     """Per flat (by pk): the flat, its share of the cost to the fen, its part of the subsidy
-    shared by the same rule as the cost (the agreement's coefficients), summing exactly."""
+    (the case's, or `subsidy` when given) shared by the same rule as the cost (the
+    agreement's coefficients), summing exactly."""
     table = cost_sharing_table(case=case)
     flats = {row["flat"].pk: row["flat"] for row in table}
     share = {row["flat"].pk: row["amount"].quantize(Decimal("0.01")) for row in table}
-    total = subsidy_amount(case=case, rules=rules)
+    total = subsidy_amount(case=case, rules=rules) if subsidy is None else subsidy
     part = allocate_shares(total, {row["flat"].pk: row["share"] for row in table}) if total else {}
     return flats, share, {pk: part.get(pk, ZERO) for pk in flats}
 
 
-def live_amounts(*, case: Case, exclude_pk: int | None = None) -> dict[tuple[int, str], Decimal]:
-    """(flat pk, source) → the amount of its live application (one at most per flat and source)."""
-    rows = Withdrawal.objects.filter(case=case, state__in=LIVE_STATES)
+def live_amounts(*, case: Case, exclude_pk: int | None = None, states=LIVE_STATES) -> dict[tuple[int, str], Decimal]:
+    """(flat pk, source) → the amount of its live application (one at most per flat and
+    source), or of its applications in `states`."""
+    rows = Withdrawal.objects.filter(case=case, state__in=states)
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
     found: dict[tuple[int, str], Decimal] = {}
@@ -90,9 +94,16 @@ def live_amounts(*, case: Case, exclude_pk: int | None = None) -> dict[tuple[int
     return found
 
 
-def flat_caps(*, case: Case, rules: Rules, exclude_pk: int | None = None) -> dict[int, FlatCap]:
-    _, share, part = shares_and_subsidy(case=case, rules=rules)
-    live = live_amounts(case=case, exclude_pk=exclude_pk)
+def flat_caps(
+    *,
+    case: Case,
+    rules: Rules,
+    exclude_pk: int | None = None,
+    subsidy: Decimal | None = None,
+    states=LIVE_STATES,
+) -> dict[int, FlatCap]:
+    _, share, part = shares_and_subsidy(case=case, rules=rules, subsidy=subsidy)
+    live = live_amounts(case=case, exclude_pk=exclude_pk, states=states)
     return {
         pk: FlatCap(
             share=share[pk],
@@ -104,28 +115,13 @@ def flat_caps(*, case: Case, rules: Rules, exclude_pk: int | None = None) -> dic
     }
 
 
-def flats_over_cap(*, case: Case, subsidy: Decimal) -> list[tuple[Flat, FlatCap]]:
+def flats_over_cap(*, case: Case, rules: Rules, subsidy: Decimal) -> list[tuple[Flat, FlatCap]]:
     """The flats whose approved withdrawals would be over the cap if the subsidy were
     `subsidy` (a claim about to be made), each with its cap under that subsidy. Pending ones
     are checked again when they are decided."""
-    table = cost_sharing_table(case=case)
-    part = allocate_shares(subsidy, {row["flat"].pk: row["share"] for row in table}) if subsidy else {}
-    live: dict[tuple[int, str], Decimal] = {}
-    approved = Withdrawal.objects.filter(case=case, state=WithdrawalState.APPROVED)
-    for flat_id, source, amount in approved.values_list("flat_id", "source", "amount"):
-        live[(flat_id, source)] = live.get((flat_id, source), ZERO) + amount
-    over = []
-    for row in table:
-        pk = row["flat"].pk
-        cap = FlatCap(
-            share=row["amount"].quantize(Decimal("0.01")),
-            subsidy_part=part.get(pk, ZERO),
-            provident=live.get((pk, WithdrawalSource.PROVIDENT_FUND), ZERO),
-            maintenance=live.get((pk, WithdrawalSource.MAINTENANCE_FUND), ZERO),
-        )
-        if cap.provident + cap.maintenance > cap.limit:
-            over.append((row["flat"], cap))
-    return over
+    flats = {flat.pk: flat for flat in Flat.objects.filter(unit_id=case.unit_id)}
+    caps = flat_caps(case=case, rules=rules, subsidy=subsidy, states=(WithdrawalState.APPROVED,))
+    return [(flats[pk], cap) for pk, cap in caps.items() if cap.provident + cap.maintenance > cap.limit]
 
 
 def withdrawals_of_case(*, case: Case) -> QuerySet[Withdrawal]:

@@ -455,7 +455,7 @@ def subsidy_claim(*, case: Case, actor, certificate: str) -> SubsidyClaim:
             )
         # The withdrawals already made count against the shares: the subsidy may not push a
         # flat over its cap (the office's amount may have grown since they were approved).
-        over = flats_over_cap(case=case, subsidy=rules.subsidy_per_elevator)
+        over = flats_over_cap(case=case, rules=rules, subsidy=rules.subsidy_per_elevator)
         if over:
             raise ValidationError(
                 _(
