@@ -33,20 +33,26 @@ from .models import ExportJob, ExportStatus
 EXPORT_TEMPLATE = "oversight/export_change_list.html"
 
 
+def format_links(app_label: str, model_name: str, query: str) -> list[dict]:
+    """Excel and CSV of a list, with the list's query string."""
+    suffix = f"?{query}" if query else ""
+    return [
+        {
+            "url": reverse("admin:oversight_export", args=[app_label, model_name, fmt]) + suffix,
+            "label": label,
+            "format": fmt,
+        }
+        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
+    ]
+
+
 def export_links(request, model_admin) -> list[dict]:
     """The links a list shows: Excel and CSV of what it shows; for the lists that mask ID
     numbers or phones, and a user who may see them in full, the full Excel too."""
     opts = model_admin.model._meta
     query = request.GET.urlencode()
     suffix = f"?{query}" if query else ""
-    links = [
-        {
-            "url": reverse("admin:oversight_export", args=[opts.app_label, opts.model_name, fmt]) + suffix,
-            "label": label,
-            "format": fmt,
-        }
-        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
-    ]
+    links = format_links(opts.app_label, opts.model_name, query)
     if opts.label_lower in FULL_VALUES and may_export_full(request.user):
         links.append(
             {

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from cases.workflow import PROCEDURE_BY_NUMBER, STEP_CHOICES, StepState
 from upkeep.selectors import managed_registers
 
 from .exports import CHUNK_ROWS, ExportTable, cell_text, changelist_table
+from .exports_admin import format_links
 
 # My queue (cases.views.my_queue) is exported through the case list's own address with
 # `?list=queue` alone: the same permission (whoever sees cases), the same background jobs.
@@ -30,10 +30,7 @@ QUEUE = "queue"
 
 def queue_links(request) -> list[dict]:
     """The links above my queue (cases.extensions.register_list_links)."""
-    return [
-        {"url": reverse("admin:oversight_export", args=["cases", "case", fmt]) + f"?list={QUEUE}", "label": label}
-        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
-    ]
+    return format_links("cases", "case", f"list={QUEUE}")
 
 
 def queue_table(*, request, full: bool) -> ExportTable:
@@ -129,10 +126,7 @@ MINE = "mine"
 
 
 def mine_links(request) -> list[dict]:
-    return [
-        {"url": reverse("admin:oversight_export", args=["upkeep", "register", fmt]) + f"?list={MINE}", "label": label}
-        for fmt, label in (("xlsx", _("导出 Excel")), ("csv", _("导出 CSV")))
-    ]
+    return format_links("upkeep", "register", f"list={MINE}")
 
 
 def register_table(*, model_admin, request, full: bool) -> ExportTable:
