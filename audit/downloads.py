@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 
@@ -46,4 +47,13 @@ def private_file_response(
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pdf_response(data: bytes, filename: str) -> HttpResponse:
+    """A PDF made for this request (a receipt, a reply, a packet) shown inline under
+    `filename`, never kept in a cache. The caller checked who may have it."""
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    response["Cache-Control"] = "private, no-store"
     return response

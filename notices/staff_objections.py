@@ -14,18 +14,16 @@ import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audit import reveal
-from audit.downloads import private_file_response
+from audit.downloads import pdf_response, private_file_response
 from cases.models import Case
 from cases.selectors import case_list_visible_to
 
@@ -219,16 +217,9 @@ def file_download(request, admin_site, pk: int):
     )
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def receipt_pdf(request, admin_site, pk: int):
     objection = _objection_for(request, pk)
-    return _pdf(objection_pdf.receipt_pdf(objection), f"异议回执-{objection.number}.pdf")
+    return pdf_response(objection_pdf.receipt_pdf(objection), f"异议回执-{objection.number}.pdf")
 
 
 def reply_pdf(request, admin_site, pk: int):
@@ -236,4 +227,4 @@ def reply_pdf(request, admin_site, pk: int):
     if objection.state != ObjectionState.CLOSED:
         messages.error(request, _("异议尚未办结，还没有书面答复。"))
         return redirect(_page_url(objection))
-    return _pdf(objection_pdf.reply_pdf(objection), f"异议答复-{objection.number}.pdf")
+    return pdf_response(objection_pdf.reply_pdf(objection), f"异议答复-{objection.number}.pdf")

@@ -24,17 +24,16 @@ import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audit.downloads import private_file_response
+from audit.downloads import pdf_response, private_file_response
 from cases.models import Case, Ownership
 from cases.selectors import case_list_visible_to
 from documents.context import public_base_url, qr_png_data_uri
@@ -61,13 +60,6 @@ from .views import owner_required, page
 
 def grouped(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _my_flat_ids(user, case: Case) -> set[int]:
@@ -156,7 +148,7 @@ def ledger_receipt_pdf(request, pk: int, entry: int):
     found.case = case
     data = receipt_pdf(found)
     services_ledger.ledger_receipt_printed(entry=found, actor=request.user)
-    return _pdf(data, f"收款收据-{found.number}.pdf")
+    return pdf_response(data, f"收款收据-{found.number}.pdf")
 
 
 @owner_required
@@ -193,7 +185,7 @@ def ledger_statement_pdf(request, pk: int):
     case = case_for_owner(user=request.user, pk=pk)
     month = _month(request.GET.get("month"))
     services_ledger.ledger_statement_printed(case=case, actor=request.user, month=month.strftime("%Y-%m"))
-    return _pdf(statement_pdf(case=case, month=month), f"月度收支明细-{case.number}-{month:%Y%m}.pdf")
+    return pdf_response(statement_pdf(case=case, month=month), f"月度收支明细-{case.number}-{month:%Y%m}.pdf")
 
 
 # --- the papers -------------------------------------------------------------------------
@@ -286,7 +278,7 @@ def staff_receipt_pdf(request, entry: int):
         raise PermissionDenied(_("这笔出资已冲销，收据作废，不能再打印。"))
     data = receipt_pdf(found)
     services_ledger.ledger_receipt_printed(entry=found, actor=request.user)
-    return _pdf(data, f"收款收据-{found.number}.pdf")
+    return pdf_response(data, f"收款收据-{found.number}.pdf")
 
 
 @staff_member_required
@@ -295,7 +287,7 @@ def staff_statement_pdf(request, pk: int):
     case = _staff_case(request, pk)
     month = _month(request.GET.get("month"))
     services_ledger.ledger_statement_printed(case=case, actor=request.user, month=month.strftime("%Y-%m"))
-    return _pdf(statement_pdf(case=case, month=month), f"月度收支明细-{case.number}-{month:%Y%m}.pdf")
+    return pdf_response(statement_pdf(case=case, month=month), f"月度收支明细-{case.number}-{month:%Y%m}.pdf")
 
 
 # --- the public check of a receipt ------------------------------------------------------

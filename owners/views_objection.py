@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audit.downloads import pdf_response
 from documents.views import public_rate_limited, public_response
 from notices import objection_pdf
 from notices.models import ObjectionState
@@ -110,18 +110,11 @@ def objection(request, pk: int, obj: int):
     return page(request, "owners/objection.html", context)
 
 
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @owner_required
 def objection_receipt_pdf(request, pk: int, obj: int):
     case = case_for_owner(user=request.user, pk=pk)
     o = objection_of_owner(user=request.user, case=case, pk=obj)
-    return _pdf(objection_pdf.receipt_pdf(o), f"异议回执-{o.number}.pdf")
+    return pdf_response(objection_pdf.receipt_pdf(o), f"异议回执-{o.number}.pdf")
 
 
 @owner_required
@@ -130,7 +123,7 @@ def objection_reply_pdf(request, pk: int, obj: int):
     o = objection_of_owner(user=request.user, case=case, pk=obj)
     if o.state != ObjectionState.CLOSED:
         raise Http404("no reply yet")
-    return _pdf(objection_pdf.reply_pdf(o), f"异议答复-{o.number}.pdf")
+    return pdf_response(objection_pdf.reply_pdf(o), f"异议答复-{o.number}.pdf")
 
 
 def masked_name(name: str) -> str:

@@ -16,14 +16,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audit.downloads import pdf_response
 from cases.extensions import use_registered_on
 from cases.selectors import case_list_visible_to
 from documents.views import public_rate_limited, public_response
@@ -44,13 +44,6 @@ from funding.withdrawal_rules import window_problem, years_after
 
 from .selectors import case_for_owner, owner_records_in_case
 from .views import owner_required, page
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _maintenance_rows(request, flats):
@@ -217,7 +210,7 @@ def withdrawal_packet(request, pk: int, w: int):
     found = _mine(request, pk, w)
     data = packet_pdf(found)
     services_withdrawal.withdrawal_packet_printed(withdrawal=found, actor=request.user)
-    return _pdf(data, f"提取申请表-{found.number}.pdf")
+    return pdf_response(data, f"提取申请表-{found.number}.pdf")
 
 
 @staff_member_required
@@ -230,7 +223,7 @@ def staff_withdrawal_packet(request, w: int):
     )
     data = packet_pdf(found)
     services_withdrawal.withdrawal_packet_printed(withdrawal=found, actor=request.user)
-    return _pdf(data, f"提取申请表-{found.number}.pdf")
+    return pdf_response(data, f"提取申请表-{found.number}.pdf")
 
 
 @never_cache
