@@ -30,7 +30,6 @@ from .permissions_withdrawal import can_claim_subsidy, can_decide_withdrawal, ca
 from .selectors_withdrawal import (
     flat_caps,
     rules_for,
-    shares_and_subsidy,
     withdrawal_for_case,
     withdrawal_history,
     withdrawals_of_case,
@@ -98,8 +97,7 @@ def case_withdrawals_page(request, case_pk: int, admin_site):
             messages.error(request, _("未知的操作。"))
             return redirect("admin:funding_case_withdrawals", case.pk)
     rules = rules_for(case.jurisdiction)
-    caps = flat_caps(case=case, rules=rules)
-    subsidy_parts = shares_and_subsidy(case=case, rules=rules)[2]
+    caps = flat_caps(case=case, rules=rules)  # each with the flat's part of the subsidy
     registered = use_registered_on(case)
     status = 200 if not any(f.errors for f in (form, claim_form, paid_form)) else 400
     context = {
@@ -114,7 +112,7 @@ def case_withdrawals_page(request, case_pk: int, admin_site):
         "provident_until": years_after(registered, rules.provident_window_years) if registered else None,
         "maintenance_until": years_after(registered, rules.maintenance_window_years) if registered else None,
         "claim": claim,
-        "subsidy_rows": [(f.room, subsidy_parts.get(f.pk)) for f in flats] if claim else [],
+        "subsidy_rows": [(f.room, caps[f.pk].subsidy_part if f.pk in caps else None) for f in flats] if claim else [],
         "may_window": may_window,
         "may_subsidy": may_subsidy,
         "form": form,
